@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace RetryDemo.ClientService.Hello;
+
+/// <summary>
+/// Faults a caller asks HelloService to inject for this one logical request (query string of
+/// <c>GET /hello</c>), forwarded as <c>X-Fault-*</c> headers. Validated here so a bad value is
+/// the caller's 400, not a downstream failure.
+/// </summary>
+public sealed record FaultRequest(
+    [property: Range(0, 100)] int? FailFirst = null,
+    [property: AllowedValues(null, 400, 404, 408, 429, 500, 502, 503, 504)] int? FailStatus = null,
+    [property: Range(0.0, 1.0)] double? FailureRate = null,
+    [property: Range(0, 3600)] int? RetryAfter = null,
+    [property: Range(0, 30_000)] int? LatencyMs = null,
+    bool? Hang = null)
+{
+    public static readonly FaultRequest None = new();
+
+    public IEnumerable<KeyValuePair<string, string>> ToHeaders()
+    {
+        if (FailFirst is { } failFirst) yield return new("X-Fault-Fail-First", Format(failFirst));
+        if (FailStatus is { } status) yield return new("X-Fault-Status", Format(status));
+        if (FailureRate is { } rate) yield return new("X-Fault-Rate", rate.ToString("R", CultureInfo.InvariantCulture));
+        if (RetryAfter is { } retryAfter) yield return new("X-Fault-Retry-After", Format(retryAfter));
+        if (LatencyMs is { } latency) yield return new("X-Fault-Latency-Ms", Format(latency));
+        if (Hang is { } hang) yield return new("X-Fault-Hang", hang ? "true" : "false");
+    }
+
+    public Dictionary<string, string[]> Validate()
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        return results
+            .SelectMany(r => r.MemberNames.Select(m => (Member: QueryName(m), Message: r.ErrorMessage ?? "Invalid value.")))
+            .GroupBy(e => e.Member)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+    }
+
+    private static string QueryName(string member) => char.ToLowerInvariant(member[0]) + member[1..];
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

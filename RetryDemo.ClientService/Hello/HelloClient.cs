@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using RetryDemo.ClientService.Resilience;
+
+namespace RetryDemo.ClientService.Hello;
+
+/// <summary>
+/// Typed client for HelloService. One logical call = one request id, however many attempts the
+/// resilience pipeline makes; every outcome, including the pipeline giving up, comes back as a value.
+/// </summary>
+public sealed class HelloClient(HttpClient http, TimeProvider timeProvider, IOptions<HelloClientOptions> options)
+{
+    public const string RequestIdHeader = "X-Request-Id";
+    public const string FaultControlKeyHeader = "X-Fault-Control-Key";
+
+    public async Task<HelloCallResult> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken)
+    {
+        var log = new AttemptLog(timeProvider, cancellationToken);
+        var requestId = Guid.NewGuid().ToString("N");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Options.Set(AttemptLog.Key, log);
+        request.Headers.Add(RequestIdHeader, requestId);
+        foreach (var (name, value) in faults.ToHeaders())
+        {
+            request.Headers.Add(name, value);
+        }
+
+        if (options.Value.FaultControlKey is { Length: > 0 } key)
+        {
+            request.Headers.Add(FaultControlKeyHeader, key);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                var reply = await response.Content.ReadFromJsonAsync<HelloReply>(cancellationToken);
+                return reply is { Message.Length: > 0 }
+                    ? HelloCallResult.Success(reply, Report(requestId, log))
+                    : HelloCallResult.Failed(HelloFailure.BadResponse, Report(requestId, log), (int)response.StatusCode);
+            }
+
+            var failure = IsTransient(response.StatusCode) ? HelloFailure.Exhausted : HelloFailure.Rejected;
+            return HelloCallResult.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfter(response));
+        }
+        catch (BrokenCircuitException ex)
+        {
+            return HelloCallResult.Failed(HelloFailure.CircuitOpen, Report(requestId, log), retryAfter: ex.RetryAfter);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return HelloCallResult.Failed(HelloFailure.TimedOut, Report(requestId, log));
+        }
+        catch (HttpRequestException)
+        {
+            return HelloCallResult.Failed(HelloFailure.Unreachable, Report(requestId, log));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return HelloCallResult.Failed(HelloFailure.BadResponse, Report(requestId, log));
+        }
+    }
+
+    // The standard handler's own definition of transient, so "exhausted" means "retried and gave up".
+    private static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static HelloCallReport Report(string requestId, AttemptLog log) =>
+        new(requestId, log.Attempts, log.Elapsed);
+}
+
+public sealed record HelloReply(string Message, string Instance, int? Attempt);
+
+public sealed record HelloCallReport(string RequestId, IReadOnlyList<AttemptRecord> Attempts, TimeSpan TotalElapsed);
+
+public enum HelloFailure
+{
+    /// <summary>Every attempt failed transiently and the retries ran out.</summary>
+    Exhausted,
+    /// <summary>HelloService answered a non-transient error (a 4xx other than 408/429); not retried.</summary>
+    Rejected,
+    /// <summary>The circuit breaker is open; HelloService was not called.</summary>
+    CircuitOpen,
+    /// <summary>The total request timeout ended the call.</summary>
+    TimedOut,
+    /// <summary>No connection could be made.</summary>
+    Unreachable,
+    /// <summary>A success status with a body that is not a greeting.</summary>
+    BadResponse,
+}
+
+public sealed record HelloCallResult(HelloReply? Reply, HelloFailure? Failure, HelloCallReport Report, int? LastStatusCode, TimeSpan? RetryAfter)
+{
+    public static HelloCallResult Success(HelloReply reply, HelloCallReport report) => new(reply, null, report, 200, null);
+
+    public static HelloCallResult Failed(HelloFailure failure, HelloCallReport report, int? lastStatusCode = null, TimeSpan? retryAfter = null) =>
+        new(null, failure, report, lastStatusCode, retryAfter);
+}

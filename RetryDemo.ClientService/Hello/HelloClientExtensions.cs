@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using RetryDemo.ClientService.Resilience;
+
+namespace RetryDemo.ClientService.Hello;
+
+public static class HelloClientExtensions
+{
+    public const string ResilienceSection = $"{HelloClientOptions.SectionName}:Resilience";
+
+    public static IHostApplicationBuilder AddHelloClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HelloClientOptions>()
+            .BindConfiguration(HelloClientOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddTransient<AttemptRecordingHandler>();
+
+        builder.Services.AddHttpClient<HelloClient>((services, http) =>
+                http.BaseAddress = new Uri(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress))
+            .AddHelloResilience(builder.Configuration.GetSection(ResilienceSection))
+            .AddHttpMessageHandler<AttemptRecordingHandler>();
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Replaces the ServiceDefaults' standard handler with the tuned one, so exactly one pipeline
+    /// runs (two would nest and multiply attempts). Defaults come from <see cref="HelloResilienceDefaults"/>,
+    /// then configuration overrides them; one pipeline (and breaker) per HelloService authority.
+    /// </summary>
+    public static IHttpClientBuilder AddHelloResilience(this IHttpClientBuilder http, IConfigurationSection section)
+    {
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to replace the default handler.
+        http.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
+        var pipeline = http.AddStandardResilienceHandler(HelloResilienceDefaults.Apply);
+        if (section.Exists())
+        {
+            pipeline.Configure(section);
+        }
+
+        pipeline.SelectPipelineByAuthority();
+        return http;
+    }
+}

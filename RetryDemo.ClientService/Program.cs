@@ -1,0 +1,13 @@
+using RetryDemo.ClientService.Hello;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddHelloClient();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapHelloApi();
+
+app.Run();

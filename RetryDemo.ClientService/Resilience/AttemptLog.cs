@@ -1,0 +1,65 @@
+namespace RetryDemo.ClientService.Resilience;
+
+/// <summary>
+/// The attempts of one logical call, filled in by <see cref="AttemptRecordingHandler"/> (which sits
+/// inside the resilience pipeline and so sees every attempt). Travels in the request's Options.
+/// </summary>
+public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken callCancellation)
+{
+    public static readonly HttpRequestOptionsKey<AttemptLog> Key = new(nameof(AttemptLog));
+
+    private readonly Lock _gate = new();
+    private readonly List<AttemptRecord> _attempts = [];
+    private readonly long _started = timeProvider.GetTimestamp();
+    private long _lastEnded = -1;
+
+    public TimeProvider TimeProvider => timeProvider;
+
+    /// <summary>True when the caller cancelled; an attempt cancelled otherwise was cut by a timeout.</summary>
+    public bool CallCancelled => callCancellation.IsCancellationRequested;
+
+    public IReadOnlyList<AttemptRecord> Attempts
+    {
+        get { lock (_gate) return [.. _attempts]; }
+    }
+
+    public TimeSpan Elapsed => timeProvider.GetElapsedTime(_started);
+
+    public long BeginAttempt(out int number, out TimeSpan delayBefore)
+    {
+        var now = timeProvider.GetTimestamp();
+        lock (_gate)
+        {
+            number = _attempts.Count + 1;
+            delayBefore = _lastEnded < 0 ? TimeSpan.Zero : timeProvider.GetElapsedTime(_lastEnded, now);
+            // Reserve the slot so a concurrent (hedged) attempt gets the next number.
+            _attempts.Add(new AttemptRecord(number, null, null, TimeSpan.Zero, delayBefore, timeProvider.GetElapsedTime(_started, now)));
+        }
+
+        return now;
+    }
+
+    public AttemptRecord EndAttempt(int number, long startedAt, int? statusCode, string? error)
+    {
+        var now = timeProvider.GetTimestamp();
+        lock (_gate)
+        {
+            var record = _attempts[number - 1] with
+            {
+                StatusCode = statusCode,
+                Error = error,
+                Duration = timeProvider.GetElapsedTime(startedAt, now),
+            };
+            _attempts[number - 1] = record;
+            _lastEnded = now;
+            return record;
+        }
+    }
+}
+
+/// <param name="Number">1 for the first try.</param>
+/// <param name="StatusCode">HelloService's status, or null when no response arrived.</param>
+/// <param name="Error">Why no response arrived (timeout, connection refused…), or null.</param>
+/// <param name="DelayBefore">Backoff waited between the previous attempt's end and this one's start.</param>
+/// <param name="StartedAt">Since the logical call began.</param>
+public sealed record AttemptRecord(int Number, int? StatusCode, string? Error, TimeSpan Duration, TimeSpan DelayBefore, TimeSpan StartedAt);

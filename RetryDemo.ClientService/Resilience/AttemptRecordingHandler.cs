@@ -1,0 +1,47 @@
+namespace RetryDemo.ClientService.Resilience;
+
+/// <summary>
+/// Sits inside the resilience handler, so it runs once per attempt: records each attempt in the
+/// call's <see cref="AttemptLog"/> and logs it.
+/// </summary>
+public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> logger) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(AttemptLog.Key, out var log))
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var requestId = request.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        var startedAt = log.BeginAttempt(out var number, out var delayBefore);
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var record = log.EndAttempt(number, startedAt, (int)response.StatusCode, null);
+            AttemptLogMessages.Attempt(logger, record, requestId, LevelFor(response, number));
+            return response;
+        }
+        catch (Exception ex)
+        {
+            var error = ex is OperationCanceledException && !log.CallCancelled ? "timeout" : ex.GetType().Name;
+            var record = log.EndAttempt(number, startedAt, null, error);
+            AttemptLogMessages.Attempt(logger, record, requestId, LogLevel.Warning);
+            throw;
+        }
+    }
+
+    // Quiet when the first try works; a success after retries is worth a line, a failure a warning.
+    private static LogLevel LevelFor(HttpResponseMessage response, int number) =>
+        !response.IsSuccessStatusCode ? LogLevel.Warning : number > 1 ? LogLevel.Information : LogLevel.Debug;
+}
+
+internal static partial class AttemptLogMessages
+{
+    [LoggerMessage(EventId = 1, Message = "Hello attempt {AttemptNumber} of request {RequestId}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms")]
+    private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, string? requestId, string outcome, double durationMs, double delayBeforeMs);
+
+    public static void Attempt(ILogger logger, AttemptRecord record, string? requestId, LogLevel level) =>
+        Attempt(logger, level, record.Number, requestId, record.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? record.Error ?? "unknown",
+            record.Duration.TotalMilliseconds, record.DelayBefore.TotalMilliseconds);
+}

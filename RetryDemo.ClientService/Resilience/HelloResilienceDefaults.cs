@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace RetryDemo.ClientService.Resilience;
+
+/// <summary>
+/// The tuned pipeline for the HelloService hop: a fast internal call, so first retry within a few
+/// hundred milliseconds and more attempts than the standard defaults, all inside a bounded budget.
+/// appsettings.json carries the same values (a test pins both); README explains each.
+/// </summary>
+public static class HelloResilienceDefaults
+{
+    /// <summary>5 attempts in all: at 30 % independent failures, 1 − 0.3⁵ ≈ 99.8 % succeed.</summary>
+    public const int MaxRetryAttempts = 4;
+
+    /// <summary>Median first delay; jittered exponential growth 0.2 → 0.4 → 0.8 → 1.6 s.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Caps each computed delay so the fourth retry never waits more than this.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>HelloService answers in milliseconds; 2 s means it is stuck, so cut it and retry.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Bounds the whole call: 5 × 2 s attempts plus ≈ 3 s of backoff fit inside.</summary>
+    public static readonly TimeSpan TotalRequestTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>At least 2 × the attempt timeout (the handler's own rule).</summary>
+    public static readonly TimeSpan BreakerSamplingDuration = TimeSpan.FromSeconds(10);
+
+    /// <summary>Half of the calls in the window failing means retries are not helping.</summary>
+    public const double BreakerFailureRatio = 0.5;
+
+    /// <summary>Enough calls that a couple of unlucky ones never open the breaker.</summary>
+    public const int BreakerMinimumThroughput = 20;
+
+    public static readonly TimeSpan BreakerBreakDuration = TimeSpan.FromSeconds(5);
+
+    public static void Apply(HttpStandardResilienceOptions options)
+    {
+        options.Retry.MaxRetryAttempts = MaxRetryAttempts;
+        options.Retry.BackoffType = DelayBackoffType.Exponential;
+        options.Retry.UseJitter = true;
+        options.Retry.Delay = RetryDelay;
+        options.Retry.MaxDelay = MaxRetryDelay;
+        options.Retry.ShouldRetryAfterHeader = true;
+        options.AttemptTimeout.Timeout = AttemptTimeout;
+        options.TotalRequestTimeout.Timeout = TotalRequestTimeout;
+        options.CircuitBreaker.SamplingDuration = BreakerSamplingDuration;
+        options.CircuitBreaker.FailureRatio = BreakerFailureRatio;
+        options.CircuitBreaker.MinimumThroughput = BreakerMinimumThroughput;
+        options.CircuitBreaker.BreakDuration = BreakerBreakDuration;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace RetryDemo.HelloService.Faults;
+
+/// <summary>Decides whether a request may use fault controls; refusals are logged without the key.</summary>
+public sealed class FaultControlGate(IOptionsMonitor<FaultControlOptions> options, ILogger<FaultControlGate> logger)
+{
+    /// <returns>Null when allowed, otherwise the problem to answer with.</returns>
+    public ProblemHttpResult? Check(HttpContext context, string action)
+    {
+        var current = options.CurrentValue;
+        if (!current.Enabled)
+        {
+            return Refuse(context, action, StatusCodes.Status404NotFound, "Fault controls are disabled on this instance (FaultControl:Enabled is false).");
+        }
+
+        if (string.IsNullOrEmpty(current.Key))
+        {
+            return null;
+        }
+
+        var given = context.Request.Headers[FaultControlOptions.KeyHeader].ToString();
+        if (given.Length == 0)
+        {
+            return Refuse(context, action, StatusCodes.Status401Unauthorized, $"Fault controls need the {FaultControlOptions.KeyHeader} header.");
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(current.Key))
+            ? null
+            : Refuse(context, action, StatusCodes.Status403Forbidden, $"The {FaultControlOptions.KeyHeader} header does not match.");
+    }
+
+    private ProblemHttpResult Refuse(HttpContext context, string action, int status, string detail)
+    {
+        FaultLog.ControlRefused(logger, action, detail, context.Connection.RemoteIpAddress?.ToString());
+        return TypedResults.Problem(detail, statusCode: status, title: "Fault control refused");
+    }
+}

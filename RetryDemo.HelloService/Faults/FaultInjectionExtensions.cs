@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RetryDemo.HelloService.Hello;
+
+namespace RetryDemo.HelloService.Faults;
+
+public static class FaultInjectionExtensions
+{
+    public static IHostApplicationBuilder AddFaultInjection(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FaultOptions>()
+            .BindConfiguration(FaultOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<FaultControlOptions>()
+            .BindConfiguration(FaultControlOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FaultControlOptions>, FaultControlOptionsValidator>();
+
+        builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceInstance>();
+        builder.Services.AddSingleton<FaultProfile>();
+        builder.Services.AddSingleton<FaultState>();
+        builder.Services.AddSingleton<FaultDice>();
+        builder.Services.AddSingleton<AttemptTracker>();
+        builder.Services.AddSingleton<FaultControlGate>();
+        builder.Services.AddSingleton<FaultInjectionFilter>();
+
+        return builder;
+    }
+}

@@ -1,0 +1,120 @@
+using RetryDemo.HelloService.Hello;
+
+namespace RetryDemo.HelloService.Faults;
+
+/// <summary>
+/// Decides, before the endpoint runs, whether this request fails and how. Order: outage, then the
+/// operator's fail-next, then the profile's fail-first and random rate; latency applies to every reply.
+/// </summary>
+public sealed class FaultInjectionFilter(
+    FaultProfile profile,
+    FaultState state,
+    AttemptTracker attempts,
+    FaultControlGate gate,
+    FaultDice dice,
+    ServiceInstance instance,
+    TimeProvider timeProvider,
+    ILogger<FaultInjectionFilter> logger) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var headers = context.Request.Headers;
+        var errors = new Dictionary<string, string[]>();
+
+        var requestId = FaultHeaders.ReadRequestId(headers, errors);
+        var options = profile.Current;
+        if (FaultHeaders.HasOverrides(headers))
+        {
+            if (gate.Check(context, "per-request override") is { } refused)
+            {
+                return refused;
+            }
+
+            options = FaultHeaders.Apply(options, headers, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid fault settings");
+        }
+
+        // Attempts are only counted when fail-first needs them: a load test must not fill the cache.
+        int? attempt = options.FailFirstAttempts > 0 ? (requestId is null ? 1 : attempts.NextAttempt(requestId)) : null;
+        context.Features.Set(new AttemptFeature { Attempt = attempt });
+
+        var ct = context.RequestAborted;
+        try
+        {
+            if (options.LatencyMs > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.LatencyMs), timeProvider, ct);
+            }
+
+            var fault = Choose(options, attempt);
+            if (fault is null)
+            {
+                return await next(invocation);
+            }
+
+            if (options.Hang && fault.Value.Fault != "outage")
+            {
+                FaultLog.FaultInjected(logger, fault.Value.Fault, "hang until the caller gives up", attempt, requestId);
+                await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, ct);
+            }
+
+            var (name, status, retryAfter) = fault.Value;
+            FaultLog.FaultInjected(logger, name, $"answered {status}", attempt, requestId);
+            if (retryAfter > 0 && FaultLimits.AllowsRetryAfter(status))
+            {
+                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return TypedResults.Problem(
+                detail: $"HelloService failed on purpose ({name}).",
+                statusCode: status,
+                title: "Injected fault",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["fault"] = name,
+                    ["attempt"] = attempt,
+                    ["instance"] = instance.Name,
+                });
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The caller gave up (attempt timeout, disconnect); nobody reads this reply.
+            return TypedResults.Empty;
+        }
+    }
+
+    private (string Fault, int Status, int RetryAfter)? Choose(FaultOptions options, int? attempt)
+    {
+        if (state.Outage)
+        {
+            return ("outage", StatusCodes.Status503ServiceUnavailable, 0);
+        }
+
+        if (state.TryTakeFailNext(out var status, out var retryAfter))
+        {
+            return ("fail-next", status, retryAfter);
+        }
+
+        if (attempt <= options.FailFirstAttempts)
+        {
+            return ("fail-first", options.FailureStatusCode, options.RetryAfterSeconds);
+        }
+
+        if (options.FailureRate > 0 && dice.Roll() < options.FailureRate)
+        {
+            return ("random", options.FailureStatusCode, options.RetryAfterSeconds);
+        }
+
+        if (options.Hang && !options.HasSelector)
+        {
+            return ("hang", StatusCodes.Status503ServiceUnavailable, 0);
+        }
+
+        return null;
+    }
+}

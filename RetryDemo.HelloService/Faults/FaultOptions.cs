@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RetryDemo.HelloService.Faults;
+
+/// <summary>
+/// The fault profile, from the <c>Faults</c> configuration section (reloadable). Selectors decide
+/// which requests fail (fail-first, random rate); <see cref="FailureStatusCode"/> or
+/// <see cref="Hang"/> decide how. Every field can be overridden per request (see <see cref="FaultHeaders"/>).
+/// </summary>
+public sealed class FaultOptions : IValidatableObject
+{
+    public const string SectionName = "Faults";
+
+    /// <summary>Fail attempts 1..N of every logical request (recognised by <c>X-Request-Id</c>).</summary>
+    [Range(0, FaultLimits.MaxFailFirstAttempts)]
+    public int FailFirstAttempts { get; set; }
+
+    /// <summary>Probability (0–1) that any request fails.</summary>
+    [Range(0.0, 1.0)]
+    public double FailureRate { get; set; }
+
+    /// <summary>Status a failing request answers with.</summary>
+    [AllowedValues(400, 404, 408, 429, 500, 502, 503, 504)]
+    public int FailureStatusCode { get; set; } = FaultLimits.DefaultFailureStatusCode;
+
+    /// <summary>Retry-After (seconds) on a 429 or 503; 0 sends none.</summary>
+    [Range(0, FaultLimits.MaxRetryAfterSeconds)]
+    public int RetryAfterSeconds { get; set; }
+
+    /// <summary>Latency added to every reply.</summary>
+    [Range(0, FaultLimits.MaxLatencyMs)]
+    public int LatencyMs { get; set; }
+
+    /// <summary>Failing requests hang until the caller gives up; with no selector set, every request hangs.</summary>
+    public bool Hang { get; set; }
+
+    public bool HasSelector => FailFirstAttempts > 0 || FailureRate > 0;
+
+    public FaultOptions Clone() => (FaultOptions)MemberwiseClone();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RetryAfterSeconds > 0 && !FaultLimits.AllowsRetryAfter(FailureStatusCode))
+        {
+            yield return new ValidationResult(
+                $"RetryAfterSeconds is only sent with 429 or 503, not with {FailureStatusCode}.",
+                [nameof(RetryAfterSeconds)]);
+        }
+    }
+}
+
+public static class FaultLimits
+{
+    public const int MaxFailFirstAttempts = 100;
+    public const int MaxFailNextRequests = 10_000;
+    public const int MaxRetryAfterSeconds = 3600;
+    public const int MaxLatencyMs = 30_000;
+    public const int DefaultFailureStatusCode = StatusCodes.Status503ServiceUnavailable;
+
+    public static bool AllowsRetryAfter(int statusCode) =>
+        statusCode is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable;
+}

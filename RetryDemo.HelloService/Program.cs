@@ -1,0 +1,15 @@
+using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Hello;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddFaultInjection();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapHelloApi();
+app.MapFaultsApi();
+
+app.Run();

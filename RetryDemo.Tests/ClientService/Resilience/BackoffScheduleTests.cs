@@ -1,0 +1,108 @@
+using System.Net;
+using RetryDemo.ClientService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Resilience;
+
+/// <summary>The tuned retry's waits, on virtual time: each wait is exactly as long as the schedule says.</summary>
+public class BackoffScheduleTests
+{
+    private static readonly TimeSpan OneTick = TimeSpan.FromTicks(1);
+
+    [Fact]
+    public async Task Delays_WithoutJitter_DoubleFromDelayUpToMaxDelay()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), options =>
+        {
+            options.Retry.UseJitter = false;
+            options.Retry.MaxRetryAttempts = 6;
+            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3); // distinct from every backoff wait
+        });
+        TimeSpan[] expected = [Ms(200), Ms(400), Ms(800), Ms(1600), Ms(2000), Ms(2000)];
+
+        var report = await AssertScheduleAsync(pipeline, expected);
+
+        Assert.Equal(HelloFailure.Exhausted, report.Failure);
+        Assert.Equal(expected, report.Report.Attempts.Skip(1).Select(a => a.DelayBefore));
+    }
+
+    [Fact]
+    public async Task Delays_WithJitter_FollowDecorrelatedJitterCappedAtMaxDelay()
+    {
+        double[] rolls = [0.5, 0.1, 0.9, 0.99, 0.99, 0.5];
+        var next = 0;
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), options =>
+        {
+            options.Retry.MaxRetryAttempts = rolls.Length;
+            options.Retry.Randomizer = () => rolls[next++];
+            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+        });
+        var expected = DecorrelatedJitterV2(Ms(200), Ms(2000), rolls);
+
+        var report = await AssertScheduleAsync(pipeline, expected);
+
+        Assert.Equal(rolls.Length + 1, report.Report.Attempts.Count);
+        Assert.Equal(expected, report.Report.Attempts.Skip(1).Select(a => a.DelayBefore));
+        Assert.Contains(Ms(2000), expected); // the last roll hits the cap, so the cap is exercised
+        Assert.All(expected, d => Assert.InRange(d, TimeSpan.Zero, Ms(2000)));
+        Assert.InRange(expected[0], Ms(150), Ms(250)); // a median roll gives a first retry near Delay
+    }
+
+    [Fact]
+    public async Task Delays_WithJitter_StayWithinTheCapForAnyRoll()
+    {
+        for (var roll = 0.0; roll < 1.0; roll += 0.125)
+        {
+            var delays = DecorrelatedJitterV2(Ms(200), Ms(2000), [roll, roll, roll, roll]);
+            Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, Ms(2000)));
+        }
+
+        await Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Steps the clock to one tick before each expected wait ends (no new attempt yet), then one tick
+    /// more (the next attempt starts). Returns the call's result.
+    /// </summary>
+    private static Task<HelloCallResult> AssertScheduleAsync(HelloPipeline pipeline, IReadOnlyList<TimeSpan> expected) => Task.Run(async () =>
+    {
+        // Off the test framework's synchronization context (see HelloPipeline.RunAsync).
+        var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, CancellationToken.None);
+        await pipeline.Hello.WaitForAttemptAsync(1);
+
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var wait = await pipeline.Time.NextTimerAsync(due => due == expected[i]);
+            Assert.Equal(expected[i], wait);
+            pipeline.Time.Advance(wait - OneTick);
+            Assert.Equal(i + 1, pipeline.Hello.Attempts);
+            pipeline.Time.Advance(OneTick);
+            await pipeline.Hello.WaitForAttemptAsync(i + 2);
+        }
+
+        return await call;
+    });
+
+    /// <summary>
+    /// Polly's published DecorrelatedJitterBackoffV2 (Polly.Core RetryHelper), written out as the
+    /// test's oracle: t = attempt + roll; next = 2^t · tanh(√(4t)); delay = (next − prev) / 1.4 · Delay,
+    /// capped at MaxDelay. Task.Delay waits whole milliseconds, so the oracle truncates to them too.
+    /// </summary>
+    private static TimeSpan[] DecorrelatedJitterV2(TimeSpan median, TimeSpan cap, double[] rolls)
+    {
+        var prev = 0.0;
+        var delays = new TimeSpan[rolls.Length];
+        for (var attempt = 0; attempt < rolls.Length; attempt++)
+        {
+            var t = attempt + rolls[attempt];
+            var next = Math.Pow(2, t) * Math.Tanh(Math.Sqrt(4 * t));
+            var delay = TimeSpan.FromTicks((long)((next - prev) * (1 / 1.4d) * median.Ticks));
+            prev = next;
+            delays[attempt] = TimeSpan.FromMilliseconds(Math.Floor((delay > cap ? cap : delay).TotalMilliseconds));
+        }
+
+        return delays;
+    }
+
+    private static TimeSpan Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+}

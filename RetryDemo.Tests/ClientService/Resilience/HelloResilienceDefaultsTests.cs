@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using RetryDemo.ClientService.Resilience;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Resilience;
+
+public class HelloResilienceDefaultsTests
+{
+    [Fact]
+    public void Defaults_AreTheDocumentedValues()
+    {
+        Assert.Equal(4, HelloResilienceDefaults.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), HelloResilienceDefaults.RetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), HelloResilienceDefaults.MaxRetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), HelloResilienceDefaults.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), HelloResilienceDefaults.TotalRequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), HelloResilienceDefaults.BreakerSamplingDuration);
+        Assert.Equal(0.5, HelloResilienceDefaults.BreakerFailureRatio);
+        Assert.Equal(20, HelloResilienceDefaults.BreakerMinimumThroughput);
+        Assert.Equal(TimeSpan.FromSeconds(5), HelloResilienceDefaults.BreakerBreakDuration);
+    }
+
+    [Fact]
+    public void Defaults_KeepTheStandardHandlersRules()
+    {
+        Assert.True(HelloResilienceDefaults.AttemptTimeout <= HelloResilienceDefaults.TotalRequestTimeout);
+        Assert.True(HelloResilienceDefaults.BreakerSamplingDuration >= 2 * HelloResilienceDefaults.AttemptTimeout);
+        Assert.True(HelloResilienceDefaults.RetryDelay < TimeSpan.FromSeconds(1), "first retry within a few hundred milliseconds");
+    }
+
+    [Fact]
+    public async Task AppSettings_ConfiguresTheSameValuesAsDefaults()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK));
+        var configured = pipeline.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(HelloPipeline.PipelineName);
+
+        Assert.Equal(HelloResilienceDefaults.MaxRetryAttempts, configured.Retry.MaxRetryAttempts);
+        Assert.Equal(DelayBackoffType.Exponential, configured.Retry.BackoffType);
+        Assert.True(configured.Retry.UseJitter);
+        Assert.True(configured.Retry.ShouldRetryAfterHeader);
+        Assert.Equal(HelloResilienceDefaults.RetryDelay, configured.Retry.Delay);
+        Assert.Equal(HelloResilienceDefaults.MaxRetryDelay, configured.Retry.MaxDelay);
+        Assert.Equal(HelloResilienceDefaults.AttemptTimeout, configured.AttemptTimeout.Timeout);
+        Assert.Equal(HelloResilienceDefaults.TotalRequestTimeout, configured.TotalRequestTimeout.Timeout);
+        Assert.Equal(HelloResilienceDefaults.BreakerSamplingDuration, configured.CircuitBreaker.SamplingDuration);
+        Assert.Equal(HelloResilienceDefaults.BreakerFailureRatio, configured.CircuitBreaker.FailureRatio);
+        Assert.Equal(HelloResilienceDefaults.BreakerMinimumThroughput, configured.CircuitBreaker.MinimumThroughput);
+        Assert.Equal(HelloResilienceDefaults.BreakerBreakDuration, configured.CircuitBreaker.BreakDuration);
+    }
+
+    [Fact]
+    public async Task Start_WithSamplingShorterThanTwoAttemptTimeouts_FailsValidation()
+    {
+        await using var pipeline = new HelloPipeline(
+            ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK),
+            settings: new() { ["HelloClient:Resilience:CircuitBreaker:SamplingDuration"] = "00:00:03" });
+
+        await Assert.ThrowsAsync<OptionsValidationException>(pipeline.StartAsync);
+    }
+
+    [Fact]
+    public async Task Start_WithUnknownResilienceKey_Fails()
+    {
+        await using var pipeline = new HelloPipeline(
+            ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK),
+            settings: new() { ["HelloClient:Resilience:Retry:MaxRetries"] = "3" });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(pipeline.StartAsync);
+    }
+}

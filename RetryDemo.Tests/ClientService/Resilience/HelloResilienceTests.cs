@@ -1,0 +1,128 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Http.Resilience;
+using RetryDemo.ClientService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Resilience;
+
+/// <summary>What the tuned pipeline retries, how long it waits and when it gives up — on virtual time.</summary>
+public class HelloResilienceTests
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.NotFound)]
+    public async Task GetHello_NonTransientStatus_IsNotRetried(HttpStatusCode status)
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(status, HttpStatusCode.OK));
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.Equal(1, pipeline.Hello.Attempts);
+        Assert.Equal(HelloFailure.Rejected, result.Failure);
+        Assert.Equal((int)status, result.LastStatusCode);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.GatewayTimeout)]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public async Task GetHello_TransientStatusThenOk_IsRetriedAndSucceeds(HttpStatusCode status)
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(status, HttpStatusCode.OK));
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.Equal(2, pipeline.Hello.Attempts);
+        Assert.NotNull(result.Reply);
+        Assert.Equal([(int)status, 200], result.Report.Attempts.Select(a => a.StatusCode));
+    }
+
+    [Fact]
+    public async Task GetHello_429WithRetryAfterOneSecond_WaitsExactlyThatLong()
+    {
+        var hello = new ScriptedHandler((attempt, _) => Task.FromResult(attempt == 1
+            ? ScriptedHandler.Respond(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(1))
+            : ScriptedHandler.Respond(HttpStatusCode.OK)));
+        await using var pipeline = new HelloPipeline(hello);
+
+        var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, default);
+        await hello.WaitForAttemptAsync(1);
+        var wait = await pipeline.Time.NextTimerAsync(due => due == TimeSpan.FromSeconds(1));
+        pipeline.Time.Advance(wait - TimeSpan.FromTicks(1));
+        Assert.Equal(1, hello.Attempts);
+        pipeline.Time.Advance(TimeSpan.FromTicks(1));
+        var result = await call;
+
+        Assert.NotNull(result.Reply);
+        Assert.Equal(TimeSpan.FromSeconds(1), result.Report.Attempts[1].DelayBefore);
+    }
+
+    [Fact]
+    public async Task GetHello_HungAttempt_IsCutByAttemptTimeoutAndRetried()
+    {
+        var hello = new ScriptedHandler((self, attempt, ct) =>
+            attempt == 1 ? self.HangAsync(ct) : Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.OK)));
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.NotNull(result.Reply);
+        Assert.Equal(2, hello.Attempts);
+        var hung = result.Report.Attempts[0];
+        Assert.Equal("timeout", hung.Error);
+        Assert.Equal(TimeSpan.FromSeconds(2), hung.Duration);
+        Assert.Equal(200, result.Report.Attempts[1].StatusCode);
+    }
+
+    [Fact]
+    public async Task GetHello_EveryAttemptHangs_TotalTimeoutEndsTheCall()
+    {
+        var hello = new ScriptedHandler((self, _, ct) => self.HangAsync(ct));
+        // Attempts of 5 s cannot all fit in 15 s: the total timeout, not the retry count, must end it.
+        await using var pipeline = new HelloPipeline(hello, options => options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5));
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.Equal(HelloFailure.TimedOut, result.Failure);
+        Assert.InRange(result.Report.TotalElapsed, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15) + Step);
+        Assert.Equal(3, hello.Attempts);
+    }
+
+    [Fact]
+    public async Task GetHello_AlwaysFailing_MakesExactlyMaxRetryAttemptsPlusOneAttempts()
+    {
+        // ServiceDefaults puts a standard handler on every client; nested pipelines would multiply attempts (4 × 5 = 20).
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable));
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.Equal(HelloFailure.Exhausted, result.Failure);
+        Assert.Equal(5, pipeline.Hello.Attempts);
+        Assert.Equal([1, 2, 3, 4, 5], result.Report.Attempts.Select(a => a.Number));
+    }
+
+    [Fact]
+    public async Task HelloClientHandlerChain_HasExactlyOneResilienceHandler()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.OK));
+        var factory = pipeline.Services.GetRequiredService<IHttpMessageHandlerFactory>();
+
+        var chain = new List<HttpMessageHandler>();
+        for (HttpMessageHandler? handler = factory.CreateHandler(nameof(HelloClient)); handler is not null; handler = (handler as DelegatingHandler)?.InnerHandler)
+        {
+            chain.Add(handler);
+        }
+
+        Assert.Single(chain, h => h is ResilienceHandler);
+        // Attempts are recorded inside the pipeline, so each attempt is seen.
+        Assert.True(chain.FindIndex(h => h is ResilienceHandler) < chain.FindIndex(h => h is RetryDemo.ClientService.Resilience.AttemptRecordingHandler));
+    }
+}

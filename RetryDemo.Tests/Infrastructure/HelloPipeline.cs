@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using RetryDemo.ClientService.Hello;
+
+namespace RetryDemo.Tests.Infrastructure;
+
+/// <summary>
+/// ClientService's real service registrations (ServiceDefaults + AddHelloClient, appsettings.json
+/// values) with HelloService replaced by a <see cref="ScriptedHandler"/> and time by a fake clock.
+/// </summary>
+public sealed class HelloPipeline : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    public HelloPipeline(ScriptedHandler hello, Action<HttpStandardResilienceOptions>? tune = null, Dictionary<string, string?>? settings = null)
+    {
+        Hello = hello;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Testing",
+            ApplicationName = "RetryDemo.ClientService",
+        });
+        builder.Configuration.AddJsonFile(Path.Combine(RepositoryPaths.ProjectDirectory("RetryDemo.ClientService"), "appsettings.json"), optional: false);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings ?? [])
+        {
+            ["services:hello:http:0"] = "http://hello.test:8080",
+        });
+
+        builder.AddServiceDefaults();
+        builder.AddHelloClient();
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.Services.AddHttpClient<HelloClient>().ConfigurePrimaryHttpMessageHandler(() => hello);
+        if (tune is not null)
+        {
+            builder.Services.Configure(PipelineName, tune);
+        }
+
+        _host = builder.Build();
+    }
+
+    /// <summary>The options name of the tuned standard handler on the typed client.</summary>
+    public const string PipelineName = "HelloClient-standard";
+
+    public ObservableFakeTimeProvider Time { get; } = new();
+
+    public ScriptedHandler Hello { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public HelloClient CreateClient() => _host.Services.GetRequiredService<HelloClient>();
+
+    /// <summary>Starts the host, which runs every ValidateOnStart check.</summary>
+    public Task StartAsync() => _host.StartAsync();
+
+    /// <summary>
+    /// Runs <paramref name="call"/> on virtual time. The clock only moves while the pipeline is
+    /// waiting on it — a backoff delay (advanced by exactly its length) or a hung attempt (advanced in
+    /// <paramref name="step"/>s until a timeout cuts it) — so it can never run ahead of real work.
+    /// Fails past <paramref name="limit"/> of virtual time or 30 s of real time.
+    /// </summary>
+    public Task<T> RunAsync<T>(Func<HelloClient, Task<T>> call, TimeSpan step, TimeSpan limit) => Task.Run(async () =>
+    {
+        var waits = System.Threading.Channels.Channel.CreateUnbounded<(TimeSpan Delay, Task? Hang)>();
+        Action<TimeSpan> onDelay = due => waits.Writer.TryWrite((due, null));
+        Action<Task> onHang = hang => waits.Writer.TryWrite((TimeSpan.Zero, hang));
+        Time.DelayStarted += onDelay;
+        Hello.HangStarted += onHang;
+        try
+        {
+            var start = Time.GetUtcNow();
+            using var realTime = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var running = call(CreateClient());
+            var nextWait = waits.Reader.ReadAsync(realTime.Token).AsTask();
+            while (await Task.WhenAny(running, nextWait) != running)
+            {
+                var (delay, hang) = await nextWait;
+                nextWait = waits.Reader.ReadAsync(realTime.Token).AsTask();
+                if (hang is null)
+                {
+                    Time.Advance(delay);
+                }
+
+                while (hang is { IsCompleted: false })
+                {
+                    Time.Advance(step);
+                }
+
+                Assert.True(Time.GetUtcNow() - start <= limit, $"The call did not finish within {limit} of virtual time.");
+            }
+
+            return await running;
+        }
+        finally
+        {
+            Time.DelayStarted -= onDelay;
+            Hello.HangStarted -= onHang;
+        }
+    });
+
+    public ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

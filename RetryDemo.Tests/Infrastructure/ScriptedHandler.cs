@@ -1,0 +1,72 @@
+using System.Net;
+using System.Threading.Channels;
+
+namespace RetryDemo.Tests.Infrastructure;
+
+/// <summary>
+/// Stands in for HelloService under the client pipeline: each attempt is answered by a script
+/// (attempt number → response), and each attempt is announced so tests can wait for it.
+/// </summary>
+public sealed class ScriptedHandler(Func<ScriptedHandler, int, CancellationToken, Task<HttpResponseMessage>> script) : HttpMessageHandler
+{
+    public ScriptedHandler(Func<int, CancellationToken, Task<HttpResponseMessage>> script)
+        : this((_, attempt, ct) => script(attempt, ct))
+    {
+    }
+
+    private readonly Channel<int> _attempts = Channel.CreateUnbounded<int>();
+    private int _count;
+
+    public int Attempts => Volatile.Read(ref _count);
+
+    public static ScriptedHandler Statuses(params HttpStatusCode[] statuses) =>
+        new((attempt, _) => Task.FromResult(Respond(statuses[Math.Min(attempt, statuses.Length) - 1])));
+
+    public static HttpResponseMessage Respond(HttpStatusCode status, TimeSpan? retryAfter = null)
+    {
+        var response = new HttpResponseMessage(status)
+        {
+            Content = status == HttpStatusCode.OK
+                ? new StringContent("""{"message":"Hello, World!","instance":"stub","attempt":null}""", System.Text.Encoding.UTF8, "application/json")
+                : new StringContent("""{"title":"Injected fault"}""", System.Text.Encoding.UTF8, "application/problem+json"),
+        };
+        if (retryAfter is { } delay)
+        {
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(delay);
+        }
+
+        return response;
+    }
+
+    /// <summary>Raised when an attempt starts hanging, with a task that ends when the attempt is cancelled.</summary>
+    public event Action<Task>? HangStarted;
+
+    /// <summary>
+    /// A reply that never comes, until the attempt is cancelled. Unlike Task.Delay, the cancellation
+    /// runs the pipeline's continuations inline, so virtual time cannot run ahead of them.
+    /// </summary>
+    public Task<HttpResponseMessage> HangAsync(CancellationToken cancellationToken)
+    {
+        var never = new TaskCompletionSource<HttpResponseMessage>();
+        var registration = cancellationToken.Register(() => never.TrySetCanceled(cancellationToken));
+        never.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+        HangStarted?.Invoke(never.Task);
+        return never.Task;
+    }
+
+    /// <summary>Waits (in real time, bounded) until attempt <paramref name="number"/> has started.</summary>
+    public async Task WaitForAttemptAsync(int number)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await _attempts.Reader.ReadAsync(timeout.Token) < number)
+        {
+        }
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var attempt = Interlocked.Increment(ref _count);
+        _attempts.Writer.TryWrite(attempt);
+        return script(this, attempt, cancellationToken);
+    }
+}

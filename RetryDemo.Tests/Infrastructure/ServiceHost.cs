@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace RetryDemo.Tests.Infrastructure;
+
+/// <summary>
+/// One service on real Kestrel at a loopback port, configured with the keys Aspire would inject.
+/// <typeparamref name="TMarker"/> is any public type of the service's assembly (both define a global Program).
+/// </summary>
+public sealed class ServiceHost<TMarker> : WebApplicationFactory<TMarker> where TMarker : class
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
+    private readonly string _environment;
+
+    public ServiceHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null, string environment = "Development")
+    {
+        _settings = settings;
+        _configureServices = configureServices;
+        _environment = environment;
+        UseKestrel(0);
+        StartServer();
+    }
+
+    /// <summary>The address Kestrel bound, e.g. http://127.0.0.1:41234.</summary>
+    public Uri Address => new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+
+    /// <summary>A plain client, no resilience: tests must see what the service really answers.</summary>
+    public HttpClient CreatePlainClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_configureServices is not null)
+        {
+            builder.ConfigureServices(_configureServices);
+        }
+    }
+}
