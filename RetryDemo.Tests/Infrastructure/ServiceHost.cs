@@ -22,7 +22,9 @@ public sealed class ServiceHost<TMarker> : WebApplicationFactory<TMarker> where 
         _settings = settings;
         _configureServices = configureServices;
         _environment = environment;
-        UseKestrel(0);
+        // Kestrel without a fixed port: the "urls" setting below picks a free loopback port. (UseKestrel(0)
+        // rewrites the addresses after the host starts, which races with minimal-hosting startup.)
+        UseKestrel();
         StartServer();
     }
 

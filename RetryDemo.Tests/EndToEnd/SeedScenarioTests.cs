@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using RetryDemo.ClientService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.EndToEnd;
+
+/// <summary>Both services on real Kestrel at loopback, wired through service discovery as Aspire wires them.</summary>
+public class SeedScenarioTests
+{
+    [Fact]
+    public async Task GetHello_HelloFailsTwiceWith500_Answers200AfterThreeAttempts()
+    {
+        await using var system = new RetryDemoSystem();
+        using var http = system.Client.CreatePlainClient();
+
+        using var response = await http.GetAsync("/hello?failFirst=2&failStatus=500");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<HelloResponse>();
+        Assert.NotNull(body);
+        Assert.Equal("Hello, World!", body.Message);
+        Assert.Equal([500, 500, 200], body.Report.Attempts.Select(a => a.Status));
+        Assert.Equal([1, 2, 3], body.Report.Attempts.Select(a => a.Number));
+        Assert.Equal(0, body.Report.Attempts[0].DelayBeforeMs);
+        Assert.All(body.Report.Attempts.Skip(1), a => Assert.True(a.DelayBeforeMs >= 0));
+        Assert.True(body.Report.TotalElapsedMs >= body.Report.Attempts.Sum(a => a.DurationMs + a.DelayBeforeMs) - 1);
+    }
+
+    [Fact]
+    public async Task GetHello_NoFaults_AnswersFirstTime()
+    {
+        await using var system = new RetryDemoSystem();
+        using var http = system.Client.CreatePlainClient();
+
+        var body = await http.GetFromJsonAsync<HelloResponse>("/hello");
+
+        Assert.NotNull(body);
+        Assert.Equal("Hello, World!", body.Message);
+        Assert.False(string.IsNullOrEmpty(body.Instance));
+        Assert.Equal([200], body.Report.Attempts.Select(a => a.Status));
+    }
+
+    [Fact]
+    public async Task GetHello_HelloAlwaysFails_Answers503ProblemWithTheAttempts()
+    {
+        await using var system = new RetryDemoSystem(clientSettings: FastRetries);
+        using var http = system.Client.CreatePlainClient();
+
+        using var response = await http.GetAsync("/hello?failFirst=100&failStatus=503&retryAfter=0");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("Exhausted", problem.GetProperty("reason").GetString());
+        Assert.Equal(5, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task GetHello_HelloAnswers404_Answers502WithoutRetrying()
+    {
+        await using var system = new RetryDemoSystem();
+        using var http = system.Client.CreatePlainClient();
+
+        using var response = await http.GetAsync("/hello?failFirst=1&failStatus=404");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(1, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
+    }
+
+    /// <summary>The shipped pipeline with millisecond backoff, so many calls fit in a test.</summary>
+    internal static readonly Dictionary<string, string?> FastRetries = new()
+    {
+        ["HelloClient:Resilience:Retry:Delay"] = "00:00:00.001",
+    };
+}

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.HelloService.Faults;
+
+public class FaultInjectionTests
+{
+    private static ServiceHost<ServiceInstance> StartHello(Dictionary<string, string?>? settings = null, string environment = "Development") =>
+        new(settings ?? [], environment: environment);
+
+    [Fact]
+    public async Task GetHello_FailFirstTwo_FailsTwiceThenSucceedsForTheSameRequestId()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+            request.Headers.Add("X-Request-Id", "seed-1");
+            request.Headers.Add("X-Fault-Fail-First", "2");
+            request.Headers.Add("X-Fault-Status", "500");
+            using var response = await http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError, HttpStatusCode.OK], statuses);
+    }
+
+    [Fact]
+    public async Task GetHello_Throttled_Answers429WithRetryAfter()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.Add("X-Fault-Fail-First", "1");
+        request.Headers.Add("X-Fault-Status", "429");
+        request.Headers.Add("X-Fault-Retry-After", "7");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+    }
+
+    public static TheoryData<string, string> InvalidOverrides => new()
+    {
+        { "X-Fault-Fail-First", "-1" },
+        { "X-Fault-Fail-First", "101" },
+        { "X-Fault-Fail-First", "two" },
+        { "X-Fault-Rate", "1.5" },
+        { "X-Fault-Rate", "-0.1" },
+        { "X-Fault-Rate", "NaN" },
+        { "X-Fault-Status", "418" },
+        { "X-Fault-Status", "200" },
+        { "X-Fault-Latency-Ms", "999999" },
+        { "X-Fault-Latency-Ms", "-5" },
+        { "X-Fault-Retry-After", "-1" },
+        { "X-Fault-Retry-After", "86400" },
+        { "X-Fault-Hang", "maybe" },
+        { "X-Request-Id", "has spaces" },
+        { "X-Request-Id", new string('x', 65) },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOverrides))]
+    public async Task GetHello_InvalidFaultHeader_Answers400ProblemNamingTheHeader(string header, string value)
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.TryAddWithoutValidation(header, value);
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(header, out _), $"errors should name {header}: {problem}");
+    }
+
+    [Fact]
+    public async Task GetHello_RetryAfterWith500_Answers400()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.Add("X-Fault-Status", "500");
+        request.Headers.Add("X-Fault-Retry-After", "3");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Faults:FailFirstAttempts", "-1")]
+    [InlineData("Faults:FailureRate", "1.5")]
+    [InlineData("Faults:FailureStatusCode", "418")]
+    [InlineData("Faults:LatencyMs", "600000")]
+    public async Task Start_InvalidFaultProfile_FailsValidation(string key, string value)
+    {
+        using var host = BuildFaultInjectionHost(new() { [key] = value }, "Development");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(key.Split(':')[1], error.Message);
+    }
+
+    [Fact]
+    public async Task Start_FaultControlEnabledOutsideDevelopmentWithoutKey_FailsValidation()
+    {
+        using var host = BuildFaultInjectionHost(new() { ["FaultControl:Enabled"] = "true" }, "Production");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("FaultControl:Key", error.Message);
+    }
+
+    /// <summary>HelloService's fault registrations alone, to see what start-up validation does with them.</summary>
+    private static Microsoft.Extensions.Hosting.IHost BuildFaultInjectionHost(Dictionary<string, string?> settings, string environment)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings
+        {
+            EnvironmentName = environment,
+            DisableDefaults = true,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddFaultInjection();
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task FaultControls_DisabledInProduction_AreNotReachable()
+    {
+        await using var hello = StartHello(environment: "Production");
+        using var http = hello.CreatePlainClient();
+
+        using var outage = await http.PostAsync("/faults/outage/on", null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.Add("X-Fault-Fail-First", "1");
+        using var overridden = await http.SendAsync(request);
+        using var plain = await http.GetAsync("/hello");
+
+        Assert.Equal(HttpStatusCode.NotFound, outage.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, overridden.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("wrong-key-wrong-key", HttpStatusCode.Forbidden)]
+    [InlineData("the-right-key-0123456789", HttpStatusCode.OK)]
+    public async Task FaultControls_WithKey_RequireTheMatchingHeader(string? key, HttpStatusCode expected)
+    {
+        await using var hello = StartHello(new()
+        {
+            ["FaultControl:Enabled"] = "true",
+            ["FaultControl:Key"] = "the-right-key-0123456789",
+        }, environment: "Production");
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/faults/reset");
+        if (key is not null)
+        {
+            request.Headers.Add("X-Fault-Control-Key", key);
+        }
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+}
