@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace RetryDemo.Tests.AspireHosting;
+
+/// <summary>
+/// The whole app under the real AppHost (Aspire.Hosting.Testing; default build only). The test's own
+/// HttpClients carry no resilience handler: they must see exactly what ClientService answers.
+/// </summary>
+public class AppHostTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task SeedScenario_ThroughClient_Answers200AfterThreeAttempts()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var app = await StartAsync(cts.Token);
+        using var http = app.CreateHttpClient("client", "http");
+
+        using var response = await http.GetAsync("/hello?failFirst=2&failStatus=500", cts.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cts.Token);
+        var statuses = body.GetProperty("report").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32());
+        Assert.Equal([500, 500, 200], statuses);
+    }
+
+    [Fact]
+    public async Task FailNextCommand_MakesHelloFailUntilReset()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var app = await StartAsync(cts.Token);
+        using var hello = app.CreateHttpClient("hello", "http");
+
+        var failNext = await app.ResourceCommands.ExecuteCommandAsync("hello", "fail-next", cts.Token);
+        using var failed = await hello.GetAsync("/hello", cts.Token);
+        var reset = await app.ResourceCommands.ExecuteCommandAsync("hello", "reset", cts.Token);
+        using var recovered = await hello.GetAsync("/hello", cts.Token);
+
+        Assert.True(failNext.Success, failNext.Message);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.True(reset.Success, reset.Message);
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+    }
+
+    [Fact]
+    public async Task Outage_ClientAnswers503Problem_FastOnceTheBreakerIsOpen()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var app = await StartAsync(cts.Token);
+        using var client = app.CreateHttpClient("client", "http");
+
+        var outage = await app.ResourceCommands.ExecuteCommandAsync("hello", "outage-on", cts.Token);
+        Assert.True(outage.Success, outage.Message);
+
+        // Each failed call is 5 failed attempts; the breaker samples 20 before it may open.
+        string? reason = null;
+        var elapsed = TimeSpan.Zero;
+        for (var call = 0; call < 10 && reason != "CircuitOpen"; call++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            using var response = await client.GetAsync("/hello", cts.Token);
+            elapsed = stopwatch.Elapsed;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            reason = (await response.Content.ReadFromJsonAsync<JsonElement>(cts.Token)).GetProperty("reason").GetString();
+        }
+
+        Assert.Equal("CircuitOpen", reason);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"an open breaker answers at once, took {elapsed}");
+    }
+
+    private static async Task<DistributedApplication> StartAsync(CancellationToken cancellationToken)
+    {
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RetryDemo_AppHost>(cancellationToken);
+        var app = await appHost.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("hello", cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("client", cancellationToken);
+        return app;
+    }
+}
