@@ -60,19 +60,27 @@ public class AppHostTests
 
         // Each failed call is 5 failed attempts; the breaker samples 20 before it may open.
         string? reason = null;
-        var elapsed = TimeSpan.Zero;
         for (var call = 0; call < 10 && reason != "CircuitOpen"; call++)
         {
-            var stopwatch = Stopwatch.StartNew();
-            using var response = await client.GetAsync("/hello", cts.Token);
-            elapsed = stopwatch.Elapsed;
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            reason = (await response.Content.ReadFromJsonAsync<JsonElement>(cts.Token)).GetProperty("reason").GetString();
+            (reason, _) = await CallAsync(client, cts.Token);
         }
 
+        var (openReason, elapsed) = await CallAsync(client, cts.Token);
+
         Assert.Equal("CircuitOpen", reason);
+        Assert.Equal("CircuitOpen", openReason);
         Assert.True(elapsed < TimeSpan.FromSeconds(1), $"an open breaker answers at once, took {elapsed}");
+    }
+
+    private static async Task<(string? Reason, TimeSpan Elapsed)> CallAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.GetAsync("/hello", cancellationToken);
+        var elapsed = stopwatch.Elapsed;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return (problem.GetProperty("reason").GetString(), elapsed);
     }
 
     private static async Task<DistributedApplication> StartAsync(CancellationToken cancellationToken)
