@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
+using RetryDemo.ClientService.Diagnostics;
 using Polly.Timeout;
 using RetryDemo.ClientService.Resilience;
 
@@ -11,12 +13,22 @@ namespace RetryDemo.ClientService.Hello;
 /// Typed client for HelloService. One logical call = one request id, however many attempts the
 /// resilience pipeline makes; every outcome, including the pipeline giving up, comes back as a value.
 /// </summary>
-public sealed class HelloClient(HttpClient http, TimeProvider timeProvider, IOptions<HelloClientOptions> options)
+public sealed class HelloClient(HttpClient http, TimeProvider timeProvider, IOptions<HelloClientOptions> options, ClientTelemetry telemetry)
 {
     public const string RequestIdHeader = "X-Request-Id";
     public const string FaultControlKeyHeader = "X-Fault-Control-Key";
 
     public async Task<HelloCallResult> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken)
+    {
+        // Attempts are child spans of the ambient activity; without one (a background caller) each
+        // attempt would start its own trace, so the logical call gets a span of its own.
+        using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
+        var result = await CallAsync(faults, cancellationToken);
+        telemetry.RecordCall(result);
+        return result;
+    }
+
+    private async Task<HelloCallResult> CallAsync(FaultRequest faults, CancellationToken cancellationToken)
     {
         var log = new AttemptLog(timeProvider, cancellationToken);
         var requestId = Guid.NewGuid().ToString("N");

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
+using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 
 namespace RetryDemo.ClientService.Hello;
@@ -18,6 +20,8 @@ public static class HelloClientExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddTransient<AttemptRecordingHandler>();
+        builder.Services.AddSingleton<ClientTelemetry>();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new AttemptSpanProcessor()));
 
         builder.Services.AddHttpClient<HelloClient>((services, http) =>
                 http.BaseAddress = new Uri(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress))

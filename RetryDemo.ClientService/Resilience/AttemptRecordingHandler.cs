@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using RetryDemo.ClientService.Diagnostics;
+
 namespace RetryDemo.ClientService.Resilience;
 
 /// <summary>
@@ -15,6 +18,17 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
 
         var requestId = request.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
         var startedAt = log.BeginAttempt(out var number, out var delayBefore);
+        if (number > 1)
+        {
+            // The backoff wait, visible on the ambient (server or logical-call) span.
+            Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry", tags: new ActivityTagsCollection
+            {
+                [AttemptContext.AttemptTag] = number,
+                ["retrydemo.delay_ms"] = delayBefore.TotalMilliseconds,
+            }));
+        }
+
+        AttemptContext.Current = number;
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

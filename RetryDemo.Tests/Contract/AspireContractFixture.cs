@@ -8,8 +8,11 @@ namespace RetryDemo.Tests.Contract;
 /// gives them in run mode (see RetryDemo.AppHost/AppHost.cs and Aspire's OTLP and service-discovery
 /// wiring), exporting over OTLP/gRPC to a real receiver instead of the dashboard.
 /// </summary>
-public sealed class AspireContractFixture : IAsyncLifetime
+public class AspireContractFixture : IAsyncLifetime
 {
+    /// <summary>OTEL_EXPORTER_OTLP_PROTOCOL: Aspire's default is grpc; http/protobuf is the other one it supports.</summary>
+    protected virtual string OtlpProtocol => "grpc";
+
     public const string FaultControlKey = "contract-test-key-0123456789abcdef";
 
     public OtlpReceiver Otlp { get; private set; } = null!;
@@ -56,8 +59,8 @@ public sealed class AspireContractFixture : IAsyncLifetime
         ["ASPNETCORE_ENVIRONMENT"] = "Development",
         ["OTEL_SERVICE_NAME"] = resourceName,
         ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
-        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Endpoint.ToString(),
-        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.EndpointFor(OtlpProtocol).ToString(),
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = OtlpProtocol,
         ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory",
         ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
         ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",

@@ -28,7 +28,15 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public ConcurrentQueue<byte[]> Metrics { get; } = new();
 
-    public Uri Endpoint => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    /// <summary>The OTLP/gRPC endpoint (HTTP/2 without TLS).</summary>
+    public Uri Endpoint => new(Addresses[0]);
+
+    /// <summary>The OTLP/HTTP (http/protobuf) endpoint.</summary>
+    public Uri HttpEndpoint => new(Addresses[1]);
+
+    public Uri EndpointFor(string protocol) => protocol == "grpc" ? Endpoint : HttpEndpoint;
+
+    private string[] Addresses => [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses];
 
     public IEnumerable<OtlpSpan> Spans => Traces.ToArray().SelectMany(OtlpModel.Spans);
 
@@ -36,18 +44,25 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IEnumerable<OtlpDataPoint> DataPoints => Metrics.ToArray().SelectMany(OtlpModel.DataPoints);
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <param name="port">0 for any free port.</param>
+    public static async Task<OtlpReceiver> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        {
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
+        });
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
 
         app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", context => receiver.ExportAsync(context, receiver.Traces));
         app.MapPost("/opentelemetry.proto.collector.logs.v1.LogsService/Export", context => receiver.ExportAsync(context, receiver.Logs));
         app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", context => receiver.ExportAsync(context, receiver.Metrics));
+        app.MapPost("/v1/traces", context => receiver.ExportHttpAsync(context, receiver.Traces));
+        app.MapPost("/v1/logs", context => receiver.ExportHttpAsync(context, receiver.Logs));
+        app.MapPost("/v1/metrics", context => receiver.ExportHttpAsync(context, receiver.Metrics));
 
         await app.StartAsync();
         return receiver;
@@ -78,6 +93,15 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly SemaphoreSlim _arrived = new(0);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private async Task ExportHttpAsync(HttpContext context, ConcurrentQueue<byte[]> into)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        into.Enqueue(body.ToArray());
+        _arrived.Release();
+        context.Response.ContentType = "application/x-protobuf";
+    }
 
     // gRPC framing: 1 byte "compressed" flag, 4 bytes big-endian length, then the protobuf message.
     private async Task ExportAsync(HttpContext context, ConcurrentQueue<byte[]> into)

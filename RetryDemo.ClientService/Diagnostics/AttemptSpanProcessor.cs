@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using OpenTelemetry;
+
+namespace RetryDemo.ClientService.Diagnostics;
+
+/// <summary>
+/// Tags each HttpClient span with the attempt it belongs to. The span is created below the resilience
+/// pipeline, where the attempt number is not visible, so <see cref="AttemptContext"/> carries it down.
+/// </summary>
+public sealed class AttemptSpanProcessor : BaseProcessor<Activity>
+{
+    public override void OnStart(Activity data)
+    {
+        if (data.Kind == ActivityKind.Client && AttemptContext.Current is { } attempt)
+        {
+            data.SetTag(AttemptContext.AttemptTag, attempt);
+            if (attempt > 1)
+            {
+                // OpenTelemetry semantic convention for a resent HTTP request.
+                data.SetTag("http.request.resend_count", attempt - 1);
+            }
+        }
+    }
+}
+
+/// <summary>The attempt number of the HTTP call in flight, for this async flow only.</summary>
+public static class AttemptContext
+{
+    public const string AttemptTag = "retrydemo.attempt";
+
+    private static readonly AsyncLocal<int?> AsyncAttempt = new();
+
+    public static int? Current
+    {
+        get => AsyncAttempt.Value;
+        set => AsyncAttempt.Value = value;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using RetryDemo.ClientService.Hello;
+
+namespace RetryDemo.ClientService.Diagnostics;
+
+/// <summary>
+/// ClientService's own ActivitySource and Meter (both named after the application, which
+/// ServiceDefaults subscribes to) and the per-call instruments.
+/// </summary>
+public sealed class ClientTelemetry : IDisposable
+{
+    public const string Name = "RetryDemo.ClientService";
+
+    private readonly Meter _meter;
+    private readonly Histogram<int> _attempts;
+    private readonly Counter<long> _failures;
+
+    public ClientTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        _attempts = _meter.CreateHistogram(
+            "retrydemo.hello.call.attempts",
+            unit: "{attempt}",
+            description: "Attempts made for one logical call to HelloService.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 3, 4, 5, 6, 8, 10] });
+        _failures = _meter.CreateCounter<long>(
+            "retrydemo.hello.call.failures",
+            unit: "{call}",
+            description: "Logical calls to HelloService that ended without a greeting, by outcome.");
+    }
+
+    public ActivitySource ActivitySource { get; } = new(Name);
+
+    public void RecordCall(HelloCallResult result)
+    {
+        var outcome = new KeyValuePair<string, object?>("retrydemo.outcome", Outcome(result));
+        _attempts.Record(result.Report.Attempts.Count, outcome);
+        if (result.Failure is not null)
+        {
+            _failures.Add(1, outcome);
+        }
+    }
+
+    public static string Outcome(HelloCallResult result) => result.Failure switch
+    {
+        null => "success",
+        HelloFailure.Exhausted => "exhausted",
+        HelloFailure.CircuitOpen => "circuit_open",
+        HelloFailure.TimedOut => "timed_out",
+        HelloFailure.Unreachable => "unreachable",
+        HelloFailure.Rejected => "rejected",
+        HelloFailure.BadResponse => "bad_response",
+        _ => "other",
+    };
+
+    public void Dispose()
+    {
+        ActivitySource.Dispose();
+        _meter.Dispose();
+    }
+}
