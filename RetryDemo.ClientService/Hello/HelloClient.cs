@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using RetryDemo.ClientService.Diagnostics;
@@ -13,8 +14,16 @@ namespace RetryDemo.ClientService.Hello;
 /// Typed client for HelloService. One logical call = one request id, however many attempts the
 /// resilience pipeline makes; every outcome, including the pipeline giving up, comes back as a value.
 /// </summary>
-public sealed class HelloClient(HttpClient http, TimeProvider timeProvider, IOptions<HelloClientOptions> options, ClientTelemetry telemetry)
+public sealed class HelloClient(
+    HttpClient http,
+    TimeProvider timeProvider,
+    IOptions<HelloClientOptions> options,
+    IOptionsMonitor<HttpStandardResilienceOptions> resilience,
+    ClientTelemetry telemetry)
 {
+    /// <summary>The options name the standard handler gives this typed client's pipeline.</summary>
+    public const string ResiliencePipelineName = $"{nameof(HelloClient)}-standard";
+
     public const string RequestIdHeader = "X-Request-Id";
     public const string FaultControlKeyHeader = "X-Fault-Control-Key";
 
@@ -57,8 +66,10 @@ public sealed class HelloClient(HttpClient http, TimeProvider timeProvider, IOpt
                     : HelloCallResult.Failed(HelloFailure.BadResponse, Report(requestId, log), (int)response.StatusCode);
             }
 
-            var failure = IsTransient(response.StatusCode) ? HelloFailure.Exhausted : HelloFailure.Rejected;
-            return HelloCallResult.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfter(response));
+            var failure = !IsTransient(response.StatusCode) ? HelloFailure.Rejected
+                : log.Attempts.Count <= resilience.Get(ResiliencePipelineName).Retry.MaxRetryAttempts && response.Headers.RetryAfter is not null ? HelloFailure.RetryAfterBeyondBudget
+                : HelloFailure.Exhausted;
+            return HelloCallResult.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
         }
         catch (BrokenCircuitException ex)
         {
@@ -82,12 +93,6 @@ public sealed class HelloClient(HttpClient http, TimeProvider timeProvider, IOpt
     private static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
 
     private static HelloCallReport Report(string requestId, AttemptLog log) =>
         new(requestId, log.Attempts, log.Elapsed);
@@ -101,6 +106,8 @@ public enum HelloFailure
 {
     /// <summary>Every attempt failed transiently and the retries ran out.</summary>
     Exhausted,
+    /// <summary>HelloService asked for a Retry-After longer than the call could wait; not slept out.</summary>
+    RetryAfterBeyondBudget,
     /// <summary>HelloService answered a non-transient error (a 4xx other than 408/429); not retried.</summary>
     Rejected,
     /// <summary>The circuit breaker is open; HelloService was not called.</summary>

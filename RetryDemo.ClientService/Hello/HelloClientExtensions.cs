@@ -34,7 +34,8 @@ public static class HelloClientExtensions
     /// <summary>
     /// Replaces the ServiceDefaults' standard handler with the tuned one, so exactly one pipeline
     /// runs (two would nest and multiply attempts). Defaults come from <see cref="HelloResilienceDefaults"/>,
-    /// then configuration overrides them; one pipeline (and breaker) per HelloService authority.
+    /// then configuration overrides them; one pipeline (and breaker) per HelloService authority; a
+    /// Retry-After beyond the budget ends the call (see <see cref="RetryAfterBudget"/>).
     /// </summary>
     public static IHttpClientBuilder AddHelloResilience(this IHttpClientBuilder http, IConfigurationSection section)
     {
@@ -47,6 +48,18 @@ public static class HelloClientExtensions
         {
             pipeline.Configure(section);
         }
+
+        pipeline.Configure((options, services) =>
+        {
+            // Don't retry into a Retry-After the budget can't cover; every other decision stays the handler's.
+            var timeProvider = services.GetRequiredService<TimeProvider>();
+            var cap = services.GetRequiredService<IOptions<HelloClientOptions>>().Value.MaxRetryAfter;
+            var isTransient = options.Retry.ShouldHandle;
+            options.Retry.ShouldHandle = args =>
+                args.Outcome.Result is { } response && RetryAfterBudget.Exceeds(response, options.TotalRequestTimeout.Timeout, cap, timeProvider)
+                    ? Polly.PredicateResult.False()
+                    : isTransient(args);
+        });
 
         pipeline.SelectPipelineByAuthority();
         return http;

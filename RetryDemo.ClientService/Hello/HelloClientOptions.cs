@@ -11,6 +11,10 @@ public sealed class HelloClientOptions : IValidatableObject
     [Required]
     public string BaseAddress { get; set; } = "https+http://hello";
 
+    /// <summary>The longest Retry-After worth waiting for; a longer one ends the call at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Sent as X-Fault-Control-Key when HelloService's fault controls need a key.</summary>
     public string? FaultControlKey { get; set; }
 

@@ -41,7 +41,7 @@ public sealed class HelloPipeline : IAsyncDisposable
     }
 
     /// <summary>The options name of the tuned standard handler on the typed client.</summary>
-    public const string PipelineName = "HelloClient-standard";
+    public const string PipelineName = HelloClient.ResiliencePipelineName;
 
     public ObservableFakeTimeProvider Time { get; } = new();
 

@@ -63,10 +63,12 @@ public sealed class ScriptedHandler(Func<ScriptedHandler, int, CancellationToken
         }
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var attempt = Interlocked.Increment(ref _count);
         _attempts.Writer.TryWrite(attempt);
-        return script(this, attempt, cancellationToken);
+        var response = await script(this, attempt, cancellationToken);
+        response.RequestMessage = request; // as SocketsHttpHandler does
+        return response;
     }
 }

@@ -1,0 +1,24 @@
+using System.Net;
+using RetryDemo.ClientService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Resilience;
+
+public class CancellationTests
+{
+    [Fact]
+    public async Task GetHello_CancelledDuringBackoff_StopsAndMakesNoFurtherAttempts()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable));
+        using var caller = new CancellationTokenSource();
+
+        var call = Task.Run(() => pipeline.CreateClient().GetHelloAsync(FaultRequest.None, caller.Token));
+        await pipeline.Hello.WaitForAttemptAsync(1);
+        await pipeline.Time.NextTimerAsync(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(2)); // the backoff wait began
+        await caller.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        pipeline.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, pipeline.Hello.Attempts);
+    }
+}
