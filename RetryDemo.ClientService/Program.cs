@@ -1,3 +1,4 @@
+using RetryDemo.ClientService.Greetings;
 using RetryDemo.ClientService.Hello;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,5 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapHelloApi();
+app.MapGreetingsApi();
 
 app.Run();

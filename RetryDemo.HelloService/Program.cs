@@ -1,4 +1,5 @@
 using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Greetings;
 using RetryDemo.HelloService.Hello;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapHelloApi();
+app.MapGreetingsApi();
 app.MapFaultsApi();
 
 app.Run();

@@ -32,20 +32,21 @@ public sealed class ClientTelemetry : IDisposable
 
     public ActivitySource ActivitySource { get; } = new(Name);
 
-    public void RecordCall(HelloCallResult result)
+    public void RecordCall(HelloFailure? failure, int attempts)
     {
-        var outcome = new KeyValuePair<string, object?>("retrydemo.outcome", Outcome(result));
-        _attempts.Record(result.Report.Attempts.Count, outcome);
-        if (result.Failure is not null)
+        var outcome = new KeyValuePair<string, object?>("retrydemo.outcome", Outcome(failure));
+        _attempts.Record(attempts, outcome);
+        if (failure is not null)
         {
             _failures.Add(1, outcome);
         }
     }
 
-    public static string Outcome(HelloCallResult result) => result.Failure switch
+    public static string Outcome(HelloFailure? failure) => failure switch
     {
         null => "success",
         HelloFailure.Exhausted => "exhausted",
+        HelloFailure.RetryAfterBeyondBudget => "retry_after_beyond_budget",
         HelloFailure.CircuitOpen => "circuit_open",
         HelloFailure.TimedOut => "timed_out",
         HelloFailure.Unreachable => "unreachable",

@@ -14,7 +14,10 @@ public sealed record FaultRequest(
     [property: Range(0.0, 1.0)] double? FailureRate = null,
     [property: Range(0, 3600)] int? RetryAfter = null,
     [property: Range(0, 30_000)] int? LatencyMs = null,
-    bool? Hang = null)
+    bool? Hang = null,
+    [property: Range(0.0, 1.0)] double? CommitFailRate = null,
+    [property: Range(0.0, 1.0)] double? CommitDelayRate = null,
+    [property: Range(0, 30_000)] int? CommitDelayMs = null)
 {
     public static readonly FaultRequest None = new();
 
@@ -26,6 +29,9 @@ public sealed record FaultRequest(
         if (RetryAfter is { } retryAfter) yield return new("X-Fault-Retry-After", Format(retryAfter));
         if (LatencyMs is { } latency) yield return new("X-Fault-Latency-Ms", Format(latency));
         if (Hang is { } hang) yield return new("X-Fault-Hang", hang ? "true" : "false");
+        if (CommitFailRate is { } commitFail) yield return new("X-Fault-Commit-Fail-Rate", commitFail.ToString("R", CultureInfo.InvariantCulture));
+        if (CommitDelayRate is { } commitDelay) yield return new("X-Fault-Commit-Delay-Rate", commitDelay.ToString("R", CultureInfo.InvariantCulture));
+        if (CommitDelayMs is { } commitDelayMs) yield return new("X-Fault-Commit-Delay-Ms", Format(commitDelayMs));
     }
 
     public Dictionary<string, string[]> Validate()

@@ -22,11 +22,17 @@ public static class HelloApi
 
         var result = await client.GetHelloAsync(faults, context.RequestAborted);
         var report = AttemptReport.From(result.Report);
-        if (result.Reply is { } reply)
-        {
-            return TypedResults.Ok(new HelloResponse(reply.Message, reply.Instance, report));
-        }
+        return result.Reply is { } reply
+            ? TypedResults.Ok(new HelloResponse(reply.Message, reply.Instance, report))
+            : HelloProblems.From(result, report, context);
+    }
+}
 
+/// <summary>How a call that ended without a reply is told to the caller: always problem details, never a bare 500.</summary>
+public static class HelloProblems
+{
+    public static ProblemHttpResult From<T>(HelloCallResult<T> result, AttemptReport report, HttpContext context) where T : class
+    {
         if (result.RetryAfter is { } retryAfter)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -36,7 +42,7 @@ public static class HelloApi
         var (status, detail) = result.Failure switch
         {
             HelloFailure.Rejected => (StatusCodes.Status502BadGateway, $"HelloService rejected the request with {result.LastStatusCode}; not retried."),
-            HelloFailure.BadResponse => (StatusCodes.Status502BadGateway, "HelloService answered with a body that is not a greeting."),
+            HelloFailure.BadResponse => (StatusCodes.Status502BadGateway, "HelloService answered with a body that is not what was asked for."),
             HelloFailure.RetryAfterBeyondBudget => (result.LastStatusCode == StatusCodes.Status429TooManyRequests ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable,
                 $"HelloService asked to retry after {result.RetryAfter?.TotalSeconds:F0} s, more than this call could wait; not retried."),
             HelloFailure.CircuitOpen => (StatusCodes.Status503ServiceUnavailable, "HelloService is failing; the circuit breaker is open, so it was not called."),
@@ -56,12 +62,13 @@ public static class HelloApi
 public sealed record HelloResponse(string Message, string Instance, AttemptReport Report);
 
 /// <summary>What the caller sees of the attempts; times in milliseconds.</summary>
-public sealed record AttemptReport(string RequestId, IReadOnlyList<AttemptReportEntry> Attempts, double TotalElapsedMs)
+public sealed record AttemptReport(string RequestId, IReadOnlyList<AttemptReportEntry> Attempts, double TotalElapsedMs, bool Reconciled)
 {
     public static AttemptReport From(HelloCallReport report) => new(
         report.RequestId,
         [.. report.Attempts.Select(a => new AttemptReportEntry(a.Number, a.StatusCode, a.Error, Ms(a.Duration), Ms(a.DelayBefore), Ms(a.StartedAt)))],
-        Ms(report.TotalElapsed));
+        Ms(report.TotalElapsed),
+        report.Reconciled);
 
     private static double Ms(TimeSpan value) => Math.Round(value.TotalMilliseconds, 1);
 }

@@ -27,22 +27,78 @@ public sealed class HelloClient(
     public const string RequestIdHeader = "X-Request-Id";
     public const string FaultControlKeyHeader = "X-Fault-Control-Key";
 
-    public async Task<HelloCallResult> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken)
+    public const string IdempotencyKeyHeader = UnsafeMethodRetry.IdempotencyKeyHeader;
+
+    public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken) =>
+        CallAsync<HelloReply>(
+            () => new HttpRequestMessage(HttpMethod.Get, "/hello"),
+            faults,
+            reply => reply is HelloReply { Message.Length: > 0 },
+            reconcile: null,
+            cancellationToken);
+
+    /// <summary>
+    /// Creates a greeting exactly once: every attempt carries the same <paramref name="idempotencyKey"/>,
+    /// so HelloService replays instead of creating again. If every attempt fails, HelloService is asked
+    /// whether the key was committed anyway (a reply lost after the commit), so a failure means "none created".
+    /// </summary>
+    public Task<HelloCallResult<GreetingReply>> CreateGreetingAsync(string name, string idempotencyKey, FaultRequest faults, CancellationToken cancellationToken) =>
+        CallAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name }) };
+                request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
+                return request;
+            },
+            faults,
+            reply => reply is GreetingReply { Id.Length: > 0 },
+            reconcile: async ct =>
+            {
+                using var response = await http.GetAsync($"/greetings/by-key/{Uri.EscapeDataString(idempotencyKey)}", ct);
+                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<GreetingReply>(ct) : null;
+            },
+            cancellationToken);
+
+    private async Task<HelloCallResult<T>> CallAsync<T>(
+        Func<HttpRequestMessage> createRequest,
+        FaultRequest faults,
+        Func<T?, bool> isValid,
+        Func<CancellationToken, Task<T?>>? reconcile,
+        CancellationToken cancellationToken) where T : class
     {
         // Attempts are child spans of the ambient activity; without one (a background caller) each
         // attempt would start its own trace, so the logical call gets a span of its own.
         using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
-        var result = await CallAsync(faults, cancellationToken);
-        telemetry.RecordCall(result);
+        var result = await SendAsync(createRequest, faults, isValid, cancellationToken);
+        if (result.Failure is not null and not HelloFailure.Rejected && reconcile is not null
+            && await TryReconcileAsync(reconcile, cancellationToken) is { } committed)
+        {
+            result = HelloCallResult<T>.Success(committed, result.Report with { Reconciled = true });
+        }
+
+        telemetry.RecordCall(result.Failure, result.Report.Attempts.Count);
         return result;
     }
 
-    private async Task<HelloCallResult> CallAsync(FaultRequest faults, CancellationToken cancellationToken)
+    private async Task<T?> TryReconcileAsync<T>(Func<CancellationToken, Task<T?>> reconcile, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            return await reconcile(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<HelloCallResult<T>> SendAsync<T>(
+        Func<HttpRequestMessage> createRequest, FaultRequest faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
     {
         var log = new AttemptLog(timeProvider, cancellationToken);
         var requestId = Guid.NewGuid().ToString("N");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        using var request = createRequest();
         request.Options.Set(AttemptLog.Key, log);
         request.Headers.Add(RequestIdHeader, requestId);
         foreach (var (name, value) in faults.ToHeaders())
@@ -60,32 +116,32 @@ public sealed class HelloClient(
             using var response = await http.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                var reply = await response.Content.ReadFromJsonAsync<HelloReply>(cancellationToken);
-                return reply is { Message.Length: > 0 }
-                    ? HelloCallResult.Success(reply, Report(requestId, log))
-                    : HelloCallResult.Failed(HelloFailure.BadResponse, Report(requestId, log), (int)response.StatusCode);
+                var reply = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+                return isValid(reply)
+                    ? HelloCallResult<T>.Success(reply!, Report(requestId, log))
+                    : HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(requestId, log), (int)response.StatusCode);
             }
 
             var failure = !IsTransient(response.StatusCode) ? HelloFailure.Rejected
                 : log.Attempts.Count <= resilience.Get(ResiliencePipelineName).Retry.MaxRetryAttempts && response.Headers.RetryAfter is not null ? HelloFailure.RetryAfterBeyondBudget
                 : HelloFailure.Exhausted;
-            return HelloCallResult.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
+            return HelloCallResult<T>.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
         }
         catch (BrokenCircuitException ex)
         {
-            return HelloCallResult.Failed(HelloFailure.CircuitOpen, Report(requestId, log), retryAfter: ex.RetryAfter);
+            return HelloCallResult<T>.Failed(HelloFailure.CircuitOpen, Report(requestId, log), retryAfter: ex.RetryAfter);
         }
         catch (TimeoutRejectedException)
         {
-            return HelloCallResult.Failed(HelloFailure.TimedOut, Report(requestId, log));
+            return HelloCallResult<T>.Failed(HelloFailure.TimedOut, Report(requestId, log));
         }
         catch (HttpRequestException)
         {
-            return HelloCallResult.Failed(HelloFailure.Unreachable, Report(requestId, log));
+            return HelloCallResult<T>.Failed(HelloFailure.Unreachable, Report(requestId, log));
         }
         catch (System.Text.Json.JsonException)
         {
-            return HelloCallResult.Failed(HelloFailure.BadResponse, Report(requestId, log));
+            return HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(requestId, log));
         }
     }
 
@@ -100,7 +156,10 @@ public sealed class HelloClient(
 
 public sealed record HelloReply(string Message, string Instance, int? Attempt);
 
-public sealed record HelloCallReport(string RequestId, IReadOnlyList<AttemptRecord> Attempts, TimeSpan TotalElapsed);
+public sealed record GreetingReply(string Id, string Message, DateTimeOffset CreatedAt);
+
+/// <param name="Reconciled">Every attempt failed, but HelloService confirmed the write had been committed.</param>
+public sealed record HelloCallReport(string RequestId, IReadOnlyList<AttemptRecord> Attempts, TimeSpan TotalElapsed, bool Reconciled = false);
 
 public enum HelloFailure
 {
@@ -120,10 +179,11 @@ public enum HelloFailure
     BadResponse,
 }
 
-public sealed record HelloCallResult(HelloReply? Reply, HelloFailure? Failure, HelloCallReport Report, int? LastStatusCode, TimeSpan? RetryAfter)
+public sealed record HelloCallResult<TReply>(TReply? Reply, HelloFailure? Failure, HelloCallReport Report, int? LastStatusCode, TimeSpan? RetryAfter)
+    where TReply : class
 {
-    public static HelloCallResult Success(HelloReply reply, HelloCallReport report) => new(reply, null, report, 200, null);
+    public static HelloCallResult<TReply> Success(TReply reply, HelloCallReport report) => new(reply, null, report, 200, null);
 
-    public static HelloCallResult Failed(HelloFailure failure, HelloCallReport report, int? lastStatusCode = null, TimeSpan? retryAfter = null) =>
+    public static HelloCallResult<TReply> Failed(HelloFailure failure, HelloCallReport report, int? lastStatusCode = null, TimeSpan? retryAfter = null) =>
         new(null, failure, report, lastStatusCode, retryAfter);
 }

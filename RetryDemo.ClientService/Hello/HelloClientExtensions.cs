@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
+using Polly;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 
@@ -51,14 +52,24 @@ public static class HelloClientExtensions
 
         pipeline.Configure((options, services) =>
         {
-            // Don't retry into a Retry-After the budget can't cover; every other decision stays the handler's.
+            // Never retry an unsafe request without an idempotency key, nor into a Retry-After the budget
+            // can't cover; every other decision stays the standard handler's.
             var timeProvider = services.GetRequiredService<TimeProvider>();
             var cap = services.GetRequiredService<IOptions<HelloClientOptions>>().Value.MaxRetryAfter;
             var isTransient = options.Retry.ShouldHandle;
             options.Retry.ShouldHandle = args =>
-                args.Outcome.Result is { } response && RetryAfterBudget.Exceeds(response, options.TotalRequestTimeout.Timeout, cap, timeProvider)
-                    ? Polly.PredicateResult.False()
-                    : isTransient(args);
+            {
+#pragma warning disable EXTEXP0001 // GetRequestMessage is experimental; it is how a predicate sees the request when there is no response.
+                var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
+#pragma warning restore EXTEXP0001
+                if (!UnsafeMethodRetry.IsAllowed(request)
+                    || (args.Outcome.Result is { } response && RetryAfterBudget.Exceeds(response, options.TotalRequestTimeout.Timeout, cap, timeProvider)))
+                {
+                    return Polly.PredicateResult.False();
+                }
+
+                return isTransient(args);
+            };
         });
 
         pipeline.SelectPipelineByAuthority();

@@ -1,9 +1,11 @@
 namespace RetryDemo.HelloService.Faults;
 
-/// <summary>Carries the attempt number the fault filter counted to the endpoint that answers.</summary>
+/// <summary>Carries what the fault filter decided (attempt number, this request's fault settings) to the endpoint.</summary>
 public sealed class AttemptFeature
 {
     public int? Attempt { get; init; }
+
+    public required FaultOptions Options { get; init; }
 
     public static int? Get(HttpContext context) => context.Features.Get<AttemptFeature>()?.Attempt;
 }

@@ -15,12 +15,16 @@ public static class FaultHeaders
     public const string RetryAfter = "X-Fault-Retry-After";
     public const string LatencyMs = "X-Fault-Latency-Ms";
     public const string Hang = "X-Fault-Hang";
+    public const string CommitFailRate = "X-Fault-Commit-Fail-Rate";
+    public const string CommitDelayRate = "X-Fault-Commit-Delay-Rate";
+    public const string CommitDelayMs = "X-Fault-Commit-Delay-Ms";
 
     private const int MaxRequestIdLength = 64;
 
     public static bool HasOverrides(IHeaderDictionary headers) =>
         headers.ContainsKey(FailFirst) || headers.ContainsKey(FailureRate) || headers.ContainsKey(Status)
-        || headers.ContainsKey(RetryAfter) || headers.ContainsKey(LatencyMs) || headers.ContainsKey(Hang);
+        || headers.ContainsKey(RetryAfter) || headers.ContainsKey(LatencyMs) || headers.ContainsKey(Hang)
+        || headers.ContainsKey(CommitFailRate) || headers.ContainsKey(CommitDelayRate) || headers.ContainsKey(CommitDelayMs);
 
     /// <summary>Applies the headers on a copy of <paramref name="profile"/> and validates the result.</summary>
     public static FaultOptions Apply(FaultOptions profile, IHeaderDictionary headers, Dictionary<string, string[]> errors)
@@ -32,6 +36,9 @@ public static class FaultHeaders
         ApplyInt(headers, RetryAfter, errors, v => options.RetryAfterSeconds = v);
         ApplyInt(headers, LatencyMs, errors, v => options.LatencyMs = v);
         ApplyBool(headers, Hang, errors, v => options.Hang = v);
+        ApplyDouble(headers, CommitFailRate, errors, v => options.CommitFailRate = v);
+        ApplyDouble(headers, CommitDelayRate, errors, v => options.CommitDelayRate = v);
+        ApplyInt(headers, CommitDelayMs, errors, v => options.CommitDelayMs = v);
 
         if (errors.Count == 0)
         {
@@ -71,6 +78,9 @@ public static class FaultHeaders
         nameof(FaultOptions.FailureStatusCode) => Status,
         nameof(FaultOptions.RetryAfterSeconds) => RetryAfter,
         nameof(FaultOptions.LatencyMs) => LatencyMs,
+        nameof(FaultOptions.CommitFailRate) => CommitFailRate,
+        nameof(FaultOptions.CommitDelayRate) => CommitDelayRate,
+        nameof(FaultOptions.CommitDelayMs) => CommitDelayMs,
         _ => member,
     };
 

@@ -27,6 +27,7 @@ public static class FaultInjectionExtensions
         builder.Services.AddSingleton<AttemptTracker>();
         builder.Services.AddSingleton<FaultControlGate>();
         builder.Services.AddSingleton<FaultInjectionFilter>();
+        builder.Services.AddSingleton<RetryDemo.HelloService.Greetings.GreetingStore>();
 
         return builder;
     }

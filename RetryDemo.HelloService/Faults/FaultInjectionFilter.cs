@@ -41,7 +41,7 @@ public sealed class FaultInjectionFilter(
 
         // Attempts are only counted when fail-first needs them: a load test must not fill the cache.
         int? attempt = options.FailFirstAttempts > 0 ? (requestId is null ? 1 : attempts.NextAttempt(requestId)) : null;
-        context.Features.Set(new AttemptFeature { Attempt = attempt });
+        context.Features.Set(new AttemptFeature { Attempt = attempt, Options = options });
 
         var ct = context.RequestAborted;
         try

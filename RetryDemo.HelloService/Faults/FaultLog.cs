@@ -11,6 +11,9 @@ internal static partial class FaultLog
     [LoggerMessage(3, LogLevel.Information, "Fault control {Action} applied: {State}")]
     public static partial void ControlApplied(ILogger logger, string action, FaultStateSnapshot state);
 
+    [LoggerMessage(5, LogLevel.Warning, "Injected {Fault} fault after committing greeting {GreetingId} for key {IdempotencyKey}")]
+    public static partial void CommitFaultInjected(ILogger logger, string fault, string greetingId, string? idempotencyKey);
+
     [LoggerMessage(4, LogLevel.Error, "Reloaded fault profile is invalid and was ignored; the last valid profile stays in force: {Reason}")]
     public static partial void InvalidProfileIgnored(ILogger logger, string reason);
 }

@@ -34,6 +34,17 @@ public sealed class FaultOptions : IValidatableObject
     /// <summary>Failing requests hang until the caller gives up; with no selector set, every request hangs.</summary>
     public bool Hang { get; set; }
 
+    /// <summary>Probability that a write is committed and then answered with 503 anyway (a lost reply).</summary>
+    [Range(0.0, 1.0)]
+    public double CommitFailRate { get; set; }
+
+    /// <summary>Probability that a write is committed and then answered only after <see cref="CommitDelayMs"/>.</summary>
+    [Range(0.0, 1.0)]
+    public double CommitDelayRate { get; set; }
+
+    [Range(0, FaultLimits.MaxLatencyMs)]
+    public int CommitDelayMs { get; set; }
+
     public bool HasSelector => FailFirstAttempts > 0 || FailureRate > 0;
 
     public FaultOptions Clone() => (FaultOptions)MemberwiseClone();

@@ -25,7 +25,9 @@ public sealed class ServiceHost<TMarker> : WebApplicationFactory<TMarker> where 
         // Kestrel without a fixed port: the "urls" setting below picks a free loopback port. (UseKestrel(0)
         // rewrites the addresses after the host starts, which races with minimal-hosting startup.)
         UseKestrel();
-        StartServer();
+        // Started off the test framework's synchronization context: StartServer blocks while the app
+        // starts, and must not wait on a context whose few threads are the ones blocked.
+        Task.Run(StartServer).GetAwaiter().GetResult();
     }
 
     /// <summary>The address Kestrel bound, e.g. http://127.0.0.1:41234.</summary>

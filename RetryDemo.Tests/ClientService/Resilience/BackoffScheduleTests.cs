@@ -64,7 +64,7 @@ public class BackoffScheduleTests
     /// Steps the clock to one tick before each expected wait ends (no new attempt yet), then one tick
     /// more (the next attempt starts). Returns the call's result.
     /// </summary>
-    private static Task<HelloCallResult> AssertScheduleAsync(HelloPipeline pipeline, IReadOnlyList<TimeSpan> expected) => Task.Run(async () =>
+    private static Task<HelloCallResult<HelloReply>> AssertScheduleAsync(HelloPipeline pipeline, IReadOnlyList<TimeSpan> expected) => Task.Run(async () =>
     {
         // Off the test framework's synchronization context (see HelloPipeline.RunAsync).
         var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, CancellationToken.None);

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RetryDemo.ClientService.Hello;
+
+namespace RetryDemo.ClientService.Greetings;
+
+/// <summary>
+/// Creates a greeting through HelloService, exactly once per logical request: the caller's
+/// Idempotency-Key (or one made here, once) travels with every attempt.
+/// </summary>
+public static class GreetingsApi
+{
+    private const int MaxKeyLength = 128;
+
+    public static IEndpointRouteBuilder MapGreetingsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/greetings", CreateGreeting)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(4096))
+            .WithName("CreateGreeting");
+        return app;
+    }
+
+    public static async Task<Results<Created<GreetingResponse>, ProblemHttpResult, ValidationProblem>> CreateGreeting(
+        NewGreeting body, [AsParameters] FaultRequest faults, HelloClient client, HttpContext context)
+    {
+        var errors = faults.Validate();
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(body, new ValidationContext(body), results, validateAllProperties: true))
+        {
+            errors["name"] = [.. results.Select(r => r.ErrorMessage ?? "Invalid name.")];
+        }
+
+        var headers = context.Request.Headers;
+        var key = headers[HelloClient.IdempotencyKeyHeader].ToString();
+        if (headers.ContainsKey(HelloClient.IdempotencyKeyHeader) && (headers[HelloClient.IdempotencyKeyHeader].Count != 1 || key.Length is 0 or > MaxKeyLength || !key.All(c => c is > ' ' and <= '~')))
+        {
+            errors[HelloClient.IdempotencyKeyHeader] = [$"{HelloClient.IdempotencyKeyHeader} must be 1–{MaxKeyLength} visible ASCII characters, given once."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid greeting request");
+        }
+
+        if (key.Length == 0)
+        {
+            key = Guid.NewGuid().ToString("N");
+        }
+
+        var result = await client.CreateGreetingAsync(body.Name!.Trim(), key, faults, context.RequestAborted);
+        var report = AttemptReport.From(result.Report);
+        return result.Reply is { } greeting
+            ? TypedResults.Created($"/greetings/{greeting.Id}", new GreetingResponse(greeting.Id, greeting.Message, key, report))
+            : HelloProblems.From(result, report, context);
+    }
+}
+
+public sealed record NewGreeting([property: Required, StringLength(100, MinimumLength = 1)] string? Name);
+
+public sealed record GreetingResponse(string Id, string Message, string IdempotencyKey, AttemptReport Report);

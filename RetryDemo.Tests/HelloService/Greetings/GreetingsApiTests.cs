@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using RetryDemo.HelloService.Greetings;
+using RetryDemo.HelloService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.HelloService.Greetings;
+
+public class GreetingsApiTests
+{
+    private static ServiceHost<ServiceInstance> StartHello() => new(new Dictionary<string, string?>());
+
+    private static HttpRequestMessage Post(string json, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        }
+
+        return request;
+    }
+
+    [Fact]
+    public async Task CreateGreeting_SameKeySameBody_ReplaysTheFirstGreeting()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var first = await http.SendAsync(Post("""{"name":"Ada"}""", "key-1"));
+        using var second = await http.SendAsync(Post("""{"name":"Ada"}""", "key-1"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal((await first.Content.ReadFromJsonAsync<Greeting>())!.Id, (await second.Content.ReadFromJsonAsync<Greeting>())!.Id);
+        Assert.True(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+    }
+
+    [Fact]
+    public async Task CreateGreeting_SameKeyDifferentBody_Answers422AndCreatesNothing()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var first = await http.SendAsync(Post("""{"name":"Ada"}""", "key-2"));
+        using var second = await http.SendAsync(Post("""{"name":"Grace"}""", "key-2"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+    }
+
+    [Fact]
+    public async Task CreateGreeting_WithoutKey_CreatesEachTime()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        (await http.SendAsync(Post("""{"name":"Ada"}"""))).EnsureSuccessStatusCode();
+        (await http.SendAsync(Post("""{"name":"Ada"}"""))).EnsureSuccessStatusCode();
+
+        Assert.Equal(2, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+    }
+
+    [Fact]
+    public async Task CreateGreeting_CommitThenFail_RetryWithTheKeyReplaysInsteadOfCreatingAgain()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        var failing = Post("""{"name":"Ada"}""", "key-3");
+        failing.Headers.Add("X-Fault-Commit-Fail-Rate", "1");
+        using var lost = await http.SendAsync(failing);
+        using var retry = await http.SendAsync(Post("""{"name":"Ada"}""", "key-3"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+    }
+
+    public static TheoryData<string, string?> InvalidWrites => new()
+    {
+        { """{"name":""}""", null },
+        { """{"name":"   "}""", null },
+        { """{}""", null },
+        { """{"name":"ok"}""", "" },
+        { """{"name":"ok"}""", "has space" },
+        { """{"name":"ok"}""", new string('k', 129) },
+        { """{"name":"x\u0001y"}""", null },
+        { "{not json", null },
+        { "{\"name\":\"" + new string('n', 101) + "\"}", null },
+        { "{\"name\":\"" + new string('n', 5000) + "\"}", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidWrites))]
+    public async Task CreateGreeting_InvalidInput_Answers4xxProblemAndCreatesNothing(string json, string? key)
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var response = await http.SendAsync(Post(json, key));
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+    }
+}
