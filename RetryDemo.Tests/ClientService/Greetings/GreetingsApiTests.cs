@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using RetryDemo.HelloService.Greetings;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Greetings;
+
+public class GreetingsApiTests
+{
+    public static TheoryData<string, string, string?> InvalidRequests => new()
+    {
+        { "", """{"name":""}""", null },
+        { "", """{}""", null },
+        { "", "", null },
+        { "", "[1,2]", null },
+        { "", """{"name":"ok"}""", "bad key with spaces" },
+        { "", """{"name":"ok"}""", new string('k', 129) },
+        { "", "{\"name\":\"" + new string('n', 5000) + "\"}", null },
+        { "?commitFailRate=2", """{"name":"ok"}""", null },
+        { "?commitDelayMs=-1", """{"name":"ok"}""", null },
+        { "?failStatus=418", """{"name":"ok"}""", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRequests))]
+    public async Task CreateGreeting_InvalidRequest_Answers4xxProblemAndCreatesNothing(string query, string body, string? key)
+    {
+        await using var system = new RetryDemoSystem();
+        using var client = system.Client.CreatePlainClient();
+        using var hello = system.Hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/greetings{query}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, (await hello.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateGreeting_CallersKeyTwice_CreatesOneGreeting()
+    {
+        await using var system = new RetryDemoSystem();
+        using var client = system.Client.CreatePlainClient();
+        using var hello = system.Hello.CreatePlainClient();
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
+            request.Headers.Add("Idempotency-Key", "callers-own-key");
+            Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal(1, (await hello.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+    }
+}
