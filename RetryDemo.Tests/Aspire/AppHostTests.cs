@@ -58,9 +58,11 @@ public class AppHostTests
         var outage = await app.ResourceCommands.ExecuteCommandAsync("hello", "outage-on", cts.Token);
         Assert.True(outage.Success, outage.Message);
 
-        // Each failed call is 5 failed attempts; the breaker samples 20 before it may open.
-        string? reason = null;
-        for (var call = 0; call < 10 && reason != "CircuitOpen"; call++)
+        // The breaker needs 20 sampled attempts within its 10 s window; one caller alone makes 5 per
+        // ≈ 3 s of backoff and never gets there, so 8 callers fail together (40 attempts in ≈ 3 s).
+        var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CallAsync(client, cts.Token)));
+        var reason = burst.Any(r => r.Reason == "CircuitOpen") ? "CircuitOpen" : null;
+        for (var call = 0; call < 5 && reason != "CircuitOpen"; call++)
         {
             (reason, _) = await CallAsync(client, cts.Token);
         }
