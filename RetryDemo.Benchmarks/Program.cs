@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(RetryDemo.Benchmarks.PipelineOverheadBenchmarks).Assembly).Run(args);
