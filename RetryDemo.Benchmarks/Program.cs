@@ -1,11 +1,16 @@
 using BenchmarkDotNet.Running;
 using RetryDemo.Benchmarks;
+using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
-// `time-to-success [requests]` runs the loopback experiment; anything else goes to BenchmarkDotNet.
-return args is ["time-to-success", ..]
-    ? await TimeToSuccessExperiment.RunAsync(args)
-    : RunBenchmarks(args);
+// `time-to-success [requests]` and `retry-storm [callers]` run the loopback experiments; anything
+// else goes to BenchmarkDotNet.
+return args switch
+{
+    ["time-to-success", ..] => await TimeToSuccessExperiment.RunAsync(args),
+    ["retry-storm", ..] => await RetryStormExperiment.RunAsync(args),
+    _ => RunBenchmarks(args),
+};
 
 static int RunBenchmarks(string[] args)
 {

@@ -120,7 +120,7 @@ public static class TimeToSuccessExperiment
     private static string Ms(List<double> sorted, double quantile) =>
         sorted.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)]:F0} ms");
 
-    private static Process StartHello(int port)
+    internal static Process StartHello(int port)
     {
         var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", "--project", "RetryDemo.HelloService", "--no-launch-profile", "--", "--urls", $"http://127.0.0.1:{port}"])
         {
@@ -135,7 +135,7 @@ public static class TimeToSuccessExperiment
         return process;
     }
 
-    private static async Task WaitUntilHealthyAsync(Uri address)
+    internal static async Task WaitUntilHealthyAsync(Uri address)
     {
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();

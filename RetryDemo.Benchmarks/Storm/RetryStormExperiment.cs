@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Polly;
+using RetryDemo.Benchmarks.TimeToSuccess;
+
+namespace RetryDemo.Benchmarks.Storm;
+
+/// <summary>
+/// M callers hit HelloService during an outage that ends at one instant; their retries are in step
+/// unless jitter spreads them. Records when every attempt left for HelloService (loopback, so ≈ when
+/// it arrived) in 50 ms buckets, for the same exponential schedule without and with jitter.
+/// </summary>
+public static class RetryStormExperiment
+{
+    private static readonly TimeSpan Bucket = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan OutageEndsAt = TimeSpan.FromSeconds(1);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var callers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+        const int port = 5202;
+        using var hello = TimeToSuccessExperiment.StartHello(port);
+        var address = new Uri($"http://127.0.0.1:{port}");
+        await TimeToSuccessExperiment.WaitUntilHealthyAsync(address);
+        using var control = new HttpClient { BaseAddress = address };
+
+        try
+        {
+            Console.WriteLine("| Schedule | Callers | Attempts after recovery | Peak per 50 ms | Mean per 50 ms | Peak ÷ mean |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            var csv = new List<string> { "schedule,bucket_ms,attempts" };
+            foreach (var jitter in new[] { false, true })
+            {
+                var name = jitter ? "exponential 200 ms, jitter" : "exponential 200 ms, no jitter";
+                var arrivals = await RunOnceAsync(address, control, callers, jitter);
+                var after = arrivals.Where(t => t >= OutageEndsAt).ToList();
+                var buckets = after.GroupBy(t => (int)((t - OutageEndsAt) / Bucket)).ToDictionary(g => g.Key, g => g.Count());
+                var span = buckets.Count == 0 ? 1 : buckets.Keys.Max() + 1;
+                var peak = buckets.Count == 0 ? 0 : buckets.Values.Max();
+                var mean = (double)after.Count / span;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {callers} | {after.Count} | {peak} | {mean:F1} | {peak / mean:F1} |"));
+                csv.AddRange(Enumerable.Range(0, span).Select(b => string.Create(CultureInfo.InvariantCulture, $"{(jitter ? "jitter" : "no-jitter")},{b * Bucket.TotalMilliseconds},{buckets.GetValueOrDefault(b)}")));
+            }
+
+            Directory.CreateDirectory("artifacts");
+            await File.WriteAllLinesAsync("artifacts/retry-storm.csv", csv);
+            Console.WriteLine($"Per-bucket arrivals written to {Path.GetFullPath("artifacts/retry-storm.csv")}.");
+        }
+        finally
+        {
+            hello.Kill(entireProcessTree: true);
+        }
+
+        return 0;
+    }
+
+    private static async Task<List<TimeSpan>> RunOnceAsync(Uri address, HttpClient control, int callers, bool jitter)
+    {
+        var clock = Stopwatch.StartNew();
+        var arrivals = new ConcurrentBag<TimeSpan>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHttpClient("hello", http => http.BaseAddress = address)
+            .AddStandardResilienceHandler(options =>
+            {
+                options.Retry.MaxRetryAttempts = 6;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.Retry.BackoffType = DelayBackoffType.Exponential;
+                options.Retry.UseJitter = jitter;
+                options.CircuitBreaker.MinimumThroughput = int.MaxValue; // the storm is what is measured
+            });
+        services.AddHttpClient("hello").AddHttpMessageHandler(() => new ArrivalRecorder(clock, arrivals));
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("hello");
+
+        (await control.PostAsync("/faults/outage/on", null)).EnsureSuccessStatusCode();
+        clock.Restart();
+        var calls = Enumerable.Range(0, callers).Select(async _ =>
+        {
+            using var response = await client.GetAsync("/hello");
+        }).ToList();
+        await Task.Delay(OutageEndsAt - clock.Elapsed);
+        (await control.PostAsync("/faults/outage/off", null)).EnsureSuccessStatusCode();
+        await Task.WhenAll(calls);
+        return [.. arrivals];
+    }
+
+    private sealed class ArrivalRecorder(Stopwatch clock, ConcurrentBag<TimeSpan> arrivals) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            arrivals.Add(clock.Elapsed);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
