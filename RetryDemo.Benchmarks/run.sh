@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true
 
-dotnet build -c Release RetryDemo.HelloService RetryDemo.Benchmarks
+dotnet build -c Release RetryDemo.HelloService
+dotnet build -c Release RetryDemo.Benchmarks
 run() { dotnet run -c Release --project RetryDemo.Benchmarks --no-build -- "$@"; }
 
 if $smoke; then
