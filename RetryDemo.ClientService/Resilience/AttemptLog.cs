@@ -13,8 +13,6 @@ public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken call
     private readonly long _started = timeProvider.GetTimestamp();
     private long _lastEnded = -1;
 
-    public TimeProvider TimeProvider => timeProvider;
-
     /// <summary>True when the caller cancelled; an attempt cancelled otherwise was cut by a timeout.</summary>
     public bool CallCancelled => callCancellation.IsCancellationRequested;
 

@@ -31,14 +31,6 @@ public sealed class ObservableFakeTimeProvider : FakeTimeProvider
         return timer;
     }
 
-    /// <summary>Forgets the timers created so far.</summary>
-    public void DiscardTimers()
-    {
-        while (_timers.Reader.TryRead(out _))
-        {
-        }
-    }
-
     /// <summary>Waits (in real time, bounded) for the next timer whose due time matches.</summary>
     public async Task<TimeSpan> NextTimerAsync(Func<TimeSpan, bool> match)
     {
