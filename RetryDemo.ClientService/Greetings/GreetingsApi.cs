@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.Validation;
 
 namespace RetryDemo.ClientService.Greetings;
 
@@ -24,10 +25,9 @@ public static class GreetingsApi
         NewGreeting body, [AsParameters] FaultRequest faults, HelloClient client, HttpContext context)
     {
         var errors = faults.Validate();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(body, new ValidationContext(body), results, validateAllProperties: true))
+        foreach (var (member, messages) in RequestValidation.Errors(body))
         {
-            errors["name"] = [.. results.Select(r => r.ErrorMessage ?? "Invalid name.")];
+            errors[member] = messages;
         }
 
         var headers = context.Request.Headers;

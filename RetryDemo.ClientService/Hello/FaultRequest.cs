@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using RetryDemo.ClientService.Validation;
 
 namespace RetryDemo.ClientService.Hello;
 
@@ -34,17 +35,7 @@ public sealed record FaultRequest(
         if (CommitDelayMs is { } commitDelayMs) yield return new("X-Fault-Commit-Delay-Ms", Format(commitDelayMs));
     }
 
-    public Dictionary<string, string[]> Validate()
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        return results
-            .SelectMany(r => r.MemberNames.Select(m => (Member: QueryName(m), Message: r.ErrorMessage ?? "Invalid value.")))
-            .GroupBy(e => e.Member)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
-    }
-
-    private static string QueryName(string member) => char.ToLowerInvariant(member[0]) + member[1..];
+    public Dictionary<string, string[]> Validate() => RequestValidation.Errors(this);
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
