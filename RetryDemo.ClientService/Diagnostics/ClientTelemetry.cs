@@ -46,6 +46,7 @@ public sealed class ClientTelemetry : IDisposable
     {
         null => "success",
         HelloFailure.Exhausted => "exhausted",
+        HelloFailure.RetryBudgetExhausted => "budget_exhausted",
         HelloFailure.RetryAfterBeyondBudget => "retry_after_beyond_budget",
         HelloFailure.CircuitOpen => "circuit_open",
         HelloFailure.TimedOut => "timed_out",

@@ -123,6 +123,7 @@ public sealed class HelloClient(
             }
 
             var failure = !IsTransient(response.StatusCode) ? HelloFailure.Rejected
+                : log.RetryRefused ? HelloFailure.RetryBudgetExhausted
                 : log.Attempts.Count <= resilience.Get(ResiliencePipelineName).Retry.MaxRetryAttempts && response.Headers.RetryAfter is not null ? HelloFailure.RetryAfterBeyondBudget
                 : HelloFailure.Exhausted;
             return HelloCallResult<T>.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
@@ -133,11 +134,11 @@ public sealed class HelloClient(
         }
         catch (TimeoutRejectedException)
         {
-            return HelloCallResult<T>.Failed(HelloFailure.TimedOut, Report(requestId, log));
+            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.TimedOut, log), Report(requestId, log));
         }
         catch (HttpRequestException)
         {
-            return HelloCallResult<T>.Failed(HelloFailure.Unreachable, Report(requestId, log));
+            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.Unreachable, log), Report(requestId, log));
         }
         catch (System.Text.Json.JsonException)
         {
@@ -145,10 +146,13 @@ public sealed class HelloClient(
         }
     }
 
+    // A transient failure the pipeline wanted to retry but the retry budget refused.
+    private static HelloFailure StoppedBy(HelloFailure failure, AttemptLog log) =>
+        log.RetryRefused ? HelloFailure.RetryBudgetExhausted : failure;
+
     // The standard handler's own definition of transient, so "exhausted" means "retried and gave up".
     private static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-
 
     private static HelloCallReport Report(string requestId, AttemptLog log) =>
         new(requestId, log.Attempts, log.Elapsed);
@@ -165,6 +169,8 @@ public enum HelloFailure
 {
     /// <summary>Every attempt failed transiently and the retries ran out.</summary>
     Exhausted,
+    /// <summary>A retry was due, but the retry budget was spent (too many recent retries); the last failure stands.</summary>
+    RetryBudgetExhausted,
     /// <summary>HelloService asked for a Retry-After longer than the call could wait; not slept out.</summary>
     RetryAfterBeyondBudget,
     /// <summary>HelloService answered a non-transient error (a 4xx other than 408/429); not retried.</summary>

@@ -12,6 +12,7 @@ public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken call
     private readonly List<AttemptRecord> _attempts = [];
     private readonly long _started = timeProvider.GetTimestamp();
     private long _lastEnded = -1;
+    private bool _retryRefused;
 
     /// <summary>True when the caller cancelled; an attempt cancelled otherwise was cut by a timeout.</summary>
     public bool CallCancelled => callCancellation.IsCancellationRequested;
@@ -22,6 +23,11 @@ public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken call
     }
 
     public TimeSpan Elapsed => timeProvider.GetElapsedTime(_started);
+
+    /// <summary>True when the retry budget refused a retry the pipeline wanted, which ended the call.</summary>
+    public bool RetryRefused => Volatile.Read(ref _retryRefused);
+
+    public void MarkRetryRefused() => Volatile.Write(ref _retryRefused, true);
 
     public long BeginAttempt(out int number, out TimeSpan delayBefore)
     {

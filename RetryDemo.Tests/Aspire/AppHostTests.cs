@@ -59,7 +59,8 @@ public class AppHostTests
         Assert.True(outage.Success, outage.Message);
 
         // The breaker needs 20 sampled attempts within its 10 s window; one caller alone makes 5 per
-        // ≈ 3 s of backoff and never gets there, so 8 callers fail together (40 attempts in ≈ 3 s).
+        // ≈ 3 s of backoff and never gets there, so 8 callers fail together. The retry budget lets
+        // them make 8 + 10 attempts; the next couple of calls (no retries left) reach 20.
         var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CallAsync(client, cts.Token)));
         var reason = burst.Any(r => r.Reason == "CircuitOpen") ? "CircuitOpen" : null;
         for (var call = 0; call < 5 && reason != "CircuitOpen"; call++)

@@ -24,6 +24,7 @@ public class ExactlyOnceTests
             ["HelloClient:Resilience:Retry:Delay"] = "00:00:00.001",
             ["HelloClient:Resilience:AttemptTimeout:Timeout"] = "00:00:00.200",
             ["HelloClient:Resilience:CircuitBreaker:FailureRatio"] = "1.0", // measure retries, not the breaker
+            ["HelloClient:RetryBudget:Enabled"] = "false", // nor the retry budget
         });
         using var client = system.Client.CreatePlainClient();
         using var hello = system.Hello.CreatePlainClient();

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using RetryDemo.ClientService.Hello;
 
 namespace RetryDemo.Tests.Infrastructure;
@@ -30,6 +32,7 @@ public sealed class HelloPipeline : IAsyncDisposable
 
         builder.AddServiceDefaults();
         builder.AddHelloClient();
+        builder.Logging.AddFakeLogging();
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddHttpClient<HelloClient>().ConfigurePrimaryHttpMessageHandler(() => hello);
         if (tune is not null)
@@ -48,6 +51,9 @@ public sealed class HelloPipeline : IAsyncDisposable
     public ScriptedHandler Hello { get; }
 
     public IServiceProvider Services => _host.Services;
+
+    /// <summary>Every log record the client wrote.</summary>
+    public FakeLogCollector Logs => _host.Services.GetFakeLogCollector();
 
     public HelloClient CreateClient() => _host.Services.GetRequiredService<HelloClient>();
 

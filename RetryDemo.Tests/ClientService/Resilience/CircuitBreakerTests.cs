@@ -15,8 +15,10 @@ public class CircuitBreakerTests
     {
         var healthy = false;
         var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(Volatile.Read(ref healthy) ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable)));
-        // Short backoff so the 20 failures land inside one 10 s sampling window.
-        await using var pipeline = new HelloPipeline(hello, options => options.Retry.Delay = TimeSpan.FromMilliseconds(10));
+        // Short backoff so the 20 failures land inside one 10 s sampling window; the retry budget
+        // (which alone would stop this lone caller's retries after 10) is off to watch the breaker.
+        await using var pipeline = new HelloPipeline(hello, options => options.Retry.Delay = TimeSpan.FromMilliseconds(10),
+            settings: new() { ["HelloClient:RetryBudget:Enabled"] = "false" });
 
         for (var call = 0; call < 4; call++)
         {
