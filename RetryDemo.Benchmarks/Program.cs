@@ -1,14 +1,16 @@
 using BenchmarkDotNet.Running;
 using RetryDemo.Benchmarks;
+using RetryDemo.Benchmarks.Outage;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
-// `time-to-success [requests]` and `retry-storm [callers]` run the loopback experiments; anything
+// `time-to-success [requests]`, `retry-storm [callers]` and `outage [--smoke]` run the loopback experiments; anything
 // else goes to BenchmarkDotNet.
 return args switch
 {
     ["time-to-success", ..] => await TimeToSuccessExperiment.RunAsync(args),
     ["retry-storm", ..] => await RetryStormExperiment.RunAsync(args),
+    ["outage", ..] => await OutageExperiment.RunAsync(args),
     _ => RunBenchmarks(args),
 };
 
