@@ -16,8 +16,10 @@ if $smoke; then
   run --filter '*PipelineOverhead*' --job dry --inProcess
   run time-to-success 20
   run retry-storm 20
+  run outage --smoke
 else
   run --filter '*PipelineOverhead*' --job short
   run time-to-success 200
   run retry-storm 200
+  run outage
 fi
