@@ -27,4 +27,29 @@ public class FailureSemanticsTests
         Assert.Equal("RetryAfterBeyondBudget", problem.GetProperty("reason").GetString());
         Assert.Equal(1, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
     }
+
+    [Fact]
+    public async Task GetHello_RetryBudgetSpent_AnswersAtOnceWithTheLastFailure()
+    {
+        // A budget of two retries per window, none earned from traffic.
+        await using var system = new RetryDemoSystem(clientSettings: new Dictionary<string, string?>
+        {
+            ["HelloClient:RetryBudget:RetryRatio"] = "0",
+            ["HelloClient:RetryBudget:MinRetriesPerSecond"] = "0.2",
+        });
+        using var http = system.Client.CreatePlainClient();
+
+        using var spending = await http.GetAsync("/hello?failFirst=3&failStatus=500");
+        using var refused = await http.GetAsync("/hello?failFirst=1&failStatus=502");
+
+        var spent = await spending.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(3, spent.GetProperty("report").GetProperty("attempts").GetArrayLength());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("RetryBudgetExhausted", problem.GetProperty("reason").GetString());
+        Assert.Contains("last: 502", problem.GetProperty("detail").GetString());
+        Assert.Equal(1, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
+    }
 }
