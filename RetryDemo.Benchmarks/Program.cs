@@ -1,14 +1,16 @@
 using BenchmarkDotNet.Running;
 using RetryDemo.Benchmarks;
+using RetryDemo.Benchmarks.Loopback;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
-// `time-to-success [requests]` and `retry-storm [callers]` run the loopback experiments; anything
-// else goes to BenchmarkDotNet.
+// `time-to-success [requests]`, `retry-storm [callers]` and `loopback [--smoke]` run the loopback
+// experiments; anything else goes to BenchmarkDotNet.
 return args switch
 {
     ["time-to-success", ..] => await TimeToSuccessExperiment.RunAsync(args),
     ["retry-storm", ..] => await RetryStormExperiment.RunAsync(args),
+    ["loopback", ..] => await LoopbackExperiment.RunAsync(args),
     _ => RunBenchmarks(args),
 };
 
