@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 
 namespace RetryDemo.Benchmarks.Loopback;
@@ -38,30 +39,19 @@ public sealed class ServiceProcess : IDisposable
         }
 
         // Otherwise a health probe could be answered by a process left over from an interrupted run.
-        using (var probe = new TcpClient())
+        if (IsInUse(port))
         {
-            try
-            {
-                probe.Connect("127.0.0.1", port);
-                throw new InvalidOperationException($"Port {port} is already in use (left over from an earlier run?); {project} needs it.");
-            }
-            catch (SocketException)
-            {
-            }
+            throw new InvalidOperationException($"Port {port} is already in use (left over from an earlier run?); {project} needs it.");
         }
 
         var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", address.ToString(), .. arguments])
         {
             // The content root, so the service reads its own appsettings.json.
             WorkingDirectory = Path.GetDirectoryName(assembly),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])[assembly, "--urls", address.ToString(), .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
 
         // Only the arguments above configure the service: an inherited URL, environment name, GC
         // setting or OTLP endpoint would change what is measured. No environment name means Production.
@@ -116,6 +106,20 @@ public sealed class ServiceProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static bool IsInUse(int port)
+    {
+        using var probe = new TcpClient();
+        try
+        {
+            probe.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static bool IsInheritedSetting(string name) =>
