@@ -1,15 +1,17 @@
 using BenchmarkDotNet.Running;
 using RetryDemo.Benchmarks;
+using RetryDemo.Benchmarks.Loopback;
 using RetryDemo.Benchmarks.Outage;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
-// `time-to-success [requests]`, `retry-storm [callers]` and `outage [--smoke]` run the loopback experiments; anything
-// else goes to BenchmarkDotNet.
+// `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]` and `outage [--smoke]`
+// run the loopback experiments; anything else goes to BenchmarkDotNet.
 return args switch
 {
     ["time-to-success", ..] => await TimeToSuccessExperiment.RunAsync(args),
     ["retry-storm", ..] => await RetryStormExperiment.RunAsync(args),
+    ["loopback", ..] => await LoopbackExperiment.RunAsync(args),
     ["outage", ..] => await OutageExperiment.RunAsync(args),
     _ => RunBenchmarks(args),
 };

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Polly;
+using RetryDemo.Benchmarks.Charts;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
 namespace RetryDemo.Benchmarks.Storm;
@@ -30,7 +31,7 @@ public static class RetryStormExperiment
         {
             Console.WriteLine("| Schedule | Callers | Attempts after recovery | Peak per 50 ms | Mean per 50 ms | Peak ÷ mean |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            var csv = new List<string> { "schedule,bucket_ms,attempts" };
+            var schedules = new List<(string Name, string Key, Dictionary<int, int> Buckets, int Span)>();
             foreach (var jitter in new[] { false, true })
             {
                 var name = jitter ? "exponential 200 ms, jitter" : "exponential 200 ms, no jitter";
@@ -42,12 +43,22 @@ public static class RetryStormExperiment
                 var mean = (double)after.Count / span;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {name} | {callers} | {after.Count} | {peak} | {mean:F1} | {peak / mean:F1} |"));
-                csv.AddRange(Enumerable.Range(0, span).Select(b => string.Create(CultureInfo.InvariantCulture, $"{(jitter ? "jitter" : "no-jitter")},{b * Bucket.TotalMilliseconds},{buckets.GetValueOrDefault(b)}")));
+                schedules.Add((name, jitter ? "jitter" : "no-jitter", buckets, span));
             }
 
+            // One time axis for both, a bucket past the last arrival, so each line ends at zero.
+            var bucketStarts = Enumerable.Range(0, schedules.Max(s => s.Span) + 1).Select(b => b * Bucket.TotalMilliseconds).ToArray();
+            var series = schedules
+                .Select(s => (s.Name, bucketStarts, bucketStarts.Select((_, b) => (double)s.Buckets.GetValueOrDefault(b)).ToArray()))
+                .ToList();
+            var csv = schedules.SelectMany(s => bucketStarts.Select((ms, b) =>
+                string.Create(CultureInfo.InvariantCulture, $"{s.Key},{ms},{s.Buckets.GetValueOrDefault(b)}")));
+
             Directory.CreateDirectory("artifacts");
-            await File.WriteAllLinesAsync("artifacts/retry-storm.csv", csv);
-            Console.WriteLine($"Per-bucket arrivals written to {Path.GetFullPath("artifacts/retry-storm.csv")}.");
+            await File.WriteAllLinesAsync("artifacts/retry-storm.csv", ["schedule,bucket_ms,attempts", .. csv]);
+            LineChart.SavePng("artifacts/retry-storm.png", $"Retry storm: {callers} callers, outage ends at 0 ms",
+                "ms after recovery (50 ms buckets)", "attempts arriving per 50 ms", series);
+            Console.WriteLine($"Per-bucket arrivals written to {Path.GetFullPath("artifacts/retry-storm.csv")}, plotted in retry-storm.png beside it.");
         }
         finally
         {
