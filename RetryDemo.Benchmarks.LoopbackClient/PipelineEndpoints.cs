@@ -33,7 +33,7 @@ public static class PipelineEndpoints
             .AddTransientHttpErrorPolicy(policy =>
                 policy.WaitAndRetryAsync(4, attempt => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1))));
         builder.Services.AddHttpClient(Tuned, UseHelloAddress)
-            .AddHelloResilience(builder.Configuration.GetSection(HelloClientExtensions.ResilienceSection));
+            .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName));
 
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RetryDemo.Benchmarks.Processes;
 
 namespace RetryDemo.Benchmarks.Loopback;
 

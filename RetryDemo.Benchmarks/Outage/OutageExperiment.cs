@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using RetryDemo.Benchmarks.Charts;
 using RetryDemo.Benchmarks.Processes;
 
 namespace RetryDemo.Benchmarks.Outage;
@@ -21,10 +22,10 @@ public static class OutageExperiment
     {
         var timeline = args.Contains("--smoke") ? Timeline.Smoke : Timeline.Full;
         var results = new List<ConfigurationResult>();
-        foreach (var (name, key, environment) in OutageConfigurations.All)
+        foreach (var (name, key, settings) in OutageConfigurations.All)
         {
             Console.Error.WriteLine($"outage: {name} …");
-            results.Add(new ConfigurationResult(name, key, await RunOneAsync(environment, timeline)));
+            results.Add(new ConfigurationResult(name, key, await RunOneAsync(settings, timeline)));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -45,41 +46,50 @@ public static class OutageExperiment
         }
 
         Directory.CreateDirectory("artifacts");
-        var csv = new List<string> { "configuration,second,requests,attempts,successes" };
-        foreach (var result in results)
-        {
-            var seconds = (int)Math.Ceiling(timeline.End.TotalSeconds);
-            for (var second = 0; second < seconds; second++)
-            {
-                var started = result.Calls.Where(c => (int)c.Start.TotalSeconds == second).ToList();
-                var attempts = result.Calls.SelectMany(c => c.AttemptTimes).Count(t => (int)t.TotalSeconds == second);
-                csv.Add(string.Create(CultureInfo.InvariantCulture, $"{result.Key},{second},{started.Count},{attempts},{started.Count(c => c.Succeeded)}"));
-            }
-        }
+        var series = results.Select(r => (Result: r, Seconds: PerSecond(r.Calls, timeline))).ToList();
+        await File.WriteAllLinesAsync("artifacts/outage.csv", series
+            .SelectMany(s => s.Seconds.Select(p => string.Create(CultureInfo.InvariantCulture, $"{s.Result.Key},{p.Second},{p.Requests},{p.Attempts},{p.Successes}")))
+            .Prepend("configuration,second,requests,attempts,successes"));
+        LineChart.SavePng(
+            "artifacts/outage.png",
+            $"Load on HelloService: {timeline.RequestsPerSecond} requests/s, outage {timeline.OutageStartsAt.TotalSeconds:F0}–{timeline.OutageEndsAt.TotalSeconds:F0} s, 20 % faults from {timeline.RandomFaultsStartAt.TotalSeconds:F0} s",
+            "seconds",
+            "attempts reaching HelloService per second",
+            series.Select(s => (s.Result.Name, s.Seconds.Select(p => (double)p.Second).ToArray(), s.Seconds.Select(p => (double)p.Attempts).ToArray())),
+            [(timeline.OutageStartsAt.TotalSeconds, timeline.OutageEndsAt.TotalSeconds, "outage")]);
 
-        await File.WriteAllLinesAsync("artifacts/outage.csv", csv);
         Console.WriteLine();
-        Console.WriteLine($"Per-second series written to {Path.GetFullPath("artifacts/outage.csv")}.");
+        Console.WriteLine($"Per-second series written to {Path.GetFullPath("artifacts/outage.csv")} and plotted in {Path.GetFullPath("artifacts/outage.png")}.");
         return 0;
+    }
+
+    private static List<SecondTotals> PerSecond(List<Call> calls, Timeline timeline)
+    {
+        var attempts = calls.SelectMany(c => c.AttemptTimes).CountBy(t => (int)t.TotalSeconds).ToDictionary();
+        var started = calls.GroupBy(c => (int)c.Start.TotalSeconds).ToDictionary(g => g.Key, g => (Requests: g.Count(), Successes: g.Count(c => c.Succeeded)));
+        return [.. Enumerable.Range(0, (int)Math.Ceiling(timeline.End.TotalSeconds)).Select(second => new SecondTotals(
+            second, started.GetValueOrDefault(second).Requests, attempts.GetValueOrDefault(second), started.GetValueOrDefault(second).Successes))];
     }
 
     private static string Ratio(List<Call> calls) =>
         calls.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{(double)calls.Count(c => c.Succeeded) / calls.Count:P2}");
 
-    private static async Task<List<Call>> RunOneAsync(Dictionary<string, string> clientEnvironment, Timeline timeline)
+    private static async Task<List<Call>> RunOneAsync(Dictionary<string, string> clientSettings, Timeline timeline)
     {
         const int helloPort = 5205, clientPort = 5206;
         const string faultControlKey = "outage-experiment";
-        await using var hello = await ServiceProcess.StartAsync("RetryDemo.HelloService", helloPort, new Dictionary<string, string>
-        {
-            ["FaultControl__Enabled"] = "true",
-            ["FaultControl__Key"] = faultControlKey,
-        });
-        await using var client = await ServiceProcess.StartAsync("RetryDemo.ClientService", clientPort, new Dictionary<string, string>(clientEnvironment)
-        {
-            ["services__hello__http__0"] = hello.Address.ToString(),
-            ["HelloClient__FaultControlKey"] = faultControlKey, // lets the callers' ?failureRate= through
-        });
+        const string quietLogs = "--Logging:LogLevel:Default=Error";
+        using var hello = ServiceProcess.Start("RetryDemo.HelloService", helloPort, quietLogs,
+            "--FaultControl:Enabled=true", $"--FaultControl:Key={faultControlKey}");
+        using var client = ServiceProcess.Start("RetryDemo.ClientService", clientPort,
+        [
+            quietLogs,
+            $"--services:hello:http:0={hello.Address}",
+            $"--HelloClient:FaultControlKey={faultControlKey}", // lets the callers' ?failureRate= through
+            .. clientSettings.Select(setting => $"--{setting.Key}={setting.Value}"),
+        ]);
+        await hello.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
+        await client.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
 
         using var control = new HttpClient { BaseAddress = hello.Address };
         control.DefaultRequestHeaders.Add("X-Fault-Control-Key", faultControlKey);
@@ -140,6 +150,8 @@ public static class OutageExperiment
             : throw new InvalidOperationException($"ClientService answered {(int)response.StatusCode} without an attempt report: {body}");
         calls.Add(new Call(start, response.IsSuccessStatusCode, attempts));
     }
+
+    private sealed record SecondTotals(int Second, int Requests, int Attempts, int Successes);
 
     private sealed record Call(TimeSpan Start, bool Succeeded, List<TimeSpan> AttemptTimes);
 

@@ -1,83 +1,82 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace RetryDemo.Benchmarks.Processes;
 
 /// <summary>
-/// One of the product services as a real process: its Release build run from its output folder (so
-/// its appsettings.json applies), on a fixed loopback port, with only the environment given here.
+/// A service of this repository running as its own process from its Release build output (not
+/// <c>dotnet run</c>: no build step and no MSBuild environment between the benchmark and the service).
+/// Disposing it kills the process.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed class ServiceProcess : IDisposable
 {
-    private readonly Process _process;
+    private const int OutputLinesKept = 40;
 
-    private ServiceProcess(Process process, Uri address)
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ServiceProcess(string project, Uri address, Process process)
     {
-        _process = process;
+        Project = project;
         Address = address;
+        _process = process;
     }
+
+    public string Project { get; }
 
     public Uri Address { get; }
 
-    public static async Task<ServiceProcess> StartAsync(string project, int port, IReadOnlyDictionary<string, string> environment)
+    /// <param name="project">The project's folder and assembly name, relative to the repository root.</param>
+    /// <param name="arguments">Configuration on the command line, which overrides appsettings.json.</param>
+    public static ServiceProcess Start(string project, int port, params string[] arguments)
     {
-        var output = Path.GetFullPath(Path.Combine(project, "bin", "Release", "net10.0"));
-        var dll = Path.Combine(output, $"{project}.dll");
-        if (!File.Exists(dll))
+        var assembly = Path.GetFullPath(Path.Combine(project, "bin", "Release", "net10.0", $"{project}.dll"));
+        if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException($"Build it first: dotnet build -c Release {project}", dll);
+            throw new FileNotFoundException($"Build it first, from the repository root: dotnet build -c Release {project}", assembly);
+        }
+
+        // Otherwise a health probe could be answered by a process left over from an interrupted run.
+        if (IsInUse(port))
+        {
+            throw new InvalidOperationException($"Port {port} is already in use (left over from an earlier run?); {project} needs it.");
         }
 
         var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", address.ToString()])
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", address.ToString(), .. arguments])
         {
-            WorkingDirectory = output,
+            // The content root, so the service reads its own appsettings.json.
+            WorkingDirectory = Path.GetDirectoryName(assembly),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
 
-        // Inherited ASP.NET Core / OTel settings would change what is measured; start from none of them.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
-            || k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
+        // Only the arguments above configure the service: an inherited URL, environment name, GC
+        // setting or OTLP endpoint would change what is measured. No environment name means Production.
+        foreach (var name in start.Environment.Keys.Where(IsInheritedSetting).ToList())
         {
             start.Environment.Remove(name);
         }
 
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Error";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{project}] {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var service = new ServiceProcess(process, address);
-        try
-        {
-            await service.WaitUntilHealthyAsync(project);
-        }
-        catch
-        {
-            await service.DisposeAsync();
-            throw;
-        }
-
+        var service = new ServiceProcess(project, address, Process.Start(start)!);
+        service._process.OutputDataReceived += (_, line) => service.Keep(line.Data);
+        service._process.ErrorDataReceived += (_, line) => service.Keep(line.Data);
+        service._process.BeginOutputReadLine();
+        service._process.BeginErrorReadLine();
         return service;
     }
 
-    private async Task WaitUntilHealthyAsync(string project)
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
         using var probe = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromMinutes(1))
+        var elapsed = Stopwatch.StartNew();
+        while (elapsed.Elapsed < timeout)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{project} exited with code {_process.ExitCode} before it was healthy.");
+                throw new InvalidOperationException($"{Project} exited with code {_process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, _output)}");
             }
 
             try
@@ -92,20 +91,52 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
             }
 
-            await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
 
-        throw new TimeoutException($"{project} did not answer /health at {Address} within a minute.");
+        throw new TimeoutException($"{Project} did not become healthy at {Address} within {timeout}:{Environment.NewLine}{string.Join(Environment.NewLine, _output)}");
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            _process.WaitForExit();
         }
 
         _process.Dispose();
+    }
+
+    private static bool IsInUse(int port)
+    {
+        using var probe = new TcpClient();
+        try
+        {
+            probe.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsInheritedSetting(string name) =>
+        name.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
+        || name.StartsWith("DOTNET_", StringComparison.Ordinal)
+        || name.StartsWith("OTEL_", StringComparison.Ordinal);
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > OutputLinesKept && _output.TryDequeue(out _))
+        {
+        }
     }
 }
