@@ -123,9 +123,9 @@ public sealed class HelloClient(
             }
 
             var failure = !IsTransient(response.StatusCode) ? HelloFailure.Rejected
-                : log.RetryRefused ? HelloFailure.RetryBudgetExhausted
-                : log.Attempts.Count <= resilience.Get(ResiliencePipelineName).Retry.MaxRetryAttempts && response.Headers.RetryAfter is not null ? HelloFailure.RetryAfterBeyondBudget
-                : HelloFailure.Exhausted;
+                : StoppedBy(log.Attempts.Count <= resilience.Get(ResiliencePipelineName).Retry.MaxRetryAttempts && response.Headers.RetryAfter is not null
+                    ? HelloFailure.RetryAfterBeyondBudget
+                    : HelloFailure.Exhausted, log);
             return HelloCallResult<T>.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
         }
         catch (BrokenCircuitException ex)

@@ -1,3 +1,5 @@
+using RetryDemo.ClientService.Hello;
+
 namespace RetryDemo.ClientService.Resilience;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace RetryDemo.ClientService.Resilience;
 public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken callCancellation)
 {
     public static readonly HttpRequestOptionsKey<AttemptLog> Key = new(nameof(AttemptLog));
+
+    /// <summary>The logical call's id, the same on every attempt (HelloClient sets it).</summary>
+    public static string? RequestIdOf(HttpRequestMessage? request) =>
+        request?.Headers.TryGetValues(HelloClient.RequestIdHeader, out var ids) == true ? ids.FirstOrDefault() : null;
 
     private readonly Lock _gate = new();
     private readonly List<AttemptRecord> _attempts = [];

@@ -16,7 +16,7 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
             return await base.SendAsync(request, cancellationToken);
         }
 
-        var requestId = request.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        var requestId = AttemptLog.RequestIdOf(request);
         var startedAt = log.BeginAttempt(out var number, out var delayBefore);
         if (number > 1)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using RetryDemo.ClientService.Diagnostics;
 
 namespace RetryDemo.ClientService.Resilience;
 
@@ -55,12 +56,11 @@ public sealed class RetryBudgetGate(RetryBudget budget, ILogger<RetryBudgetGate>
         var snapshot = budget.Snapshot();
         Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry_budget.exhausted", tags: new ActivityTagsCollection
         {
-            ["retrydemo.attempt"] = args.AttemptNumber + 1,
+            [AttemptContext.AttemptTag] = args.AttemptNumber + 1,
             ["retrydemo.retry_budget.retries"] = snapshot.Retries,
             ["retrydemo.retry_budget.first_attempts"] = snapshot.FirstAttempts,
         }));
-        var requestId = request?.Headers.TryGetValues("X-Request-Id", out var ids) == true ? ids.FirstOrDefault() : null;
-        RetryBudgetLog.Refused(logger, args.AttemptNumber + 1, requestId, snapshot.Retries, snapshot.FirstAttempts, snapshot.Window.TotalSeconds);
+        RetryBudgetLog.Refused(logger, args.AttemptNumber + 1, AttemptLog.RequestIdOf(request), snapshot.Retries, snapshot.FirstAttempts, snapshot.Window.TotalSeconds);
         return false;
     }
 }
