@@ -21,49 +21,41 @@ public static class RetryStormExperiment
     public static async Task<int> RunAsync(string[] args)
     {
         var callers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        const int port = 5202;
-        using var hello = TimeToSuccessExperiment.StartHello(port);
-        var address = new Uri($"http://127.0.0.1:{port}");
-        await TimeToSuccessExperiment.WaitUntilHealthyAsync(address);
+        using var hello = TimeToSuccessExperiment.StartHello(port: 5202);
+        await hello.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
+        var address = hello.Address;
         using var control = new HttpClient { BaseAddress = address };
 
-        try
+        Console.WriteLine("| Schedule | Callers | Attempts after recovery | Peak per 50 ms | Mean per 50 ms | Peak ÷ mean |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var schedules = new List<(string Name, string Key, Dictionary<int, int> Buckets, int Span)>();
+        foreach (var jitter in new[] { false, true })
         {
-            Console.WriteLine("| Schedule | Callers | Attempts after recovery | Peak per 50 ms | Mean per 50 ms | Peak ÷ mean |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            var schedules = new List<(string Name, string Key, Dictionary<int, int> Buckets, int Span)>();
-            foreach (var jitter in new[] { false, true })
-            {
-                var name = jitter ? "exponential 200 ms, jitter" : "exponential 200 ms, no jitter";
-                var arrivals = await RunOnceAsync(address, control, callers, jitter);
-                var after = arrivals.Where(t => t >= OutageEndsAt).ToList();
-                var buckets = after.GroupBy(t => (int)((t - OutageEndsAt) / Bucket)).ToDictionary(g => g.Key, g => g.Count());
-                var span = buckets.Count == 0 ? 1 : buckets.Keys.Max() + 1;
-                var peak = buckets.Count == 0 ? 0 : buckets.Values.Max();
-                var mean = (double)after.Count / span;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {callers} | {after.Count} | {peak} | {mean:F1} | {peak / mean:F1} |"));
-                schedules.Add((name, jitter ? "jitter" : "no-jitter", buckets, span));
-            }
-
-            // One time axis for both, a bucket past the last arrival, so each line ends at zero.
-            var bucketStarts = Enumerable.Range(0, schedules.Max(s => s.Span) + 1).Select(b => b * Bucket.TotalMilliseconds).ToArray();
-            var series = schedules
-                .Select(s => (s.Name, bucketStarts, bucketStarts.Select((_, b) => (double)s.Buckets.GetValueOrDefault(b)).ToArray()))
-                .ToList();
-            var csv = schedules.SelectMany(s => bucketStarts.Select((ms, b) =>
-                string.Create(CultureInfo.InvariantCulture, $"{s.Key},{ms},{s.Buckets.GetValueOrDefault(b)}")));
-
-            Directory.CreateDirectory("artifacts");
-            await File.WriteAllLinesAsync("artifacts/retry-storm.csv", ["schedule,bucket_ms,attempts", .. csv]);
-            LineChart.SavePng("artifacts/retry-storm.png", $"Retry storm: {callers} callers, outage ends at 0 ms",
-                "ms after recovery (50 ms buckets)", "attempts arriving per 50 ms", series);
-            Console.WriteLine($"Per-bucket arrivals written to {Path.GetFullPath("artifacts/retry-storm.csv")}, plotted in retry-storm.png beside it.");
+            var name = jitter ? "exponential 200 ms, jitter" : "exponential 200 ms, no jitter";
+            var arrivals = await RunOnceAsync(address, control, callers, jitter);
+            var after = arrivals.Where(t => t >= OutageEndsAt).ToList();
+            var buckets = after.GroupBy(t => (int)((t - OutageEndsAt) / Bucket)).ToDictionary(g => g.Key, g => g.Count());
+            var span = buckets.Count == 0 ? 1 : buckets.Keys.Max() + 1;
+            var peak = buckets.Count == 0 ? 0 : buckets.Values.Max();
+            var mean = (double)after.Count / span;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {callers} | {after.Count} | {peak} | {mean:F1} | {peak / mean:F1} |"));
+            schedules.Add((name, jitter ? "jitter" : "no-jitter", buckets, span));
         }
-        finally
-        {
-            hello.Kill(entireProcessTree: true);
-        }
+
+        // One time axis for both, a bucket past the last arrival, so each line ends at zero.
+        var bucketStarts = Enumerable.Range(0, schedules.Max(s => s.Span) + 1).Select(b => b * Bucket.TotalMilliseconds).ToArray();
+        var series = schedules
+            .Select(s => (s.Name, bucketStarts, bucketStarts.Select((_, b) => (double)s.Buckets.GetValueOrDefault(b)).ToArray()))
+            .ToList();
+        var csv = schedules.SelectMany(s => bucketStarts.Select((ms, b) =>
+            string.Create(CultureInfo.InvariantCulture, $"{s.Key},{ms},{s.Buckets.GetValueOrDefault(b)}")));
+
+        Directory.CreateDirectory("artifacts");
+        await File.WriteAllLinesAsync("artifacts/retry-storm.csv", ["schedule,bucket_ms,attempts", .. csv]);
+        LineChart.SavePng("artifacts/retry-storm.png", $"Retry storm: {callers} callers, outage ends at 0 ms",
+            "ms after recovery (50 ms buckets)", "attempts arriving per 50 ms", series);
+        Console.WriteLine($"Per-bucket arrivals written to {Path.GetFullPath("artifacts/retry-storm.csv")}, plotted in retry-storm.png beside it.");
 
         return 0;
     }

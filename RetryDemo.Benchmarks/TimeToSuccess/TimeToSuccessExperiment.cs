@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RetryDemo.Benchmarks.Processes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -19,30 +20,22 @@ public static class TimeToSuccessExperiment
     public static async Task<int> RunAsync(string[] args)
     {
         var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        const int port = 5201;
-        using var hello = StartHello(port);
-        var address = new Uri($"http://127.0.0.1:{port}");
-        await WaitUntilHealthyAsync(address);
+        using var hello = StartHello(port: 5201);
+        await hello.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
+        var address = hello.Address;
 
-        try
+        Console.WriteLine($"| Scenario | Schedule | Requests | Success | Median | p95 | p99 |");
+        Console.WriteLine($"|---|---|---:|---:|---:|---:|---:|");
+        foreach (var (scenario, headers) in Scenarios)
         {
-            Console.WriteLine($"| Scenario | Schedule | Requests | Success | Median | p95 | p99 |");
-            Console.WriteLine($"|---|---|---:|---:|---:|---:|---:|");
-            foreach (var (scenario, headers) in Scenarios)
+            foreach (var (schedule, configure) in Schedules)
             {
-                foreach (var (schedule, configure) in Schedules)
-                {
-                    await using var services = Build(address, configure);
-                    var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("hello");
-                    var (success, times) = await MeasureAsync(client, headers, requests);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {scenario} | {schedule} | {requests} | {success:P1} | {Ms(times, 0.5)} | {Ms(times, 0.95)} | {Ms(times, 0.99)} |"));
-                }
+                await using var services = Build(address, configure);
+                var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("hello");
+                var (success, times) = await MeasureAsync(client, headers, requests);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {scenario} | {schedule} | {requests} | {success:P1} | {Ms(times, 0.5)} | {Ms(times, 0.95)} | {Ms(times, 0.99)} |"));
             }
-        }
-        finally
-        {
-            hello.Kill(entireProcessTree: true);
         }
 
         return 0;
@@ -120,44 +113,7 @@ public static class TimeToSuccessExperiment
     private static string Ms(List<double> sorted, double quantile) =>
         sorted.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)]:F0} ms");
 
-    internal static Process StartHello(int port)
-    {
-        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", "--project", "RetryDemo.HelloService", "--no-launch-profile", "--", "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Logging__LogLevel__Default"] = "Error";
-        var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    internal static async Task WaitUntilHealthyAsync(Uri address)
-    {
-        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            try
-            {
-                if ((await probe.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("HelloService did not become healthy.");
-    }
+    /// <summary>HelloService from its Release build; Development, so fault headers need no key.</summary>
+    internal static ServiceProcess StartHello(int port) =>
+        ServiceProcess.Start("RetryDemo.HelloService", port, "--environment=Development", "--Logging:LogLevel:Default=Error");
 }
