@@ -28,25 +28,24 @@ public static class OutageExperiment
             results.Add(new ConfigurationResult(name, key, await RunOneAsync(settings, timeline)));
         }
 
+        var series = results.Select(r => (Result: r, Seconds: PerSecond(r.Calls, timeline))).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{timeline.RequestsPerSecond} requests/s; healthy {timeline.OutageStartsAt.TotalSeconds:F0} s, outage {(timeline.OutageEndsAt - timeline.OutageStartsAt).TotalSeconds:F0} s, recovered until {timeline.RandomFaultsStartAt.TotalSeconds:F0} s, then {RandomFailureRate:P0} random 503 until {timeline.End.TotalSeconds:F0} s."));
         Console.WriteLine();
         Console.WriteLine("| Configuration | Outage: requests | Outage: attempts at HelloService | Amplification | Peak attempts/s | Recovered: success | 20 % faults: requests | 20 % faults: success | 20 % faults: attempts/request |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var result in results)
+        foreach (var (result, seconds) in series)
         {
-            var outage = result.Calls.Where(c => c.Start >= timeline.OutageStartsAt && c.Start < timeline.OutageEndsAt).ToList();
-            var outageAttempts = result.Calls.SelectMany(c => c.AttemptTimes).Count(t => t >= timeline.OutageStartsAt && t < timeline.OutageEndsAt);
-            var peak = result.Calls.SelectMany(c => c.AttemptTimes).Where(t => t >= timeline.OutageStartsAt && t < timeline.OutageEndsAt)
-                .GroupBy(t => (int)t.TotalSeconds).Select(g => g.Count()).DefaultIfEmpty().Max();
-            var recovered = result.Calls.Where(c => c.Start >= timeline.OutageEndsAt && c.Start < timeline.RandomFaultsStartAt).ToList();
-            var random = result.Calls.Where(c => c.Start >= timeline.RandomFaultsStartAt).ToList();
+            // The phases start on whole seconds, so each is a run of the per-second totals.
+            var outage = Phase(seconds, timeline.OutageStartsAt, timeline.OutageEndsAt);
+            var recovered = Phase(seconds, timeline.OutageEndsAt, timeline.RandomFaultsStartAt);
+            var random = Phase(seconds, timeline.RandomFaultsStartAt, timeline.End);
+            var randomAttemptsPerCall = result.Calls.Where(c => c.Start >= timeline.RandomFaultsStartAt).Average(c => (double)c.AttemptTimes.Count);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {result.Name} | {outage.Count} | {outageAttempts} | {(double)outageAttempts / Math.Max(1, outage.Count):F2} | {peak} | {Ratio(recovered)} | {random.Count} | {Ratio(random)} | {random.Average(c => (double)c.AttemptTimes.Count):F2} |"));
+                $"| {result.Name} | {outage.Sum(s => s.Requests)} | {outage.Sum(s => s.Attempts)} | {(double)outage.Sum(s => s.Attempts) / Math.Max(1, outage.Sum(s => s.Requests)):F2} | {outage.Max(s => s.Attempts)} | {SuccessRatio(recovered)} | {random.Sum(s => s.Requests)} | {SuccessRatio(random)} | {randomAttemptsPerCall:F2} |"));
         }
 
         Directory.CreateDirectory("artifacts");
-        var series = results.Select(r => (Result: r, Seconds: PerSecond(r.Calls, timeline))).ToList();
         await File.WriteAllLinesAsync("artifacts/outage.csv", series
             .SelectMany(s => s.Seconds.Select(p => string.Create(CultureInfo.InvariantCulture, $"{s.Result.Key},{p.Second},{p.Requests},{p.Attempts},{p.Successes}")))
             .Prepend("configuration,second,requests,attempts,successes"));
@@ -71,8 +70,12 @@ public static class OutageExperiment
             second, started.GetValueOrDefault(second).Requests, attempts.GetValueOrDefault(second), started.GetValueOrDefault(second).Successes))];
     }
 
-    private static string Ratio(List<Call> calls) =>
-        calls.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{(double)calls.Count(c => c.Succeeded) / calls.Count:P2}");
+    private static List<SecondTotals> Phase(List<SecondTotals> seconds, TimeSpan from, TimeSpan to) =>
+        [.. seconds.Where(s => s.Second >= from.TotalSeconds && s.Second < to.TotalSeconds)];
+
+    private static string SuccessRatio(List<SecondTotals> seconds) => seconds.Sum(s => s.Requests) is var requests and > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{(double)seconds.Sum(s => s.Successes) / requests:P2}")
+        : "–";
 
     private static async Task<List<Call>> RunOneAsync(Dictionary<string, string> clientSettings, Timeline timeline)
     {
