@@ -1,24 +1,27 @@
 using Microsoft.Extensions.Configuration;
 
+const string SeedScenario = "/hello?failFirst=2&failStatus=500";
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-// HelloService's fault profile (Parameters:hello-* in appsettings.json, user secrets or the command line).
-var failFirst = builder.AddParameter("hello-fail-first");
-var failureRate = builder.AddParameter("hello-failure-rate");
-var failureStatus = builder.AddParameter("hello-failure-status");
-var latencyMs = builder.AddParameter("hello-latency-ms");
-var helloReplicas = builder.Configuration.GetValue("Parameters:hello-replicas", 1);
-
-// Fault controls are locked behind a key, generated once and kept as a secret.
+// Locks HelloService's fault controls: generated once, kept in user secrets (run) or by azd (deploy).
 var faultControlKey = builder.AddParameter("fault-control-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
-var hello = builder.AddProject<Projects.RetryDemo_HelloService>("hello")
-    .WithReplicas(helloReplicas)
-    .WithEnvironment("Faults__FailFirstAttempts", failFirst)
-    .WithEnvironment("Faults__FailureRate", failureRate)
-    .WithEnvironment("Faults__FailureStatusCode", failureStatus)
-    .WithEnvironment("Faults__LatencyMs", latencyMs)
+// HelloService's fault profile at start-up (Parameters:hello-*). The defaults mean "no faults" and are
+// published, so azd never asks for them.
+IResourceBuilder<ParameterResource> FaultSetting(string name, string defaultValue) =>
+    builder.AddParameter(name, new PublishedValueDefault(defaultValue));
+
+// Both services speak plain HTTP inside the app (TLS ends at the platform's ingress), so neither needs
+// the ASP.NET Core development certificate.
+var hello = builder.AddProject<Projects.RetryDemo_HelloService>("hello", launchProfileName: "http")
+    .WithReplicas(builder.Configuration.GetValue("Parameters:hello-replicas", 1))
+    .WithoutHttpsCertificate()
+    .WithEnvironment("Faults__FailFirstAttempts", FaultSetting("hello-fail-first", "0"))
+    .WithEnvironment("Faults__FailureRate", FaultSetting("hello-failure-rate", "0"))
+    .WithEnvironment("Faults__FailureStatusCode", FaultSetting("hello-failure-status", "503"))
+    .WithEnvironment("Faults__LatencyMs", FaultSetting("hello-latency-ms", "0"))
     .WithEnvironment("FaultControl__Enabled", "true")
     .WithEnvironment("FaultControl__Key", faultControlKey)
     .WithHttpHealthCheck("/health")
@@ -33,23 +36,26 @@ var hello = builder.AddProject<Projects.RetryDemo_HelloService>("hello")
     .WithHttpCommand("/faults/reset", "Reset faults", commandName: "reset",
         commandOptions: FaultControl("Clears fail-next, throttle and outage.", "ArrowReset"));
 
-builder.AddProject<Projects.RetryDemo_ClientService>("client")
+// The "http" launch profile, named so that the "standalone" one (which points at HelloService by
+// itself) can never add a second HelloService endpoint beside the one Aspire injects.
+builder.AddProject<Projects.RetryDemo_ClientService>("client", launchProfileName: "http")
     .WithExternalHttpEndpoints()
+    .WithoutHttpsCertificate()
     .WithEnvironment("HelloClient__FaultControlKey", faultControlKey)
     .WithReference(hello)
     .WaitFor(hello)
     .WithHttpHealthCheck("/health")
-    .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = "/hello?failFirst=2&failStatus=500", DisplayText = "Seed scenario (500, 500, 200)", Endpoint = endpoint })
+    .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = SeedScenario, DisplayText = "Seed scenario (500, 500, 200)", Endpoint = endpoint })
     .WithHttpCommand("/hello", "Call hello (seed scenario)", commandName: "call-hello", commandOptions: new()
     {
-        Description = "Calls GET /hello?failFirst=2&failStatus=500 and shows the attempt report.",
+        Description = $"Calls GET {SeedScenario} and shows the attempt report.",
         Method = HttpMethod.Get,
         ResultMode = HttpCommandResultMode.Json,
         IconName = "Send",
         PrepareRequest = context =>
         {
             // A query in the command's path would be escaped, so it is added here.
-            context.Request.RequestUri = new Uri(context.Request.RequestUri!, "/hello?failFirst=2&failStatus=500");
+            context.Request.RequestUri = new Uri(context.Request.RequestUri!, SeedScenario);
             return Task.CompletedTask;
         },
     });
@@ -63,3 +69,4 @@ HttpCommandOptions FaultControl(string description, string iconName) => new()
     PrepareRequest = async context => context.Request.Headers.Add(
         "X-Fault-Control-Key", await faultControlKey.Resource.GetValueAsync(context.CancellationToken)),
 };
+

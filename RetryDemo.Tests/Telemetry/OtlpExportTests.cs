@@ -1,29 +1,29 @@
 using System.Net;
-using RetryDemo.Tests.Contract;
-using RetryDemo.Tests.Infrastructure;
+using RetryDemo.Tests.AspireHosting;
 
 namespace RetryDemo.Tests.Telemetry;
 
 /// <summary>
-/// What the dashboard would receive for the seed scenario, decoded from OTLP/gRPC as it crossed the
-/// wire: one trace, per-attempt spans and logs, the attempts histogram and Polly's retry events.
-/// Fresh processes (a fixture of its own), so the one seed request is the only traffic.
+/// What the dashboard receives for the seed scenario, with the services started by the real AppHost and
+/// Aspire's own OTLP wiring pointed at a receiver in the test, decoded as it crossed the wire: one trace,
+/// per-attempt spans and logs, the attempts histogram and Polly's retry events. An app of its own, so
+/// the one seed request is the only traffic.
 /// </summary>
-public class OtlpExportTests(AspireContractFixture system) : IClassFixture<AspireContractFixture>
+public abstract class OtlpExportTests(OtlpExportTests.App app)
 {
     [Fact]
     public async Task SeedScenario_ExportsOneTraceWithEveryAttemptInLogsSpansAndMetrics()
     {
-        using var client = system.Client.CreateClient();
+        using var client = app.Running.CreateHttpClient("client");
         (await client.GetAsync("/hello?failFirst=2&failStatus=500")).EnsureSuccessStatusCode();
-        var otlp = system.Otlp;
+        var otlp = app.Running.Otlp;
 
         // Traces: three client spans (attempts 1, 2, 3 → 500, 500, 200) in one trace, each the parent
         // of a HelloService server span.
         var attempts = await otlp.WaitForAsync(
             o => o.Spans.Where(s => s.ServiceName == "client" && s.Kind == OtlpSpan.ClientKind).ToList() is { Count: >= 3 } spans
                 && o.Spans.Count(s => s.ServiceName == "hello" && s.Kind == OtlpSpan.ServerKind && s.Name.Contains("/hello")) >= 3
-                && o.Spans.Any(s => s.ServiceName == "client" && s.Kind == OtlpSpan.ServerKind) ? spans : null,
+                && o.Spans.Any(s => s.ServiceName == "client" && s.Kind == OtlpSpan.ServerKind && s.Name.Contains("/hello")) ? spans : null,
             "three client spans, three HelloService server spans and the inbound span (they arrive in separate batches)");
         var traceId = Assert.Single(attempts.Select(s => s.TraceId).Distinct());
         Assert.Equal(["1", "2", "3"], attempts.Select(s => s.Attributes["retrydemo.attempt"]).Order());
@@ -36,6 +36,10 @@ public class OtlpExportTests(AspireContractFixture system) : IClassFixture<Aspir
         Assert.All(attempts, s => Assert.Equal(inbound.SpanId, s.ParentSpanId));
         Assert.Equal(2, inbound.Events.Count(e => e == "retrydemo.retry"));
 
+        // Resource: the service name and instance id Aspire gave each process.
+        Assert.All(attempts, s => Assert.Equal(app.InstanceId("client"), s.Resource["service.instance.id"]));
+        Assert.All(helloSpans, s => Assert.Equal(app.InstanceId("hello"), s.Resource["service.instance.id"]));
+
         // Logs: one record per attempt, in the same trace, carrying the attempt number.
         var attemptLogs = await otlp.WaitForAsync(
             o => o.LogRecords.Where(r => r.ServiceName == "client" && r.Attributes.ContainsKey("AttemptNumber")).ToList() is { Count: >= 3 } logs ? logs : null,
@@ -43,9 +47,8 @@ public class OtlpExportTests(AspireContractFixture system) : IClassFixture<Aspir
         Assert.All(attemptLogs, r => Assert.Equal(traceId, r.TraceId));
         Assert.Equal(["1", "2", "3"], attemptLogs.Select(r => r.Attributes["AttemptNumber"]).Order());
 
-        // Metrics (cumulative): the call took 3 attempts; Polly retried twice. A graceful stop flushes
-        // the metric reader, so the test need not wait for an export interval.
-        Assert.Equal(0, await system.Client.StopGracefullyAsync());
+        // Metrics (cumulative, exported every second under Aspire in Development): the call took 3
+        // attempts; Polly retried twice.
         var histogram = await otlp.WaitForAsync(
             o => o.DataPoints.LastOrDefault(p => p.ServiceName == "client" && p.Name == "retrydemo.hello.call.attempts"),
             "the attempts histogram");
@@ -59,66 +62,27 @@ public class OtlpExportTests(AspireContractFixture system) : IClassFixture<Aspir
             "Polly's OnRetry events");
         Assert.Equal(2, retries.Value);
     }
-}
 
-/// <summary>The same over OTLP/HTTP (http/protobuf).</summary>
-public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HttpProtobufFixture system) : OtlpExportTests(system), IClassFixture<OtlpHttpExportTests.HttpProtobufFixture>
-{
-    public sealed class HttpProtobufFixture : AspireContractFixture
+    public abstract class App(string protocol) : IAsyncLifetime
     {
-        protected override string OtlpProtocol => "http/protobuf";
+        public RetryDemoApp Running { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Running = await RetryDemoApp.StartAsync(protocol);
+
+        public async Task DisposeAsync() => await Running.DisposeAsync();
+
+        public string InstanceId(string resource) => ServiceDiscoveryTests.ServiceInstanceId(Assert.Single(Running.Instances(resource)));
     }
 }
 
-/// <summary>Without OTEL_EXPORTER_OTLP_ENDPOINT no exporter exists: nothing is sent, even at shutdown.</summary>
-public sealed class OtlpDisabledTests
+/// <summary>Over OTLP/gRPC, Aspire's default.</summary>
+public sealed class OtlpGrpcExportTests(OtlpGrpcExportTests.GrpcApp app) : OtlpExportTests(app), IClassFixture<OtlpGrpcExportTests.GrpcApp>
 {
-    [Fact]
-    public async Task Service_WithoutExporterEndpoint_SendsNothingEvenWhenFlushedAtShutdown()
-    {
-        // An exporter with no endpoint would send to the OTLP default, localhost:4317.
-        await using var defaultEndpoint = await OtlpReceiver.StartAsync(port: 4317);
-        var hello = await ServiceProcess.StartAsync("RetryDemo.HelloService", new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["OTEL_SERVICE_NAME"] = "hello",
-        });
-        await using (hello)
-        {
-            using var http = hello.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello")).StatusCode);
+    public sealed class GrpcApp() : App("grpc");
+}
 
-            Assert.Equal(0, await hello.StopGracefullyAsync());
-        }
-
-        Assert.Empty(defaultEndpoint.Traces);
-        Assert.Empty(defaultEndpoint.Logs);
-        Assert.Empty(defaultEndpoint.Metrics);
-    }
-
-    [Fact]
-    public async Task Service_WithExporterEndpoint_FlushesAtShutdown()
-    {
-        // The control for the test above: the same stop does deliver when an exporter exists.
-        await using var receiver = await OtlpReceiver.StartAsync();
-        var hello = await ServiceProcess.StartAsync("RetryDemo.HelloService", new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["OTEL_SERVICE_NAME"] = "hello",
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "60000",
-        });
-        await using (hello)
-        {
-            using var http = hello.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello")).StatusCode);
-
-            Assert.Equal(0, await hello.StopGracefullyAsync());
-        }
-
-        Assert.Contains(receiver.Spans, s => s.ServiceName == "hello" && s.Name.Contains("/hello"));
-    }
+/// <summary>Over OTLP/HTTP (http/protobuf), which Aspire picks for a resource that requires it.</summary>
+public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HttpProtobufApp app) : OtlpExportTests(app), IClassFixture<OtlpHttpExportTests.HttpProtobufApp>
+{
+    public sealed class HttpProtobufApp() : App("http/protobuf");
 }

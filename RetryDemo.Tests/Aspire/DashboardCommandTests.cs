@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+
+namespace RetryDemo.Tests.AspireHosting;
+
+/// <summary>
+/// Every dashboard button, run by name through Aspire's own command service (what the dashboard calls),
+/// with its effect on HelloService checked over HTTP.
+/// </summary>
+[Collection(DefaultAppCollection.Name)]
+public sealed class DashboardCommandTests(DefaultApp app)
+{
+    private static readonly string[] BuiltIn =
+        [KnownResourceCommands.StartCommand, KnownResourceCommands.StopCommand, KnownResourceCommands.RestartCommand, KnownResourceCommands.RebuildCommand];
+
+    [Fact]
+    public void AppHost_DeclaresExactlyTheCommandsTestedHere()
+    {
+        var declared = new[] { "hello", "client" }
+            .SelectMany(name => Assert.Single(app.Running.Instances(name)).Commands.Select(c => $"{name}/{c.Name}"))
+            .Where(c => !BuiltIn.Contains(c[(c.IndexOf('/') + 1)..]));
+
+        Assert.Equal(["client/call-hello", "hello/fail-next", "hello/outage-off", "hello/outage-on", "hello/reset", "hello/throttle"], declared.Order());
+    }
+
+    [Fact]
+    public async Task FailNext_FailsTheNext5RequestsWith503()
+    {
+        await app.ResetFaultsAsync();
+
+        await RunAsync("hello", "fail-next");
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.ServiceUnavailable, 5), HttpStatusCode.OK], await HelloStatusesAsync(6));
+    }
+
+    [Fact]
+    public async Task Throttle_Answers429WithRetryAfter1_ThreeTimes()
+    {
+        await app.ResetFaultsAsync();
+
+        await RunAsync("hello", "throttle");
+
+        using var hello = app.Running.CreateHttpClient("hello");
+        using (var throttled = await hello.GetAsync("/hello"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), throttled.Headers.RetryAfter?.Delta);
+        }
+
+        Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.OK], await HelloStatusesAsync(3));
+    }
+
+    [Fact]
+    public async Task OutageOnThenOff_FailsEveryRequestUntilOff()
+    {
+        await app.ResetFaultsAsync();
+
+        await RunAsync("hello", "outage-on");
+        var during = await HelloStatusesAsync(8);
+        await RunAsync("hello", "outage-off");
+
+        Assert.All(during, s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
+        Assert.Equal([HttpStatusCode.OK], await HelloStatusesAsync(1));
+    }
+
+    [Fact]
+    public async Task Reset_ClearsFailNextAndOutage()
+    {
+        await app.ResetFaultsAsync();
+        await RunAsync("hello", "fail-next");
+        await RunAsync("hello", "outage-on");
+
+        await RunAsync("hello", "reset");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], await HelloStatusesAsync(2));
+    }
+
+    [Fact]
+    public async Task CallHello_OnClient_ShowsTheSeedScenariosAttemptReport()
+    {
+        await app.ResetFaultsAsync();
+
+        var result = await RunAsync("client", "call-hello");
+
+        Assert.NotNull(result.Data);
+        using var body = JsonDocument.Parse(result.Data.Value);
+        Assert.Equal([500, 500, 200], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("not-the-key-0123456789", HttpStatusCode.Forbidden)]
+    public async Task FaultControl_WithoutTheRightKey_IsRefusedAndChangesNothing(string? key, HttpStatusCode expected)
+    {
+        await app.ResetFaultsAsync();
+        using var hello = app.Running.CreateHttpClient("hello");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/faults/outage/on");
+        if (key is not null)
+        {
+            request.Headers.Add("X-Fault-Control-Key", key);
+        }
+
+        using var response = await hello.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal([HttpStatusCode.OK], await HelloStatusesAsync(1));
+    }
+
+    private async Task<ExecuteCommandResult> RunAsync(string resource, string command)
+    {
+        var result = await app.Running.App.ResourceCommands.ExecuteCommandAsync(resource, command);
+        Assert.True(result.Success, $"{resource}/{command}: {result.Message}");
+        return result;
+    }
+
+    private async Task<List<HttpStatusCode>> HelloStatusesAsync(int count)
+    {
+        using var hello = app.Running.CreateHttpClient("hello");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await hello.GetAsync("/hello");
+            statuses.Add(response.StatusCode);
+        }
+
+        return statuses;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using RetryDemo.Tests.Telemetry;
+
+namespace RetryDemo.Tests.AspireHosting;
+
+/// <summary>
+/// The whole app under the real AppHost (Aspire.Hosting.Testing: DCP, randomized ports). Its services
+/// export telemetry to an OTLP receiver of this app's own, through Aspire's own wiring (the dashboard's
+/// OTLP endpoint setting); every resource event is recorded from before the start.
+/// </summary>
+public sealed class RetryDemoApp : IAsyncDisposable
+{
+    /// <summary>Generous: a cold start on a busy 2-core machine takes well under a minute.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentQueue<ResourceEvent> _events = new();
+    private readonly CancellationTokenSource _stopWatching = new();
+    private readonly Task _watching;
+
+    private RetryDemoApp(DistributedApplication app, OtlpReceiver otlp)
+    {
+        App = app;
+        Otlp = otlp;
+        _watching = Task.Run(async () =>
+        {
+            await foreach (var resourceEvent in app.ResourceNotifications.WatchAsync(_stopWatching.Token))
+            {
+                _events.Enqueue(resourceEvent);
+            }
+        });
+    }
+
+    public DistributedApplication App { get; }
+
+    public OtlpReceiver Otlp { get; }
+
+    /// <summary>Every resource event so far, in the order Aspire published them.</summary>
+    public IReadOnlyList<ResourceEvent> Events => [.. _events];
+
+    /// <param name="otlpProtocol">"grpc" (Aspire's default) or "http/protobuf".</param>
+    /// <param name="args">AppHost configuration, e.g. "Parameters:hello-replicas=3".</param>
+    public static async Task<RetryDemoApp> StartAsync(string otlpProtocol = "grpc", params string[] args)
+    {
+        var otlp = await OtlpReceiver.StartAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        RetryDemoApp? started = null;
+        try
+        {
+            var otlpEndpoint = otlpProtocol == "grpc"
+                ? $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={otlp.Endpoint}"
+                : $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={otlp.HttpEndpoint}";
+            var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RetryDemo_AppHost>([.. args, otlpEndpoint], timeout.Token);
+            if (otlpProtocol != "grpc")
+            {
+                // The testing builder always sets a gRPC endpoint; a required protocol makes Aspire pick the HTTP one.
+                foreach (var project in appHost.Resources.OfType<ProjectResource>())
+                {
+                    appHost.CreateResourceBuilder(project).WithOtlpExporter(OtlpProtocol.HttpProtobuf);
+                }
+            }
+
+            started = new RetryDemoApp(await appHost.BuildAsync(timeout.Token), otlp);
+            await started.App.StartAsync(timeout.Token);
+            await started.App.ResourceNotifications.WaitForResourceHealthyAsync("hello", timeout.Token);
+            await started.App.ResourceNotifications.WaitForResourceHealthyAsync("client", timeout.Token);
+            return started;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            var states = started?.Events.GroupBy(e => e.ResourceId).Select(g => $"{g.Key}: {g.Last().Snapshot.State?.Text} / {g.Last().Snapshot.HealthStatus}");
+            await DisposeQuietlyAsync(started, otlp);
+            throw new TimeoutException($"The app was not healthy within {StartTimeout}. Last states: {string.Join("; ", states ?? ["none"])}");
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(started, otlp);
+            throw;
+        }
+    }
+
+    /// <summary>The last snapshot of every instance of <paramref name="resourceName"/> (one per replica).</summary>
+    public IReadOnlyList<CustomResourceSnapshot> Instances(string resourceName) =>
+        [.. Events.Where(e => e.Resource.Name == resourceName).GroupBy(e => e.ResourceId).Select(g => g.Last().Snapshot)];
+
+    public HttpClient CreateHttpClient(string resourceName)
+    {
+        // No resilience handler: tests must see exactly what the service answers.
+        var http = App.CreateHttpClient(resourceName, "http");
+        http.Timeout = TimeSpan.FromMinutes(1);
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopWatching.CancelAsync();
+        await App.DisposeAsync().AsTask().WaitAsync(StopTimeout);
+        await _watching.ContinueWith(_ => { }, TaskScheduler.Default);
+        await Otlp.DisposeAsync();
+        _stopWatching.Dispose();
+    }
+
+    private static async Task DisposeQuietlyAsync(RetryDemoApp? app, OtlpReceiver otlp)
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+        else
+        {
+            await otlp.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace RetryDemo.Tests.AspireHosting;
+
+/// <summary>
+/// ClientService finds HelloService only where Aspire says it is: no launch-profile address beside the
+/// injected one (ports are randomized here, so a stray fixed address would fail calls, not hide).
+/// </summary>
+[Collection(DefaultAppCollection.Name)]
+public sealed class ServiceDiscoveryTests(DefaultApp app)
+{
+    [Fact]
+    public void ClientEnvironment_HoldsExactlyHellosOneHttpEndpoint()
+    {
+        var client = Assert.Single(app.Running.Instances("client"));
+
+        var hello = Assert.Single(client.EnvironmentVariables, v => v.Name.StartsWith("services__hello__", StringComparison.OrdinalIgnoreCase));
+
+        Assert.Equal("services__hello__http__0", hello.Name);
+        Assert.Equal(app.Running.App.GetEndpoint("hello", "http"), new Uri(hello.Value!));
+    }
+
+    [Fact]
+    public async Task Calls_ThroughClient_EachReachHelloOnTheFirstAttempt()
+    {
+        await app.ResetFaultsAsync();
+        var helloInstance = ServiceInstanceId(Assert.Single(app.Running.Instances("hello")));
+        using var client = app.Running.CreateHttpClient("client");
+
+        for (var call = 0; call < 20; call++)
+        {
+            var answer = await CallAsync(client);
+
+            Assert.Equal(helloInstance, answer.Instance);
+            Assert.Equal([200], answer.Statuses);
+        }
+    }
+
+    internal static async Task<(string Instance, int[] Statuses)> CallAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/hello");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("instance").GetString()!, [.. AppHostTests.AttemptStatuses(body.GetProperty("report"))]);
+    }
+
+    /// <summary>The replica's OpenTelemetry service.instance.id, which HelloService reports as its instance.</summary>
+    internal static string ServiceInstanceId(CustomResourceSnapshot instance)
+    {
+        var attributes = Assert.Single(instance.EnvironmentVariables, v => v.Name == "OTEL_RESOURCE_ATTRIBUTES").Value!;
+        return attributes.Split(',').Select(a => a.Split('=', 2)).Single(kv => kv[0] == "service.instance.id")[1];
+    }
+}
+
+/// <summary>Three HelloService replicas behind Aspire's proxy.</summary>
+public sealed class ReplicaTests : IAsyncLifetime
+{
+    private RetryDemoApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await RetryDemoApp.StartAsync(args: "Parameters:hello-replicas=3");
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Calls_ThroughClient_LandOnTheThreeReplicasOnly_AndReachAllThree()
+    {
+        var replicas = _app.Instances("hello").Select(ServiceDiscoveryTests.ServiceInstanceId).ToHashSet();
+        Assert.Equal(3, replicas.Count);
+        using var client = _app.CreateHttpClient("client");
+
+        // The proxy balances connections, not requests: one sequential caller keeps one keep-alive
+        // connection (and so one replica); concurrent calls open more. Bounded rounds, no sleeps.
+        var seen = new HashSet<string>();
+        for (var round = 0; round < 10 && !seen.SetEquals(replicas); round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => ServiceDiscoveryTests.CallAsync(client)));
+            Assert.All(answers, a => Assert.Contains(a.Instance, replicas));
+            Assert.All(answers, a => Assert.Equal([200], a.Statuses));
+            seen.UnionWith(answers.Select(a => a.Instance));
+        }
+
+        Assert.Equal(replicas, seen);
+    }
+}
