@@ -9,7 +9,8 @@ namespace RetryDemo.Tests.AspireHosting;
 /// <summary>
 /// The whole app under the real AppHost (Aspire.Hosting.Testing: DCP, randomized ports). Its services
 /// export telemetry to an OTLP receiver of this app's own, through Aspire's own wiring (the dashboard's
-/// OTLP endpoint setting); every resource event is recorded from before the start.
+/// OTLP endpoint setting), or to the app's own dashboard; every resource event is recorded from before
+/// the start.
 /// </summary>
 public sealed class RetryDemoApp : IAsyncDisposable
 {
@@ -22,10 +23,12 @@ public sealed class RetryDemoApp : IAsyncDisposable
     private readonly CancellationTokenSource _stopWatching = new();
     private readonly Task _watching;
 
-    private RetryDemoApp(DistributedApplication app, OtlpReceiver otlp)
+    private readonly OtlpReceiver? _otlp;
+
+    private RetryDemoApp(DistributedApplication app, OtlpReceiver? otlp)
     {
         App = app;
-        Otlp = otlp;
+        _otlp = otlp;
         _watching = Task.Run(async () =>
         {
             await foreach (var resourceEvent in app.ResourceNotifications.WatchAsync(_stopWatching.Token))
@@ -37,7 +40,8 @@ public sealed class RetryDemoApp : IAsyncDisposable
 
     public DistributedApplication App { get; }
 
-    public OtlpReceiver Otlp { get; }
+    /// <summary>Where the services send their telemetry (unless the app runs its dashboard).</summary>
+    public OtlpReceiver Otlp => _otlp ?? throw new InvalidOperationException("This app sends its telemetry to its dashboard.");
 
     /// <summary>Every resource event so far, in the order Aspire published them.</summary>
     public IReadOnlyList<ResourceEvent> Events => [.. _events];
@@ -47,14 +51,11 @@ public sealed class RetryDemoApp : IAsyncDisposable
     public static async Task<RetryDemoApp> StartAsync(string otlpProtocol = "grpc", params string[] args)
     {
         var otlp = await OtlpReceiver.StartAsync();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        RetryDemoApp? started = null;
-        try
+        var otlpEndpoint = otlpProtocol == "grpc"
+            ? $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={otlp.Endpoint}"
+            : $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={otlp.HttpEndpoint}";
+        return await StartAsync(new DistributedApplicationTestingBuilderOptions(), [.. args, otlpEndpoint], otlp, appHost =>
         {
-            var otlpEndpoint = otlpProtocol == "grpc"
-                ? $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={otlp.Endpoint}"
-                : $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={otlp.HttpEndpoint}";
-            var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RetryDemo_AppHost>([.. args, otlpEndpoint], timeout.Token);
             if (otlpProtocol != "grpc")
             {
                 // The testing builder always sets a gRPC endpoint; a required protocol makes Aspire pick the HTTP one.
@@ -63,7 +64,22 @@ public sealed class RetryDemoApp : IAsyncDisposable
                     appHost.CreateResourceBuilder(project).WithOtlpExporter(OtlpProtocol.HttpProtobuf);
                 }
             }
+        });
+    }
 
+    /// <summary>With the Aspire dashboard on (random ports): the services send their telemetry to it.</summary>
+    public static Task<RetryDemoApp> StartWithDashboardAsync() =>
+        StartAsync(new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, [], otlp: null, _ => { });
+
+    private static async Task<RetryDemoApp> StartAsync(
+        DistributedApplicationTestingBuilderOptions options, string[] args, OtlpReceiver? otlp, Action<IDistributedApplicationTestingBuilder> configure)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        RetryDemoApp? started = null;
+        try
+        {
+            var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RetryDemo_AppHost>(options, args, timeout.Token);
+            configure(appHost);
             started = new RetryDemoApp(await appHost.BuildAsync(timeout.Token), otlp);
             await started.App.StartAsync(timeout.Token);
             await started.App.ResourceNotifications.WaitForResourceHealthyAsync("hello", timeout.Token);
@@ -100,17 +116,21 @@ public sealed class RetryDemoApp : IAsyncDisposable
         await _stopWatching.CancelAsync();
         await App.DisposeAsync().AsTask().WaitAsync(StopTimeout);
         await _watching.ContinueWith(_ => { }, TaskScheduler.Default);
-        await Otlp.DisposeAsync();
+        if (_otlp is not null)
+        {
+            await _otlp.DisposeAsync();
+        }
+
         _stopWatching.Dispose();
     }
 
-    private static async Task DisposeQuietlyAsync(RetryDemoApp? app, OtlpReceiver otlp)
+    private static async Task DisposeQuietlyAsync(RetryDemoApp? app, OtlpReceiver? otlp)
     {
         if (app is not null)
         {
             await app.DisposeAsync();
         }
-        else
+        else if (otlp is not null)
         {
             await otlp.DisposeAsync();
         }

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Playwright;
+using RetryDemo.Tests.AspireHosting;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.Dashboard;
+
+/// <summary>
+/// The app with its dashboard, one browser logged in to it, and one seed-scenario call made with a trace
+/// id chosen here, so each test can find that call's trace however many others the dashboard shows.
+/// </summary>
+public sealed class DashboardSession : IAsyncLifetime
+{
+    /// <summary>Where the screenshots go (git ignores it); the best are copied to docs/images by hand.</summary>
+    public static readonly string Screenshots = Path.Combine(RepositoryPaths.Root, "artifacts", "dashboard");
+
+    private static readonly TimeSpan ExpectTimeout = TimeSpan.FromSeconds(30);
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public RetryDemoApp Running { get; private set; } = null!;
+
+    public IBrowserContext Browser { get; private set; } = null!;
+
+    public Uri Dashboard { get; private set; } = null!;
+
+    /// <summary>The seed call's trace id (32 hex digits), as the dashboard shows it.</summary>
+    public string SeedTraceId { get; } = ActivityTraceId.CreateRandom().ToHexString();
+
+    public async Task InitializeAsync()
+    {
+        if (DashboardBrowser.MissingReason is { } missing)
+        {
+            // Only reached where the browser is required (else BrowserFact skips before any fixture).
+            throw new InvalidOperationException(missing);
+        }
+
+        Directory.CreateDirectory(Screenshots);
+        Assertions.SetDefaultExpectTimeout((float)ExpectTimeout.TotalMilliseconds);
+        Running = await RetryDemoApp.StartWithDashboardAsync();
+        var login = await Running.App.GetDashboardUrlAsync();
+        Assert.NotNull(login);
+        Dashboard = new Uri(login.GetLeftPart(UriPartial.Authority));
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await DashboardBrowser.LaunchAsync(_playwright);
+        Browser = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 800 } });
+        Browser.SetDefaultTimeout((float)ExpectTimeout.TotalMilliseconds);
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(login.ToString()); // sets the auth cookie for every page of this context
+        await page.CloseAsync();
+
+        using var client = Running.CreateHttpClient("client");
+        using var seed = new HttpRequestMessage(HttpMethod.Get, "/hello?failFirst=2&failStatus=500");
+        seed.Headers.Add("traceparent", $"00-{SeedTraceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await client.SendAsync(seed);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public async Task<IPage> OpenAsync(string path)
+    {
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(Dashboard, path).ToString());
+        return page;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png") });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (Running is not null)
+        {
+            await Running.DisposeAsync();
+        }
+    }
+}

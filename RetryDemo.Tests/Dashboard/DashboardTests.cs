@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace RetryDemo.Tests.Dashboard;
+
+/// <summary>
+/// What a person sees in the Aspire dashboard, in a real browser (Playwright driving Chromium): elements
+/// are found by role and visible text, and every wait is Playwright's wait for a condition.
+/// </summary>
+public sealed class DashboardTests(DashboardSession session) : IClassFixture<DashboardSession>
+{
+    private static readonly string[] HelloCommands = ["Fail next 5 requests", "Throttle next 3 (429)", "Outage on", "Outage off", "Reset faults"];
+
+    [BrowserFact]
+    public async Task Resources_HelloAndClientRunningAndHealthy_ClientCarriesTheSeedLink()
+    {
+        var page = await session.OpenAsync("/");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources", Level = 1 })).ToBeVisibleAsync();
+        foreach (var name in new[] { "hello", "client" })
+        {
+            var row = ResourceRow(page, name);
+            await Expect(row.GetByRole(AriaRole.Gridcell, new() { Name = "Running", Exact = true })).ToBeVisibleAsync();
+
+            // Health is in the resource's details pane, not a column.
+            await row.GetByRole(AriaRole.Gridcell, new() { Name = "Running", Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Project: {name}", Level = 2 })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^Health state ") })).ToContainTextAsync("Healthy");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        }
+
+        // No error banner or notification about development certificates (the services serve plain HTTP).
+        await Expect(page.GetByText("development certificate")).ToHaveCountAsync(0);
+        await DashboardSession.ScreenshotAsync(page, "resources");
+
+        // The seed link sits behind the "+1" badge in client's URLs cell.
+        await ResourceRow(page, "client").GetByText("+1", new() { Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Seed scenario (500, 500, 200)" }))
+            .ToHaveAttributeAsync("href", new Regex(@"^http://localhost:\d+/hello\?failFirst=2&failStatus=500$"));
+    }
+
+    [BrowserFact]
+    public async Task HelloCommands_AreListedByDisplayName_FailNextAndResetWorkFromTheUi()
+    {
+        var page = await session.OpenAsync("/");
+        var hello = ResourceRow(page, "hello");
+
+        await OpenCommandsAsync(page, hello);
+        foreach (var command in HelloCommands)
+        {
+            await Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = command, Exact = true })).ToBeVisibleAsync();
+        }
+
+        await page.Keyboard.PressAsync("Escape");
+        using var helloHttp = session.Running.CreateHttpClient("hello");
+
+        await RunCommandAsync(page, hello, "Fail next 5 requests");
+        using (var failed = await helloHttp.GetAsync("/hello"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        }
+
+        await RunCommandAsync(page, hello, "Reset faults");
+        using (var recovered = await helloHttp.GetAsync("/hello"))
+        {
+            Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+        }
+    }
+
+    [BrowserFact]
+    public async Task Traces_ListTheSeedTrace_With4ClientAnd3HelloSpans()
+    {
+        var page = await session.OpenAsync("/traces");
+
+        var trace = page.GetByRole(AriaRole.Region, new() { Name = "Traces" }).GetByRole(AriaRole.Row)
+            .Filter(new() { HasText = session.SeedTraceId[..7] });
+
+        await Expect(trace).ToHaveCountAsync(1);
+        await Expect(trace).ToContainTextAsync("client: GET /hello");
+        // The counts grow as span batches arrive; Expect waits until they are complete.
+        await Expect(trace.GetByText("client (4)", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(trace.GetByText("hello (3)", new() { Exact = true })).ToBeVisibleAsync();
+    }
+
+    [BrowserFact]
+    public async Task TraceDetail_ShowsThreeAttemptSpans_500_500_200_WithTheirAttemptNumbers()
+    {
+        var page = await session.OpenAsync($"/traces/detail/{session.SeedTraceId}");
+        var spans = page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" });
+
+        // The name cells read "client: HTTP GET 500 Status = Error" and "client: HTTP GET 200".
+        var attempts = spans.GetByRole(AriaRole.Gridcell, new() { NameRegex = new Regex(@"^client: HTTP GET \d{3}( Status = Error)?$") });
+        await Expect(attempts).ToHaveCountAsync(3);
+
+        string[] statuses = ["500", "500", "200"];
+        for (var i = 2; i >= 0; i--)
+        {
+            await Expect(attempts.Nth(i)).ToHaveAccessibleNameAsync(new Regex($"^client: HTTP GET {statuses[i]}"));
+            await attempts.Nth(i).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex(@"^retrydemo\.attempt ") }))
+                .ToHaveAccessibleNameAsync(new Regex($@"^retrydemo\.attempt .*\b{i + 1}\b"));
+            await Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex(@"^http\.response\.status_code ") }))
+                .ToHaveAccessibleNameAsync(new Regex($@"^http\.response\.status_code .*\b{statuses[i]}\b"));
+        }
+
+        await DashboardSession.ScreenshotAsync(page, "trace-detail");
+    }
+
+    [BrowserFact]
+    public async Task StructuredLogs_FilteredToTheSeedTrace_ShowTheThreeHelloAttempts()
+    {
+        var page = await session.OpenAsync($"/structuredlogs?traceId={session.SeedTraceId}");
+        var logs = page.GetByRole(AriaRole.Region, new() { Name = "Structured logs" }).GetByRole(AriaRole.Row);
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await Expect(logs.Filter(new() { HasTextRegex = new Regex($"Hello attempt {attempt} of request [0-9a-f]{{32}}: ") })).ToHaveCountAsync(1);
+        }
+
+        await Expect(logs.Filter(new() { HasText = "Hello attempt 3 of request" })).ToContainTextAsync(": 200 in");
+        await DashboardSession.ScreenshotAsync(page, "structured-logs");
+    }
+
+    [BrowserFact]
+    public async Task Metrics_ForClient_ListTheAttemptsHistogram()
+    {
+        var page = await session.OpenAsync("/metrics/resource/client");
+
+        await Expect(page.GetByText("retrydemo.hello.call.attempts", new() { Exact = true })).ToBeVisibleAsync();
+        // The tree item's text is in its shadow DOM; its host carries the instrument's name as its title.
+        await page.GetByTitle("retrydemo.hello.call.attempts", new() { Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "retrydemo.hello.call.attempts", Level = 3 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "success", Exact = true })).ToBeVisibleAsync();
+    }
+
+    private static ILocator ResourceRow(IPage page, string name) =>
+        page.GetByRole(AriaRole.Region, new() { Name = "Resources" }).GetByRole(AriaRole.Row)
+            .Filter(new() { Has = page.GetByRole(AriaRole.Gridcell, new() { Name = $"Project: {name}", Exact = true }) });
+
+    /// <summary>The row's "Actions" (…) menu, then its "Commands" submenu where the dashboard groups them.</summary>
+    private static async Task OpenCommandsAsync(IPage page, ILocator row)
+    {
+        await row.GetByRole(AriaRole.Button, new() { Name = "Actions" }).ClickAsync();
+        var commands = page.GetByRole(AriaRole.Menuitem, new() { Name = "Commands", Exact = true });
+        if (await commands.IsVisibleAsync())
+        {
+            await commands.ClickAsync();
+        }
+    }
+
+    private static async Task RunCommandAsync(IPage page, ILocator row, string command)
+    {
+        await OpenCommandsAsync(page, row);
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = command, Exact = true }).ClickAsync();
+
+        // No confirmation is asked; a toast reports success and stays until closed.
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        var toast = page.GetByRole(AriaRole.Listitem, new() { Name = $"hello \"{command}\" succeeded", Exact = true });
+        await Expect(toast).ToBeVisibleAsync();
+        // Its close control has neither role nor name to Playwright (the role comes from ElementInternals);
+        // its slot is the least internal handle.
+        await toast.Locator("[slot=action]").ClickAsync();
+        await Expect(toast).ToHaveCountAsync(0);
+    }
+}
