@@ -18,12 +18,8 @@ public sealed class HelloClient(
     HttpClient http,
     TimeProvider timeProvider,
     IOptions<HelloClientOptions> options,
-    IOptionsMonitor<HttpStandardResilienceOptions> resilience,
     ClientTelemetry telemetry)
 {
-    /// <summary>The options name the standard handler gives this typed client's pipeline.</summary>
-    public const string ResiliencePipelineName = $"{nameof(HelloClient)}-standard";
-
     public const string RequestIdHeader = "X-Request-Id";
     public const string FaultControlKeyHeader = "X-Fault-Control-Key";
 
@@ -122,10 +118,13 @@ public sealed class HelloClient(
                     : HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(requestId, log), (int)response.StatusCode);
             }
 
-            var failure = !IsTransient(response.StatusCode) ? HelloFailure.Rejected
-                : StoppedBy(log.Attempts.Count <= resilience.Get(ResiliencePipelineName).Retry.MaxRetryAttempts && response.Headers.RetryAfter is not null
-                    ? HelloFailure.RetryAfterBeyondBudget
-                    : HelloFailure.Exhausted, log);
+            var failure = log.Stop switch
+            {
+                RetryStop.NotTransient => HelloFailure.Rejected,
+                RetryStop.RetryAfterBeyondBudget => HelloFailure.RetryAfterBeyondBudget,
+                RetryStop.RetryBudgetExhausted => HelloFailure.RetryBudgetExhausted,
+                _ => HelloFailure.Exhausted,
+            };
             return HelloCallResult<T>.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
         }
         catch (BrokenCircuitException ex)
@@ -146,13 +145,9 @@ public sealed class HelloClient(
         }
     }
 
-    // A transient failure the pipeline wanted to retry but the retry budget refused.
+    // A transient failure that could have been retried but the retry budget refused (RetryDecision recorded it).
     private static HelloFailure StoppedBy(HelloFailure failure, AttemptLog log) =>
-        log.RetryRefused ? HelloFailure.RetryBudgetExhausted : failure;
-
-    // The standard handler's own definition of transient, so "exhausted" means "retried and gave up".
-    private static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+        log.Stop is RetryStop.RetryBudgetExhausted ? HelloFailure.RetryBudgetExhausted : failure;
 
     private static HelloCallReport Report(string requestId, AttemptLog log) =>
         new(requestId, log.Attempts, log.Elapsed);

@@ -33,8 +33,8 @@ public static class HelloClientExtensions
     /// Replaces the ServiceDefaults' standard handler with the tuned one, so exactly one pipeline
     /// runs (two would nest and multiply attempts). Defaults come from <see cref="HelloResilienceDefaults"/>,
     /// then <paramref name="helloClient"/>'s <c>Resilience</c> child overrides them; one pipeline (and
-    /// breaker) per HelloService authority; a Retry-After beyond the call's budget ends the call (see
-    /// <see cref="RetryAfterBudget"/>); retries draw on a <see cref="RetryBudget"/> (its <c>RetryBudget</c> child).
+    /// breaker) per HelloService authority; every retry decision is <see cref="RetryDecision"/>'s, drawing
+    /// on a <see cref="RetryBudget"/> (its <c>RetryBudget</c> child).
     /// </summary>
     public static IHttpClientBuilder AddHelloResilience(this IHttpClientBuilder http, IConfigurationSection helloClient)
     {
@@ -44,7 +44,6 @@ public static class HelloClientExtensions
             .ValidateOnStart();
         http.Services.TryAddSingleton(TimeProvider.System);
         http.Services.TryAddSingleton<RetryBudget>();
-        http.Services.TryAddSingleton<RetryBudgetGate>();
 
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to replace the default handler.
         http.RemoveAllResilienceHandlers();
@@ -58,32 +57,18 @@ public static class HelloClientExtensions
 
         pipeline.Configure((options, services) =>
         {
-            // Never retry an unsafe request without an idempotency key, nor into a Retry-After the call
-            // can't wait for, nor beyond the retry budget; every other decision stays the standard handler's.
-            var timeProvider = services.GetRequiredService<TimeProvider>();
-            var cap = services.GetRequiredService<IOptions<HelloClientOptions>>().Value.MaxRetryAfter;
             // Resolved at the first retry decision, so a bad RetryBudget section is reported once, by its own validation.
-            var budgetGate = new Lazy<RetryBudgetGate>(services.GetRequiredService<RetryBudgetGate>);
-            var isTransient = options.Retry.ShouldHandle;
-            options.Retry.ShouldHandle = async args =>
-            {
-#pragma warning disable EXTEXP0001 // GetRequestMessage is experimental; it is how a predicate sees the request when there is no response.
-                var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
-#pragma warning restore EXTEXP0001
-                budgetGate.Value.Observe(args);
-                if (!UnsafeMethodRetry.IsAllowed(request)
-                    || (args.Outcome.Result is { } response && RetryAfterBudget.Exceeds(response, options.TotalRequestTimeout.Timeout, cap, timeProvider))
-                    || !await isTransient(args))
-                {
-                    return false;
-                }
-
-                // After its last attempt Polly stops whatever this says, so that outcome costs no budget.
-                return args.AttemptNumber >= options.Retry.MaxRetryAttempts || budgetGate.Value.AllowRetry(args, request);
-            };
+            var decision = new Lazy<RetryDecision>(() => new RetryDecision(
+                services.GetRequiredService<RetryBudget>(),
+                options,
+                services.GetRequiredService<IOptions<HelloClientOptions>>().Value.MaxRetryAfter,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<RetryDecision>>()));
+            options.Retry.ShouldHandle = args => decision.Value.ShouldRetryAsync(args);
         });
 
         pipeline.SelectPipelineByAuthority();
+        http.Services.AddSingleton(new HelloResiliencePipeline(pipeline.PipelineName));
         return http;
     }
 }

@@ -18,7 +18,7 @@ public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken call
     private readonly List<AttemptRecord> _attempts = [];
     private readonly long _started = timeProvider.GetTimestamp();
     private long _lastEnded = -1;
-    private bool _retryRefused;
+    private int _stop = -1;
 
     /// <summary>True when the caller cancelled; an attempt cancelled otherwise was cut by a timeout.</summary>
     public bool CallCancelled => callCancellation.IsCancellationRequested;
@@ -30,10 +30,10 @@ public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken call
 
     public TimeSpan Elapsed => timeProvider.GetElapsedTime(_started);
 
-    /// <summary>True when the retry budget refused a retry the pipeline wanted, which ended the call.</summary>
-    public bool RetryRefused => Volatile.Read(ref _retryRefused);
+    /// <summary>Why the last failed attempt was not retried, as <see cref="RetryDecision"/> decided it; null while none was refused.</summary>
+    public RetryStop? Stop => Volatile.Read(ref _stop) is var stop and >= 0 ? (RetryStop)stop : null;
 
-    public void MarkRetryRefused() => Volatile.Write(ref _retryRefused, true);
+    public void RecordStop(RetryStop stop) => Volatile.Write(ref _stop, (int)stop);
 
     public long BeginAttempt(out int number, out TimeSpan delayBefore)
     {

@@ -25,16 +25,20 @@ public static class HelloResilienceDefaults
     /// <summary>Bounds the whole call: 5 × 2 s attempts plus ≈ 3 s of backoff fit inside.</summary>
     public static readonly TimeSpan TotalRequestTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>At least 2 × the attempt timeout (the handler's own rule).</summary>
+    /// <summary>At least 2 × the attempt timeout (the handler's own rule); with a ratio of 1 its length hardly matters.</summary>
     public static readonly TimeSpan BreakerSamplingDuration = TimeSpan.FromSeconds(10);
 
-    /// <summary>Half of the calls in the window failing means retries are not helping.</summary>
-    public const double BreakerFailureRatio = 0.5;
+    /// <summary>
+    /// Every sampled attempt failed: HelloService is down, not flaky. Partial failure (50 %, 80 %) is the
+    /// retry budget's to handle; an attempt breaker at 0.5 turned a half-healthy HelloService into a dead one.
+    /// </summary>
+    public const double BreakerFailureRatio = 1.0;
 
-    /// <summary>Enough calls that a couple of unlucky ones never open the breaker.</summary>
-    public const int BreakerMinimumThroughput = 20;
+    /// <summary>Ten attempts in a row failing inside the window: two calls' worth for a lone caller.</summary>
+    public const int BreakerMinimumThroughput = 10;
 
-    public static readonly TimeSpan BreakerBreakDuration = TimeSpan.FromSeconds(5);
+    /// <summary>Polly's shortest: a probe every half second, so calls succeed again within a second of HelloService's return.</summary>
+    public static readonly TimeSpan BreakerBreakDuration = TimeSpan.FromMilliseconds(500);
 
     public static void Apply(HttpStandardResilienceOptions options)
     {

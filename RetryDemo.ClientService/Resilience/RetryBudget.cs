@@ -3,10 +3,12 @@ using Microsoft.Extensions.Options;
 namespace RetryDemo.ClientService.Resilience;
 
 /// <summary>
-/// Counts first attempts and retries over a sliding window (ten slots, so it slides a tenth of the
-/// window at a time) and allows a retry only while retries stay within
-/// <c>RetryRatio × first attempts + MinRetriesPerSecond × window</c>. One per downstream service:
-/// every logical call to HelloService draws on it.
+/// Counts first attempts, good answers and retries over a sliding window (ten slots, so it slides a
+/// tenth of the window at a time) and allows a retry only while retries stay within
+/// <c>RetryRatio × first attempts + RetriesPerSuccess × good answers + MinRetriesPerSecond × window</c>.
+/// Good answers are what tells a half-healthy HelloService (retries help, so it earns them) from one that
+/// is down (nothing earns them, so retries fall to the ratio). One per downstream service: every logical
+/// call to HelloService draws on it.
 /// </summary>
 public sealed class RetryBudget
 {
@@ -36,6 +38,15 @@ public sealed class RetryBudget
         }
     }
 
+    /// <summary>HelloService answered an attempt with anything but a transient failure: it earns <c>RetriesPerSuccess</c> retries.</summary>
+    public void RecordSuccess()
+    {
+        lock (_gate)
+        {
+            Current().Successes++;
+        }
+    }
+
     /// <summary>Takes one retry from the budget if it has one; <paramref name="ticket"/> identifies it for <see cref="Refund"/>.</summary>
     public bool TryWithdraw(out long ticket)
     {
@@ -43,8 +54,8 @@ public sealed class RetryBudget
         {
             ref var slot = ref Current();
             ticket = slot.Index;
-            var (firstAttempts, retries) = Totals(slot.Index);
-            if (retries + 1 > Allowance(firstAttempts))
+            var totals = Totals(slot.Index);
+            if (totals.Retries + 1 > Allowance(totals))
             {
                 return false;
             }
@@ -76,13 +87,13 @@ public sealed class RetryBudget
     {
         lock (_gate)
         {
-            var (firstAttempts, retries) = Totals(CurrentIndex());
-            return new RetryBudgetSnapshot(firstAttempts, retries, Allowance(firstAttempts), _options.Window);
+            var totals = Totals(CurrentIndex());
+            return new RetryBudgetSnapshot(totals.FirstAttempts, totals.Successes, totals.Retries, Allowance(totals), _options.Window);
         }
     }
 
-    private double Allowance(long firstAttempts) =>
-        _options.RetryRatio * firstAttempts + _options.MinRetriesPerSecond * _options.Window.TotalSeconds;
+    private double Allowance(Totals totals) =>
+        _options.RetryRatio * totals.FirstAttempts + _options.RetriesPerSuccess * totals.Successes + _options.MinRetriesPerSecond * _options.Window.TotalSeconds;
 
     private long CurrentIndex() => _timeProvider.GetTimestamp() / _slotLength;
 
@@ -99,28 +110,33 @@ public sealed class RetryBudget
         return ref slot;
     }
 
-    private (long FirstAttempts, long Retries) Totals(long currentIndex)
+    private Totals Totals(long currentIndex)
     {
-        long firstAttempts = 0, retries = 0;
+        long firstAttempts = 0, successes = 0, retries = 0;
         foreach (var slot in _slots)
         {
             if (slot.Index > currentIndex - SlotCount && slot.Index <= currentIndex)
             {
                 firstAttempts += slot.FirstAttempts;
+                successes += slot.Successes;
                 retries += slot.Retries;
             }
         }
 
-        return (firstAttempts, retries);
+        return new Totals(firstAttempts, successes, retries);
     }
 
     private struct Slot
     {
         public long Index;
         public long FirstAttempts;
+        public long Successes;
         public long Retries;
     }
 }
 
-/// <param name="Allowance">Retries the window allows: ratio × first attempts + the minimum rate's share.</param>
-public sealed record RetryBudgetSnapshot(long FirstAttempts, long Retries, double Allowance, TimeSpan Window);
+internal readonly record struct Totals(long FirstAttempts, long Successes, long Retries);
+
+/// <param name="Successes">Attempts HelloService answered with anything but a transient failure.</param>
+/// <param name="Allowance">Retries the window allows: ratio × first attempts + credit × successes + the minimum rate's share.</param>
+public sealed record RetryBudgetSnapshot(long FirstAttempts, long Successes, long Retries, double Allowance, TimeSpan Window);

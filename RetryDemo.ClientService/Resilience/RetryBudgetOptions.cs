@@ -21,6 +21,10 @@ public sealed class RetryBudgetOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Window { get; set; } = RetryBudgetDefaults.Window;
 
+    /// <summary>Retries each good answer from HelloService earns: retries go on while they keep working, and stop when nothing works.</summary>
+    [Range(0.0, 10.0)]
+    public double RetriesPerSuccess { get; set; } = RetryBudgetDefaults.RetriesPerSuccess;
+
     /// <summary>Retries per second allowed whatever the traffic, so a quiet client can still retry.</summary>
     [Range(0.0, 1000.0)]
     public double MinRetriesPerSecond { get; set; } = RetryBudgetDefaults.MinRetriesPerSecond;
@@ -42,6 +46,14 @@ public static class RetryBudgetDefaults
     /// the request rate instead of up to 5× (the tuned pipeline's attempts per call).
     /// </summary>
     public const double RetryRatio = 0.1;
+
+    /// <summary>
+    /// One retry per good answer: at 50 % random failures a call needs ≈ 0.5 failed retries and earns
+    /// ≈ 1, so retries keep absorbing the faults (≈ 97 % of calls succeed); when HelloService is down
+    /// nothing earns retries, and they fall to <see cref="RetryRatio"/>. Like gRPC's retry throttling,
+    /// success pays for retries; unlike it, the ratio and the minimum rate still bound them.
+    /// </summary>
+    public const double RetriesPerSuccess = 1;
 
     /// <summary>Long enough to smooth bursts, short enough that the budget recovers soon after an outage.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);

@@ -37,14 +37,15 @@ public sealed class HelloPipeline : IAsyncDisposable
         builder.Services.AddHttpClient<HelloClient>().ConfigurePrimaryHttpMessageHandler(() => hello);
         if (tune is not null)
         {
-            builder.Services.Configure(PipelineName, tune);
+            // After the product's own configuration; HelloClient's is the only standard pipeline here.
+            builder.Services.ConfigureAll(tune);
         }
 
         _host = builder.Build();
     }
 
-    /// <summary>The options name of the tuned standard handler on the typed client.</summary>
-    public const string PipelineName = HelloClient.ResiliencePipelineName;
+    /// <summary>The options name the standard handler gave the typed client's pipeline.</summary>
+    public string PipelineName => _host.Services.GetRequiredService<RetryDemo.ClientService.Resilience.HelloResiliencePipeline>().Name;
 
     public ObservableFakeTimeProvider Time { get; } = new();
 

@@ -38,6 +38,9 @@ public sealed class ScriptedHandler(Func<ScriptedHandler, int, CancellationToken
         return response;
     }
 
+    /// <summary>Raised as each attempt reaches the stand-in, with the request as the pipeline sent it.</summary>
+    public event Action<HttpRequestMessage>? AttemptStarted;
+
     /// <summary>Raised when an attempt starts hanging, with a task that ends when the attempt is cancelled.</summary>
     public event Action<Task>? HangStarted;
 
@@ -66,6 +69,7 @@ public sealed class ScriptedHandler(Func<ScriptedHandler, int, CancellationToken
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var attempt = Interlocked.Increment(ref _count);
+        AttemptStarted?.Invoke(request);
         _attempts.Writer.TryWrite(attempt);
         var response = await script(this, attempt, cancellationToken);
         response.RequestMessage = request; // as SocketsHttpHandler does

@@ -18,9 +18,9 @@ public class HelloResilienceDefaultsTests
         Assert.Equal(TimeSpan.FromSeconds(2), HelloResilienceDefaults.AttemptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), HelloResilienceDefaults.TotalRequestTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), HelloResilienceDefaults.BreakerSamplingDuration);
-        Assert.Equal(0.5, HelloResilienceDefaults.BreakerFailureRatio);
-        Assert.Equal(20, HelloResilienceDefaults.BreakerMinimumThroughput);
-        Assert.Equal(TimeSpan.FromSeconds(5), HelloResilienceDefaults.BreakerBreakDuration);
+        Assert.Equal(1.0, HelloResilienceDefaults.BreakerFailureRatio);
+        Assert.Equal(10, HelloResilienceDefaults.BreakerMinimumThroughput);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), HelloResilienceDefaults.BreakerBreakDuration);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class HelloResilienceDefaultsTests
     public async Task AppSettings_ConfiguresTheSameValuesAsDefaults()
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK));
-        var configured = pipeline.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(HelloPipeline.PipelineName);
+        var configured = pipeline.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(pipeline.PipelineName);
 
         Assert.Equal(HelloResilienceDefaults.MaxRetryAttempts, configured.Retry.MaxRetryAttempts);
         Assert.Equal(DelayBackoffType.Exponential, configured.Retry.BackoffType);

@@ -12,10 +12,11 @@ public class RetryBudgetTests
     // A whole second, so slots start on the clock's seconds.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    private RetryBudget Create(double ratio, double minRetriesPerSecond, bool refund = true) =>
+    private RetryBudget Create(double ratio, double minRetriesPerSecond, bool refund = true, double perSuccess = 0) =>
         new(Options.Create(new RetryBudgetOptions
         {
             RetryRatio = ratio,
+            RetriesPerSuccess = perSuccess,
             MinRetriesPerSecond = minRetriesPerSecond,
             Window = Window,
             RefundSuccessfulRetries = refund,
@@ -40,6 +41,47 @@ public class RetryBudgetTests
         }
     }
 
+    private static void RecordSuccesses(RetryBudget budget, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            budget.RecordSuccess();
+        }
+    }
+
+    [Fact]
+    public void TryWithdraw_EachGoodAnswer_EarnsRetriesPerSuccess()
+    {
+        var budget = Create(ratio: 0, minRetriesPerSecond: 0, perSuccess: 1);
+        RecordSuccesses(budget, 5);
+
+        Assert.Equal(5, WithdrawAll(budget, 10));
+        Assert.Equal(new RetryBudgetSnapshot(0, 5, 5, 5, Window), budget.Snapshot());
+    }
+
+    [Theory]
+    [InlineData(50, 60)] // half the first attempts answered well: 10 from the ratio + 50 earned
+    [InlineData(0, 10)]  // HelloService down: nothing earned, the ratio alone
+    public void TryWithdraw_ShippedShape_FollowsWhatHelloServiceAnswers(int successes, int expected)
+    {
+        var budget = Create(ratio: RetryBudgetDefaults.RetryRatio, minRetriesPerSecond: 0, perSuccess: RetryBudgetDefaults.RetriesPerSuccess);
+        RecordFirstAttempts(budget, 100);
+        RecordSuccesses(budget, successes);
+
+        Assert.Equal(expected, WithdrawAll(budget, 200));
+    }
+
+    [Fact]
+    public void TryWithdraw_OnceGoodAnswersLeaveTheWindow_FallsBackToTheRatio()
+    {
+        var budget = Create(ratio: 0, minRetriesPerSecond: 0, perSuccess: 1);
+        RecordSuccesses(budget, 5);
+
+        _time.Advance(Window);
+
+        Assert.False(budget.TryWithdraw(out _));
+    }
+
     [Fact]
     public void TryWithdraw_BeyondTheRatioOfFirstAttempts_IsRefused()
     {
@@ -48,7 +90,7 @@ public class RetryBudgetTests
 
         Assert.Equal(10, WithdrawAll(budget, 10));
         Assert.False(budget.TryWithdraw(out _));
-        Assert.Equal(new RetryBudgetSnapshot(100, 10, 10, Window), budget.Snapshot());
+        Assert.Equal(new RetryBudgetSnapshot(100, 0, 10, 10, Window), budget.Snapshot());
     }
 
     [Fact]

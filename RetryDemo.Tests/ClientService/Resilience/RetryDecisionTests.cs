@@ -9,15 +9,16 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
-/// <summary>The budget inside the real tuned pipeline, on virtual time.</summary>
-public class RetryBudgetGateTests
+/// <summary>Every retry decision inside the real tuned pipeline, on virtual time, and the reason it records.</summary>
+public class RetryDecisionTests
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static Dictionary<string, string?> Budget(double ratio, double minRetriesPerSecond, bool refund = true, bool enabled = true) => new()
+    private static Dictionary<string, string?> Budget(double ratio, double minRetriesPerSecond, bool refund = true, bool enabled = true, double perSuccess = 0) => new()
     {
         ["HelloClient:RetryBudget:Enabled"] = enabled.ToString(),
+        ["HelloClient:RetryBudget:RetriesPerSuccess"] = perSuccess.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["HelloClient:RetryBudget:RetryRatio"] = ratio.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["HelloClient:RetryBudget:MinRetriesPerSecond"] = minRetriesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["HelloClient:RetryBudget:RefundSuccessfulRetries"] = refund.ToString(),
@@ -40,10 +41,89 @@ public class RetryBudgetGateTests
         Assert.Equal(1, measurement.Value);
         Assert.Equal("budget_exhausted", measurement.Tags["retrydemo.outcome"]);
 
-        var refusal = Assert.Single(pipeline.Logs.GetSnapshot(), r => r.Category == typeof(RetryBudgetGate).FullName);
+        var refusal = Assert.Single(pipeline.Logs.GetSnapshot(), r => r.Category == typeof(RetryDecision).FullName);
         Assert.Equal(LogLevel.Warning, refusal.Level);
         Assert.Contains($"no retry after attempt 3 of request {result.Report.RequestId}", refusal.Message);
-        Assert.Contains("2 retries against 1 first attempts", refusal.Message);
+        Assert.Contains("2 retries against 1 first attempts and 0 good answers", refusal.Message);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound, RetryStop.NotTransient, HelloFailure.Rejected, 1)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, RetryStop.AttemptsExhausted, HelloFailure.Exhausted, 5)]
+    public async Task ShouldRetry_FailedCall_RecordsWhyItStopped(HttpStatusCode status, RetryStop stop, HelloFailure failure, int attempts)
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(status));
+        AttemptLog? log = null;
+        pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.Equal(stop, log?.Stop);
+        Assert.Equal(failure, result.Failure);
+        Assert.Equal(attempts, pipeline.Hello.Attempts);
+    }
+
+    [Fact]
+    public async Task ShouldRetry_RetryAfterBeyondTheCap_RecordsItAndEndsTheCallAtOnce()
+    {
+        var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(30))));
+        await using var pipeline = new HelloPipeline(hello);
+        AttemptLog? log = null;
+        hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.Equal(RetryStop.RetryAfterBeyondBudget, log?.Stop);
+        Assert.Equal(HelloFailure.RetryAfterBeyondBudget, result.Failure);
+        Assert.Equal(1, hello.Attempts);
+    }
+
+    [Fact]
+    public async Task ShouldRetry_SuccessAfterRetries_RecordsNoStop()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError, HttpStatusCode.OK));
+        AttemptLog? log = null;
+        pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
+
+        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+
+        Assert.Null(result.Failure);
+        Assert.Null(log?.Stop);
+    }
+
+    [Fact]
+    public async Task GetHello_HalfOfAttemptsFailing_SequentialCaller_MostCallsSucceed()
+    {
+        // 200 calls one after another, each attempt failing at 50 % (seeded): good answers earn the
+        // retries that absorb the faults, and the breaker (it needs every attempt to fail) stays shut.
+        var random = new Random(20261129);
+        var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(random.NextDouble() < 0.5 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK)));
+        await using var pipeline = new HelloPipeline(hello);
+        var results = new List<HelloCallResult<HelloReply>>();
+
+        for (var call = 0; call < 200; call++)
+        {
+            results.Add(await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit));
+        }
+
+        Assert.DoesNotContain(results, r => r.Failure is HelloFailure.CircuitOpen or HelloFailure.RetryBudgetExhausted);
+        Assert.True(results.Count(r => r.Failure is null) >= 190, $"{results.Count(r => r.Failure is null)} of 200 succeeded");
+    }
+
+    [Fact]
+    public async Task GetHello_HelloServiceDown_RetriesFallToTheRatioAndTheMinimumRate()
+    {
+        // Nothing answers well, so nothing earns retries: 20 calls get the minimum rate's 10 retries and
+        // the ratio's 2 (0.1 × 20 first attempts) — not the 80 the retry count alone would send.
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable),
+            settings: new() { ["HelloClient:Resilience:CircuitBreaker:MinimumThroughput"] = "1000" });
+
+        for (var call = 0; call < 20; call++)
+        {
+            await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        }
+
+        Assert.InRange(pipeline.Hello.Attempts, 20 + 10, 20 + 12);
     }
 
     [Fact]
@@ -57,7 +137,7 @@ public class RetryBudgetGateTests
         Assert.Equal(5, pipeline.Hello.Attempts);
         Assert.Equal(HelloFailure.Exhausted, result.Failure);
         Assert.Equal(4, pipeline.Services.GetRequiredService<RetryBudget>().Snapshot().Retries);
-        Assert.DoesNotContain(pipeline.Logs.GetSnapshot(), r => r.Category == typeof(RetryBudgetGate).FullName);
+        Assert.DoesNotContain(pipeline.Logs.GetSnapshot(), r => r.Category == typeof(RetryDecision).FullName);
     }
 
     [Theory]
