@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every measurement in docs/benchmarks.md, from the repository root.
-#   bash RetryDemo.Benchmarks/run.sh           full run (about a quarter of an hour)
+#   bash RetryDemo.Benchmarks/run.sh           full run (about half an hour)
 #   bash RetryDemo.Benchmarks/run.sh --smoke   CI: each experiment once, tiny sizes, no timing claims
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,15 @@ dotnet build -c Release RetryDemo.Benchmarks
 dotnet build -c Release RetryDemo.Benchmarks.LoopbackClient
 run() { dotnet run -c Release --project RetryDemo.Benchmarks --no-build -- "$@"; }
 
+# The outage experiment's "before" row: ClientService as it shipped before the breaker and retry budget
+# were reworked (issue 14), built from that commit in a worktree under artifacts/ (git ignores it).
+baseline_commit=b4fdcb2
+baseline=artifacts/baseline-$baseline_commit
+prepare_baseline() {
+  [ -d "$baseline" ] || git worktree add --detach "$baseline" "$baseline_commit"
+  dotnet build -c Release "$baseline/RetryDemo.ClientService"
+}
+
 if $smoke; then
   run --filter '*PipelineOverhead*' --job dry --inProcess
   run time-to-success 20
@@ -24,5 +33,6 @@ else
   run time-to-success 200
   run retry-storm 200
   run loopback
-  run outage
+  prepare_baseline
+  run outage --baseline "$baseline"
 fi

@@ -30,12 +30,15 @@ public sealed class ServiceProcess : IDisposable
 
     /// <param name="project">The project's folder and assembly name, relative to the repository root.</param>
     /// <param name="arguments">Configuration on the command line, which overrides appsettings.json.</param>
-    public static ServiceProcess Start(string project, int port, params string[] arguments)
+    public static ServiceProcess Start(string project, int port, params string[] arguments) => StartFrom(".", project, port, arguments);
+
+    /// <summary>The same, from another checkout of the repository (an earlier commit, for a baseline).</summary>
+    public static ServiceProcess StartFrom(string checkout, string project, int port, params string[] arguments)
     {
-        var assembly = Path.GetFullPath(Path.Combine(project, "bin", "Release", "net10.0", $"{project}.dll"));
+        var assembly = Path.GetFullPath(Path.Combine(checkout, project, "bin", "Release", "net10.0", $"{project}.dll"));
         if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException($"Build it first, from the repository root: dotnet build -c Release {project}", assembly);
+            throw new FileNotFoundException($"Build it first: dotnet build -c Release {Path.Combine(checkout, project)}", assembly);
         }
 
         // Otherwise a health probe could be answered by a process left over from an interrupted run.
@@ -68,7 +71,8 @@ public sealed class ServiceProcess : IDisposable
         return service;
     }
 
-    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    /// <param name="pollEvery">How often /health is asked; 250 ms unless the moment it turns healthy is itself measured.</param>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout, TimeSpan? pollEvery = null)
     {
         using var probe = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         var elapsed = Stopwatch.StartNew();
@@ -91,7 +95,7 @@ public sealed class ServiceProcess : IDisposable
             {
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(pollEvery ?? TimeSpan.FromMilliseconds(250));
         }
 
         throw new TimeoutException($"{Project} did not become healthy at {Address} within {timeout}:{Environment.NewLine}{string.Join(Environment.NewLine, _output)}");

@@ -46,7 +46,7 @@ public static class HelloProblems
             HelloFailure.RetryAfterBeyondBudget => (result.LastStatusCode == StatusCodes.Status429TooManyRequests ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable,
                 $"HelloService asked to retry after {result.RetryAfter?.TotalSeconds:F0} s, more than this call could wait; not retried."),
             HelloFailure.RetryBudgetExhausted => (StatusCodes.Status503ServiceUnavailable,
-                $"HelloService failed (last: {result.LastStatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no response"}) and the retry budget is spent: too many recent calls needed retries, so this one was not retried again."),
+                $"HelloService failed (last: {result.LastStatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no response"}) and the retry budget is spent: most recent attempts failed, so this one was not retried."),
             HelloFailure.CircuitOpen => (StatusCodes.Status503ServiceUnavailable, "HelloService is failing; the circuit breaker is open, so it was not called."),
             HelloFailure.TimedOut => (StatusCodes.Status503ServiceUnavailable, "HelloService did not answer within the total request timeout."),
             HelloFailure.Unreachable => (StatusCodes.Status503ServiceUnavailable, $"HelloService could not be reached after {report.Attempts.Count} attempts."),

@@ -25,8 +25,11 @@ public static class HelloResilienceDefaults
     /// <summary>Bounds the whole call: 5 × 2 s attempts plus ≈ 3 s of backoff fit inside.</summary>
     public static readonly TimeSpan TotalRequestTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>At least 2 × the attempt timeout (the handler's own rule); with a ratio of 1 its length hardly matters.</summary>
-    public static readonly TimeSpan BreakerSamplingDuration = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Short, because good answers from before an outage keep the breaker shut until they leave the
+    /// window: ≈ 5 s into a full outage it opens. The handler requires at least 2 × the attempt timeout.
+    /// </summary>
+    public static readonly TimeSpan BreakerSamplingDuration = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Every sampled attempt failed: HelloService is down, not flaky. Partial failure (50 %, 80 %) is the

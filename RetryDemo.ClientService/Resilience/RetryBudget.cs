@@ -3,82 +3,50 @@ using Microsoft.Extensions.Options;
 namespace RetryDemo.ClientService.Resilience;
 
 /// <summary>
-/// Counts first attempts, good answers and retries over a sliding window (ten slots, so it slides a
-/// tenth of the window at a time) and allows a retry only while retries stay within
-/// <c>RetryRatio × first attempts + RetriesPerSuccess × good answers + MinRetriesPerSecond × window</c>.
-/// Good answers are what tells a half-healthy HelloService (retries help, so it earns them) from one that
-/// is down (nothing earns them, so retries fall to the ratio). One per downstream service: every logical
-/// call to HelloService draws on it.
+/// gRPC's retry throttling (gRFC A6) for the HelloService hop: a bucket of tokens, full at the start;
+/// every attempt that fails transiently takes one, every good answer puts <c>TokenRatio</c> back; a
+/// retry is allowed only while more than half the bucket is left. Retries that keep working pay for
+/// themselves (50 % random failures: +1 per failure, +2 per success), while a HelloService that is down
+/// drains the bucket after a handful of failures and gets first attempts only. Its memory is a number of
+/// attempts, not a time window, so good answers from before an outage cannot pay for retries into it.
+/// One per ClientService: every logical call to HelloService draws on it.
 /// </summary>
-public sealed class RetryBudget
+public sealed class RetryBudget(IOptions<RetryBudgetOptions> options)
 {
-    private const int SlotCount = 10;
-
-    private readonly TimeProvider _timeProvider;
-    private readonly RetryBudgetOptions _options;
-    private readonly long _slotLength;
-    private readonly Slot[] _slots = new Slot[SlotCount];
+    private readonly RetryBudgetOptions _options = options.Value;
     private readonly Lock _gate = new();
-
-    public RetryBudget(IOptions<RetryBudgetOptions> options, TimeProvider timeProvider)
-    {
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _slotLength = Math.Max(1, (long)(_options.Window.TotalSeconds * timeProvider.TimestampFrequency / SlotCount));
-    }
+    private double _tokens = options.Value.MaxTokens;
 
     public bool Enabled => _options.Enabled;
 
-    /// <summary>A logical call reached HelloService for the first time: it earns <c>RetryRatio</c> retries.</summary>
-    public void RecordFirstAttempt()
+    /// <summary>Retries are allowed while more tokens than this are left.</summary>
+    public double Threshold => _options.MaxTokens / 2.0;
+
+    /// <summary>An attempt reached HelloService and failed transiently (5xx, 408, 429, timeout, no connection).</summary>
+    public void RecordFailure()
     {
         lock (_gate)
         {
-            Current().FirstAttempts++;
+            _tokens = Math.Max(0, _tokens - 1);
         }
     }
 
-    /// <summary>HelloService answered an attempt with anything but a transient failure: it earns <c>RetriesPerSuccess</c> retries.</summary>
+    /// <summary>HelloService answered an attempt with anything but a transient failure.</summary>
     public void RecordSuccess()
     {
         lock (_gate)
         {
-            Current().Successes++;
+            _tokens = Math.Min(_options.MaxTokens, _tokens + _options.TokenRatio);
         }
     }
 
-    /// <summary>Takes one retry from the budget if it has one; <paramref name="ticket"/> identifies it for <see cref="Refund"/>.</summary>
-    public bool TryWithdraw(out long ticket)
+    public bool RetriesAllowed
     {
-        lock (_gate)
+        get
         {
-            ref var slot = ref Current();
-            ticket = slot.Index;
-            var totals = Totals(slot.Index);
-            if (totals.Retries + 1 > Allowance(totals))
+            lock (_gate)
             {
-                return false;
-            }
-
-            slot.Retries++;
-            return true;
-        }
-    }
-
-    /// <summary>Gives back a retry that succeeded, if it is still inside the window and refunds are on.</summary>
-    public void Refund(long ticket)
-    {
-        if (!_options.RefundSuccessfulRetries)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            ref var slot = ref _slots[ticket % SlotCount];
-            if (slot.Index == ticket && slot.Retries > 0)
-            {
-                slot.Retries--;
+                return _tokens > Threshold;
             }
         }
     }
@@ -87,56 +55,11 @@ public sealed class RetryBudget
     {
         lock (_gate)
         {
-            var totals = Totals(CurrentIndex());
-            return new RetryBudgetSnapshot(totals.FirstAttempts, totals.Successes, totals.Retries, Allowance(totals), _options.Window);
+            return new RetryBudgetSnapshot(_tokens, _options.MaxTokens, Threshold);
         }
-    }
-
-    private double Allowance(Totals totals) =>
-        _options.RetryRatio * totals.FirstAttempts + _options.RetriesPerSuccess * totals.Successes + _options.MinRetriesPerSecond * _options.Window.TotalSeconds;
-
-    private long CurrentIndex() => _timeProvider.GetTimestamp() / _slotLength;
-
-    // The slot for now, cleared if it last held a time that has since left the window.
-    private ref Slot Current()
-    {
-        var index = CurrentIndex();
-        ref var slot = ref _slots[index % SlotCount];
-        if (slot.Index != index)
-        {
-            slot = new Slot { Index = index };
-        }
-
-        return ref slot;
-    }
-
-    private Totals Totals(long currentIndex)
-    {
-        long firstAttempts = 0, successes = 0, retries = 0;
-        foreach (var slot in _slots)
-        {
-            if (slot.Index > currentIndex - SlotCount && slot.Index <= currentIndex)
-            {
-                firstAttempts += slot.FirstAttempts;
-                successes += slot.Successes;
-                retries += slot.Retries;
-            }
-        }
-
-        return new Totals(firstAttempts, successes, retries);
-    }
-
-    private struct Slot
-    {
-        public long Index;
-        public long FirstAttempts;
-        public long Successes;
-        public long Retries;
     }
 }
 
-internal readonly record struct Totals(long FirstAttempts, long Successes, long Retries);
-
-/// <param name="Successes">Attempts HelloService answered with anything but a transient failure.</param>
-/// <param name="Allowance">Retries the window allows: ratio × first attempts + credit × successes + the minimum rate's share.</param>
-public sealed record RetryBudgetSnapshot(long FirstAttempts, long Successes, long Retries, double Allowance, TimeSpan Window);
+/// <param name="Tokens">Left in the bucket.</param>
+/// <param name="Threshold">Retries stop at or below this (half the bucket).</param>
+public sealed record RetryBudgetSnapshot(double Tokens, int MaxTokens, double Threshold);

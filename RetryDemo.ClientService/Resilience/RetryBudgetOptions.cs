@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace RetryDemo.ClientService.Resilience;
 
 /// <summary>
-/// The <c>HelloClient:RetryBudget</c> section: how many retries ClientService may send HelloService,
-/// relative to the first attempts it sends. Defaults and their reasons are in <see cref="RetryBudgetDefaults"/>.
+/// The <c>HelloClient:RetryBudget</c> section: the <see cref="RetryBudget"/>'s bucket. Defaults and their
+/// reasons are in <see cref="RetryBudgetDefaults"/>.
 /// </summary>
 public sealed class RetryBudgetOptions
 {
@@ -13,58 +13,31 @@ public sealed class RetryBudgetOptions
     /// <summary>False sends every retry the retry strategy asks for (the standard handler's behaviour).</summary>
     public bool Enabled { get; set; } = RetryBudgetDefaults.Enabled;
 
-    /// <summary>Retries allowed per first attempt in the window: 0.1 means at most one retry per ten requests.</summary>
-    [Range(0.0, 10.0)]
-    public double RetryRatio { get; set; } = RetryBudgetDefaults.RetryRatio;
+    /// <summary>The bucket's size; retries stop once half of it is gone.</summary>
+    [Range(2, 1000)]
+    public int MaxTokens { get; set; } = RetryBudgetDefaults.MaxTokens;
 
-    /// <summary>How far back first attempts and retries are counted.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan Window { get; set; } = RetryBudgetDefaults.Window;
-
-    /// <summary>Retries each good answer from HelloService earns: retries go on while they keep working, and stop when nothing works.</summary>
-    [Range(0.0, 10.0)]
-    public double RetriesPerSuccess { get; set; } = RetryBudgetDefaults.RetriesPerSuccess;
-
-    /// <summary>Retries per second allowed whatever the traffic, so a quiet client can still retry.</summary>
-    [Range(0.0, 1000.0)]
-    public double MinRetriesPerSecond { get; set; } = RetryBudgetDefaults.MinRetriesPerSecond;
-
-    /// <summary>A retry that succeeds gives its share back: the budget then limits retries that fail, the ones that add load to a failing service.</summary>
-    public bool RefundSuccessfulRetries { get; set; } = RetryBudgetDefaults.RefundSuccessfulRetries;
+    /// <summary>Tokens each good answer puts back (a transient failure takes one).</summary>
+    [Range(0.001, 10.0)]
+    public double TokenRatio { get; set; } = RetryBudgetDefaults.TokenRatio;
 }
 
-/// <summary>
-/// The shipped retry budget. The window and ratio follow Finagle's RetryBudget and the SRE book's
-/// per-client budget; the refund of successful retries follows the AWS SDKs' retry quota.
-/// </summary>
+/// <summary>The shipped retry budget: gRPC's retry throttling, sized for the HelloService hop.</summary>
 public static class RetryBudgetDefaults
 {
     public const bool Enabled = true;
 
     /// <summary>
-    /// One retry per ten first attempts: when HelloService is down, what reaches it grows to ≈ 1.1×
-    /// the request rate instead of up to 5× (the tuned pipeline's attempts per call).
+    /// Twenty: ten failures in a row (two calls' worth of attempts) stop retries, so an outage costs
+    /// HelloService about ten extra attempts in all; a person clicking through failing scenarios still
+    /// gets two fully retried calls.
     /// </summary>
-    public const double RetryRatio = 0.1;
+    public const int MaxTokens = 20;
 
     /// <summary>
-    /// One retry per good answer: at 50 % random failures a call needs ≈ 0.5 failed retries and earns
-    /// ≈ 1, so retries keep absorbing the faults (≈ 97 % of calls succeed); when HelloService is down
-    /// nothing earns retries, and they fall to <see cref="RetryRatio"/>. Like gRPC's retry throttling,
-    /// success pays for retries; unlike it, the ratio and the minimum rate still bound them.
+    /// Two: retries go on while fewer than two attempts in three fail (1 × failures ≤ 2 × successes).
+    /// At 50 % random failures the bucket fills (−1 and +2 alike often), so ≈ 97 % of calls succeed;
+    /// at 80 % it drains and retries mostly stop; at 100 % they stop after ten failures.
     /// </summary>
-    public const double RetriesPerSuccess = 1;
-
-    /// <summary>Long enough to smooth bursts, short enough that the budget recovers soon after an outage.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
-
-    /// <summary>One retry a second: a person clicking through the seed scenario never meets the budget.</summary>
-    public const double MinRetriesPerSecond = 1;
-
-    /// <summary>
-    /// On: with 20 % of attempts failing at random, only ≈ 0.05 retries per request fail, well inside
-    /// the ratio, so retries are not starved when most of them work. Off, the same faults need ≈ 0.25
-    /// retries per request and a 0.1 budget would turn ≈ 4 % of requests into failures.
-    /// </summary>
-    public const bool RefundSuccessfulRetries = true;
+    public const double TokenRatio = 2;
 }

@@ -11,15 +11,12 @@ namespace RetryDemo.ClientService.Resilience;
 /// The standard handler's retry predicate, and the one place that decides whether a failed attempt is
 /// retried: transient? safe to repeat? a Retry-After the call can wait for? attempts left? retry budget
 /// left? The first "no" is recorded on the call's <see cref="AttemptLog"/> as it is made, so HelloClient
-/// reports why the call stopped instead of guessing. It also feeds the <see cref="RetryBudget"/> every
-/// attempt's outcome, and refunds a retry that succeeded.
+/// reports why the call stopped instead of guessing. It also tells the <see cref="RetryBudget"/> how
+/// every attempt that reached HelloService went.
 /// </summary>
 public sealed class RetryDecision(
     RetryBudget budget, HttpStandardResilienceOptions pipeline, TimeSpan maxRetryAfter, TimeProvider timeProvider, ILogger<RetryDecision> logger)
 {
-    // The retry charged for the attempt in flight, so its success can refund exactly that charge.
-    private static readonly ResiliencePropertyKey<long> TicketKey = new("RetryDemo.RetryBudget.Ticket");
-
     public ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
     {
 #pragma warning disable EXTEXP0001 // GetRequestMessage is experimental; it is how a predicate sees the request when there is no response.
@@ -63,42 +60,31 @@ public sealed class RetryDecision(
             return RetryStop.AttemptsExhausted;
         }
 
-        return TryWithdraw(args, request) ? null : RetryStop.RetryBudgetExhausted;
+        return BudgetAllows(args, request) ? null : RetryStop.RetryBudgetExhausted;
     }
 
+    // Every attempt that reached HelloService tells the budget how HelloService is doing.
     private void Observe(RetryPredicateArguments<HttpResponseMessage> args)
     {
-        if (!budget.Enabled)
+        if (!budget.Enabled || args.Outcome.Exception is BrokenCircuitException || args.Context.CancellationToken.IsCancellationRequested)
         {
             return;
         }
 
-        // A call the open breaker turned away never reached HelloService: it earns nothing.
-        if (args.AttemptNumber == 0 && args.Outcome.Exception is not BrokenCircuitException)
+        if (HttpClientResiliencePredicates.IsTransient(args.Outcome))
         {
-            budget.RecordFirstAttempt();
+            budget.RecordFailure();
         }
-
-        if (args.Outcome.Result is { } response && !HttpClientResiliencePredicates.IsTransient(args.Outcome))
+        else if (args.Outcome.Result is not null)
         {
             budget.RecordSuccess();
-            if (response.IsSuccessStatusCode && args.AttemptNumber > 0 && args.Context.Properties.TryGetValue(TicketKey, out var ticket))
-            {
-                budget.Refund(ticket);
-            }
         }
     }
 
-    private bool TryWithdraw(RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request)
+    private bool BudgetAllows(RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request)
     {
-        if (!budget.Enabled)
+        if (!budget.Enabled || budget.RetriesAllowed)
         {
-            return true;
-        }
-
-        if (budget.TryWithdraw(out var ticket))
-        {
-            args.Context.Properties.Set(TicketKey, ticket);
             return true;
         }
 
@@ -106,11 +92,10 @@ public sealed class RetryDecision(
         Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry_budget.exhausted", tags: new ActivityTagsCollection
         {
             [AttemptContext.AttemptTag] = args.AttemptNumber + 1,
-            ["retrydemo.retry_budget.retries"] = snapshot.Retries,
-            ["retrydemo.retry_budget.first_attempts"] = snapshot.FirstAttempts,
-            ["retrydemo.retry_budget.successes"] = snapshot.Successes,
+            ["retrydemo.retry_budget.tokens"] = snapshot.Tokens,
+            ["retrydemo.retry_budget.threshold"] = snapshot.Threshold,
         }));
-        RetryBudgetLog.Refused(logger, args.AttemptNumber + 1, AttemptLog.RequestIdOf(request), snapshot.Retries, snapshot.FirstAttempts, snapshot.Successes, snapshot.Window.TotalSeconds);
+        RetryBudgetLog.Refused(logger, args.AttemptNumber + 1, AttemptLog.RequestIdOf(request), snapshot.Tokens, snapshot.MaxTokens);
         return false;
     }
 }
@@ -118,6 +103,6 @@ public sealed class RetryDecision(
 internal static partial class RetryBudgetLog
 {
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
-        Message = "Retry budget exhausted: no retry after attempt {AttemptNumber} of request {RequestId} ({Retries} retries against {FirstAttempts} first attempts and {Successes} good answers in the last {WindowSeconds} s)")]
-    public static partial void Refused(ILogger logger, int attemptNumber, string? requestId, long retries, long firstAttempts, long successes, double windowSeconds);
+        Message = "Retry budget exhausted: no retry after attempt {AttemptNumber} of request {RequestId} ({Tokens} of {MaxTokens} tokens left; retries need more than half)")]
+    public static partial void Refused(ILogger logger, int attemptNumber, string? requestId, double tokens, int maxTokens);
 }

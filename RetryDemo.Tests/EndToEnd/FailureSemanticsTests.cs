@@ -31,11 +31,11 @@ public class FailureSemanticsTests
     [Fact]
     public async Task GetHello_RetryBudgetSpent_AnswersAtOnceWithTheLastFailure()
     {
-        // A budget of two retries per window, none earned from traffic.
+        // A bucket of 6: three failures leave 3, not more than half, so the first call stops after its
+        // third attempt and the next after its first.
         await using var system = new RetryDemoSystem(clientSettings: new Dictionary<string, string?>
         {
-            ["HelloClient:RetryBudget:RetryRatio"] = "0",
-            ["HelloClient:RetryBudget:MinRetriesPerSecond"] = "0.2",
+            ["HelloClient:RetryBudget:MaxTokens"] = "6",
         });
         using var http = system.Client.CreatePlainClient();
 

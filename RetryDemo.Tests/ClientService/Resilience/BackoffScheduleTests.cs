@@ -17,6 +17,7 @@ public class BackoffScheduleTests
             options.Retry.UseJitter = false;
             options.Retry.MaxRetryAttempts = 6;
             options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3); // distinct from every backoff wait
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(6); // the handler's rule: ≥ 2 × attempt timeout
         });
         TimeSpan[] expected = [Ms(200), Ms(400), Ms(800), Ms(1600), Ms(2000), Ms(2000)];
 
@@ -36,6 +37,7 @@ public class BackoffScheduleTests
             options.Retry.MaxRetryAttempts = rolls.Length;
             options.Retry.Randomizer = () => rolls[next++];
             options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(6);
         });
         var expected = DecorrelatedJitterV2(Ms(200), Ms(2000), rolls);
 

@@ -17,7 +17,7 @@ public class HelloResilienceDefaultsTests
         Assert.Equal(TimeSpan.FromSeconds(2), HelloResilienceDefaults.MaxRetryDelay);
         Assert.Equal(TimeSpan.FromSeconds(2), HelloResilienceDefaults.AttemptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), HelloResilienceDefaults.TotalRequestTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(10), HelloResilienceDefaults.BreakerSamplingDuration);
+        Assert.Equal(TimeSpan.FromSeconds(5), HelloResilienceDefaults.BreakerSamplingDuration);
         Assert.Equal(1.0, HelloResilienceDefaults.BreakerFailureRatio);
         Assert.Equal(10, HelloResilienceDefaults.BreakerMinimumThroughput);
         Assert.Equal(TimeSpan.FromMilliseconds(500), HelloResilienceDefaults.BreakerBreakDuration);

@@ -87,7 +87,11 @@ public class HelloResilienceTests
     {
         var hello = new ScriptedHandler((self, _, ct) => self.HangAsync(ct));
         // Attempts of 5 s cannot all fit in 15 s: the total timeout, not the retry count, must end it.
-        await using var pipeline = new HelloPipeline(hello, options => options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5));
+        await using var pipeline = new HelloPipeline(hello, options =>
+        {
+            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10); // the handler's rule: ≥ 2 × attempt timeout
+        });
 
         var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
 

@@ -15,37 +15,16 @@ public class RetryDecisionTests
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static Dictionary<string, string?> Budget(double ratio, double minRetriesPerSecond, bool refund = true, bool enabled = true, double perSuccess = 0) => new()
+    // The breaker out of the way, to watch the budget alone.
+    private static Dictionary<string, string?> Budget(int maxTokens = RetryBudgetDefaults.MaxTokens, bool enabled = true) => new()
     {
         ["HelloClient:RetryBudget:Enabled"] = enabled.ToString(),
-        ["HelloClient:RetryBudget:RetriesPerSuccess"] = perSuccess.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["HelloClient:RetryBudget:RetryRatio"] = ratio.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["HelloClient:RetryBudget:MinRetriesPerSecond"] = minRetriesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["HelloClient:RetryBudget:RefundSuccessfulRetries"] = refund.ToString(),
+        ["HelloClient:RetryBudget:MaxTokens"] = maxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["HelloClient:Resilience:CircuitBreaker:MinimumThroughput"] = "1000",
     };
 
-    [Fact]
-    public async Task GetHello_BudgetSpent_EndsTheCallWithTheLastFailureCountedAndLogged()
-    {
-        // Two retries per 10 s window (0.2/s), none earned from traffic.
-        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget(ratio: 0, minRetriesPerSecond: 0.2));
-        using var failures = new MetricCollector<long>(pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ClientTelemetry.Name, "retrydemo.hello.call.failures");
-
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
-
-        Assert.Equal(3, pipeline.Hello.Attempts);
-        Assert.Equal(HelloFailure.RetryBudgetExhausted, result.Failure);
-        Assert.Equal(503, result.LastStatusCode);
-
-        var measurement = Assert.Single(failures.GetMeasurementSnapshot());
-        Assert.Equal(1, measurement.Value);
-        Assert.Equal("budget_exhausted", measurement.Tags["retrydemo.outcome"]);
-
-        var refusal = Assert.Single(pipeline.Logs.GetSnapshot(), r => r.Category == typeof(RetryDecision).FullName);
-        Assert.Equal(LogLevel.Warning, refusal.Level);
-        Assert.Contains($"no retry after attempt 3 of request {result.Report.RequestId}", refusal.Message);
-        Assert.Contains("2 retries against 1 first attempts and 0 good answers", refusal.Message);
-    }
+    private static Task<HelloCallResult<HelloReply>> CallAsync(HelloPipeline pipeline) =>
+        pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
 
     [Theory]
     [InlineData(HttpStatusCode.NotFound, RetryStop.NotTransient, HelloFailure.Rejected, 1)]
@@ -56,7 +35,7 @@ public class RetryDecisionTests
         AttemptLog? log = null;
         pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await CallAsync(pipeline);
 
         Assert.Equal(stop, log?.Stop);
         Assert.Equal(failure, result.Failure);
@@ -71,7 +50,7 @@ public class RetryDecisionTests
         AttemptLog? log = null;
         hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await CallAsync(pipeline);
 
         Assert.Equal(RetryStop.RetryAfterBeyondBudget, log?.Stop);
         Assert.Equal(HelloFailure.RetryAfterBeyondBudget, result.Failure);
@@ -85,17 +64,78 @@ public class RetryDecisionTests
         AttemptLog? log = null;
         pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await CallAsync(pipeline);
 
         Assert.Null(result.Failure);
         Assert.Null(log?.Stop);
     }
 
     [Fact]
+    public async Task GetHello_BudgetSpent_EndsTheCallWithTheLastFailureCountedAndLogged()
+    {
+        // A bucket of 4: the first failure leaves 3 (a retry), the second leaves 2, which is not more than half.
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget(maxTokens: 4));
+        using var failures = new MetricCollector<long>(pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ClientTelemetry.Name, "retrydemo.hello.call.failures");
+
+        var result = await CallAsync(pipeline);
+
+        Assert.Equal(2, pipeline.Hello.Attempts);
+        Assert.Equal(HelloFailure.RetryBudgetExhausted, result.Failure);
+        Assert.Equal(503, result.LastStatusCode);
+
+        var measurement = Assert.Single(failures.GetMeasurementSnapshot());
+        Assert.Equal(1, measurement.Value);
+        Assert.Equal("budget_exhausted", measurement.Tags["retrydemo.outcome"]);
+
+        var refusal = Assert.Single(pipeline.Logs.GetSnapshot(), r => r.Category == typeof(RetryDecision).FullName);
+        Assert.Equal(LogLevel.Warning, refusal.Level);
+        Assert.Contains($"no retry after attempt 2 of request {result.Report.RequestId}", refusal.Message);
+        Assert.Contains("2 of 4 tokens left", refusal.Message);
+    }
+
+    [Fact]
+    public async Task GetHello_HelloServiceDown_TwoCallsAreRetriedThenFirstAttemptsOnly()
+    {
+        // 20 tokens: two fully retried calls (10 failures) drain half the bucket; every later call
+        // makes one attempt — 28 attempts for 20 calls, not the 100 the retry count alone would send.
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget());
+        var results = new List<HelloCallResult<HelloReply>>();
+
+        for (var call = 0; call < 20; call++)
+        {
+            results.Add(await CallAsync(pipeline));
+        }
+
+        Assert.Equal(28, pipeline.Hello.Attempts);
+        Assert.Equal([HelloFailure.Exhausted, HelloFailure.Exhausted, .. Enumerable.Repeat(HelloFailure.RetryBudgetExhausted, 18)], results.Select(r => r.Failure));
+    }
+
+    [Fact]
+    public async Task GetHello_AfterAnOutage_ThreeGoodAnswersRestoreRetries()
+    {
+        // Calls 1–5 fail (5 + 5 + 1 + 1 + 1 attempts: 7 tokens left); calls 6–8 answer at once (+2 each:
+        // 13); call 9 fails once (12, more than half) and so is retried.
+        var script = new Queue<HttpStatusCode>([.. Enumerable.Repeat(HttpStatusCode.ServiceUnavailable, 13),
+            HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK]);
+        var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(script.Dequeue())));
+        await using var pipeline = new HelloPipeline(hello, settings: Budget());
+        var results = new List<HelloCallResult<HelloReply>>();
+
+        for (var call = 0; call < 9; call++)
+        {
+            results.Add(await CallAsync(pipeline));
+        }
+
+        Assert.Equal(HelloFailure.RetryBudgetExhausted, results[4].Failure);
+        Assert.All(results.Skip(5), r => Assert.Null(r.Failure));
+        Assert.Equal([503, 200], results[8].Report.Attempts.Select(a => a.StatusCode));
+    }
+
+    [Fact]
     public async Task GetHello_HalfOfAttemptsFailing_SequentialCaller_MostCallsSucceed()
     {
-        // 200 calls one after another, each attempt failing at 50 % (seeded): good answers earn the
-        // retries that absorb the faults, and the breaker (it needs every attempt to fail) stays shut.
+        // 200 calls one after another, each attempt failing at 50 % (seeded): good answers refill the
+        // bucket as fast as failures drain it, and the breaker (it needs every attempt to fail) stays shut.
         var random = new Random(20261129);
         var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(random.NextDouble() < 0.5 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK)));
         await using var pipeline = new HelloPipeline(hello);
@@ -103,7 +143,7 @@ public class RetryDecisionTests
 
         for (var call = 0; call < 200; call++)
         {
-            results.Add(await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit));
+            results.Add(await CallAsync(pipeline));
         }
 
         Assert.DoesNotContain(results, r => r.Failure is HelloFailure.CircuitOpen or HelloFailure.RetryBudgetExhausted);
@@ -111,76 +151,13 @@ public class RetryDecisionTests
     }
 
     [Fact]
-    public async Task GetHello_HelloServiceDown_RetriesFallToTheRatioAndTheMinimumRate()
-    {
-        // Nothing answers well, so nothing earns retries: 20 calls get the minimum rate's 10 retries and
-        // the ratio's 2 (0.1 × 20 first attempts) — not the 80 the retry count alone would send.
-        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable),
-            settings: new() { ["HelloClient:Resilience:CircuitBreaker:MinimumThroughput"] = "1000" });
-
-        for (var call = 0; call < 20; call++)
-        {
-            await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
-        }
-
-        Assert.InRange(pipeline.Hello.Attempts, 20 + 10, 20 + 12);
-    }
-
-    [Fact]
-    public async Task GetHello_LastAttemptFails_CostsNoBudget()
-    {
-        // Exactly the 4 retries the tuned pipeline makes; the 5th attempt's failure must not ask for a 5th.
-        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget(ratio: 0, minRetriesPerSecond: 0.4));
-
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
-
-        Assert.Equal(5, pipeline.Hello.Attempts);
-        Assert.Equal(HelloFailure.Exhausted, result.Failure);
-        Assert.Equal(4, pipeline.Services.GetRequiredService<RetryBudget>().Snapshot().Retries);
-        Assert.DoesNotContain(pipeline.Logs.GetSnapshot(), r => r.Category == typeof(RetryDecision).FullName);
-    }
-
-    [Theory]
-    [InlineData(true, null)]
-    [InlineData(false, HelloFailure.RetryBudgetExhausted)]
-    public async Task GetHello_RetryThatSucceeds_IsRefundedWhenRefundsAreOn(bool refund, HelloFailure? secondCall)
-    {
-        // One retry per window; every call fails once, then works.
-        var hello = new ScriptedHandler((attempt, _) => Task.FromResult(ScriptedHandler.Respond(attempt % 2 == 1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK)));
-        await using var pipeline = new HelloPipeline(hello, settings: Budget(ratio: 0, minRetriesPerSecond: 0.1, refund: refund));
-
-        var first = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
-        var second = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
-
-        Assert.Null(first.Failure);
-        Assert.Equal(secondCall, second.Failure);
-    }
-
-    [Fact]
     public async Task GetHello_BudgetDisabled_RetriesAsTheStandardHandlerDoes()
     {
-        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget(ratio: 0, minRetriesPerSecond: 0, enabled: false));
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget(maxTokens: 2, enabled: false));
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await CallAsync(pipeline);
 
         Assert.Equal(5, pipeline.Hello.Attempts);
         Assert.Equal(HelloFailure.Exhausted, result.Failure);
-    }
-
-    [Fact]
-    public async Task GetHello_FirstAttempts_EarnRetriesAtTheRatio()
-    {
-        // Ratio 0.5, no minimum: 4 good calls earn 2 retries, spent by the failing 5th call (which itself earns 0.5 more — not a whole retry).
-        var hello = new ScriptedHandler((attempt, _) => Task.FromResult(ScriptedHandler.Respond(attempt <= 4 ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable)));
-        await using var pipeline = new HelloPipeline(hello, settings: Budget(ratio: 0.5, minRetriesPerSecond: 0));
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.Null((await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit)).Failure);
-        }
-
-        var failing = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
-
-        Assert.Equal(HelloFailure.RetryBudgetExhausted, failing.Failure);
-        Assert.Equal(3, failing.Report.Attempts.Count);
     }
 }
