@@ -55,9 +55,47 @@ public sealed class DashboardSession : IAsyncLifetime
         await page.CloseAsync();
 
         using var client = Running.CreateHttpClient("client");
-        using var seed = new HttpRequestMessage(HttpMethod.Get, "/hello?failFirst=2&failStatus=500");
-        seed.Headers.Add("traceparent", $"00-{SeedTraceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        using var response = await client.SendAsync(seed);
+        await WaitUntilTracesArriveAsync(client);
+        await CallAsync(client, "/hello?failFirst=2&failStatus=500", SeedTraceId);
+    }
+
+    /// <summary>
+    /// The services start exporting before the dashboard's OTLP endpoint may be listening, and a batch
+    /// sent then can be lost (cumulative metrics recover, one-off spans and logs don't). So a plain call
+    /// is made, and made again, until its trace shows in the dashboard: bounded, waiting on the page.
+    /// </summary>
+    private async Task WaitUntilTracesArriveAsync(HttpClient client)
+    {
+        var page = await Browser.NewPageAsync();
+        const int tries = 6;
+        for (var attempt = 1; ; attempt++)
+        {
+            var traceId = ActivityTraceId.CreateRandom().ToHexString();
+            await CallAsync(client, "/hello", traceId);
+            await page.GotoAsync(new Uri(Dashboard, $"/traces/detail/{traceId}").ToString());
+            try
+            {
+                await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" }).GetByRole(AriaRole.Gridcell, new() { Name = "client: HTTP GET 200", Exact = true }))
+                    .ToHaveCountAsync(1, new() { Timeout = 10_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < tries)
+            {
+            }
+            catch (PlaywrightException ex)
+            {
+                throw new TimeoutException($"No call's trace reached the dashboard after {tries} calls, 10 s apart.", ex);
+            }
+        }
+
+        await page.CloseAsync();
+    }
+
+    private static async Task CallAsync(HttpClient client, string path, string traceId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
