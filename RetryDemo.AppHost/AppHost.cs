@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using RetryDemo.Contracts;
 
 const string SeedScenario = "/hello?failFirst=2&failStatus=500";
 
@@ -67,6 +68,6 @@ HttpCommandOptions FaultControl(string description, string iconName) => new()
     Description = description,
     IconName = iconName,
     PrepareRequest = async context => context.Request.Headers.Add(
-        "X-Fault-Control-Key", await faultControlKey.Resource.GetValueAsync(context.CancellationToken)),
+        WireHeaders.FaultControlKey, await faultControlKey.Resource.GetValueAsync(context.CancellationToken)),
 };
 

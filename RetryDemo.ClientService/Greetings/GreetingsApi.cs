@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.ClientService.Hello;
+using RetryDemo.Contracts;
 using RetryDemo.ClientService.Validation;
 
 namespace RetryDemo.ClientService.Greetings;
@@ -55,6 +56,7 @@ public static class GreetingsApi
     }
 }
 
-public sealed record NewGreeting([property: Required, StringLength(100, MinimumLength = 1)] string? Name);
+/// <param name="Name">Checked by HelloService's own rule (<see cref="GreetingNameAttribute"/>), so a bad name is the caller's 400 here, never a 502.</param>
+public sealed record NewGreeting([property: GreetingName] string? Name);
 
 public sealed record GreetingResponse(string Id, string Message, string IdempotencyKey, AttemptReport Report);

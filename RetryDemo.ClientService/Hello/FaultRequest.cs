@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using RetryDemo.ClientService.Validation;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Hello;
 
@@ -24,15 +25,15 @@ public sealed record FaultRequest(
 
     public IEnumerable<KeyValuePair<string, string>> ToHeaders()
     {
-        if (FailFirst is { } failFirst) yield return new("X-Fault-Fail-First", Format(failFirst));
-        if (FailStatus is { } status) yield return new("X-Fault-Status", Format(status));
-        if (FailureRate is { } rate) yield return new("X-Fault-Rate", rate.ToString("R", CultureInfo.InvariantCulture));
-        if (RetryAfter is { } retryAfter) yield return new("X-Fault-Retry-After", Format(retryAfter));
-        if (LatencyMs is { } latency) yield return new("X-Fault-Latency-Ms", Format(latency));
-        if (Hang is { } hang) yield return new("X-Fault-Hang", hang ? "true" : "false");
-        if (CommitFailRate is { } commitFail) yield return new("X-Fault-Commit-Fail-Rate", commitFail.ToString("R", CultureInfo.InvariantCulture));
-        if (CommitDelayRate is { } commitDelay) yield return new("X-Fault-Commit-Delay-Rate", commitDelay.ToString("R", CultureInfo.InvariantCulture));
-        if (CommitDelayMs is { } commitDelayMs) yield return new("X-Fault-Commit-Delay-Ms", Format(commitDelayMs));
+        if (FailFirst is { } failFirst) yield return new(WireHeaders.FaultFailFirst, Format(failFirst));
+        if (FailStatus is { } status) yield return new(WireHeaders.FaultStatus, Format(status));
+        if (FailureRate is { } rate) yield return new(WireHeaders.FaultRate, rate.ToString("R", CultureInfo.InvariantCulture));
+        if (RetryAfter is { } retryAfter) yield return new(WireHeaders.FaultRetryAfter, Format(retryAfter));
+        if (LatencyMs is { } latency) yield return new(WireHeaders.FaultLatencyMs, Format(latency));
+        if (Hang is { } hang) yield return new(WireHeaders.FaultHang, hang ? "true" : "false");
+        if (CommitFailRate is { } commitFail) yield return new(WireHeaders.FaultCommitFailRate, commitFail.ToString("R", CultureInfo.InvariantCulture));
+        if (CommitDelayRate is { } commitDelay) yield return new(WireHeaders.FaultCommitDelayRate, commitDelay.ToString("R", CultureInfo.InvariantCulture));
+        if (CommitDelayMs is { } commitDelayMs) yield return new(WireHeaders.FaultCommitDelayMs, Format(commitDelayMs));
     }
 
     public Dictionary<string, string[]> Validate() => RequestValidation.Errors(this);

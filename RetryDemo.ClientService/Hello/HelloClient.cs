@@ -20,8 +20,8 @@ public sealed class HelloClient(
     IOptions<HelloClientOptions> options,
     ClientTelemetry telemetry)
 {
-    public const string RequestIdHeader = "X-Request-Id";
-    public const string FaultControlKeyHeader = "X-Fault-Control-Key";
+    public const string RequestIdHeader = RetryDemo.Contracts.WireHeaders.RequestId;
+    public const string FaultControlKeyHeader = RetryDemo.Contracts.WireHeaders.FaultControlKey;
 
     public const string IdempotencyKeyHeader = UnsafeMethodRetry.IdempotencyKeyHeader;
 

@@ -7,7 +7,7 @@ namespace RetryDemo.ClientService.Resilience;
 /// </summary>
 public static class UnsafeMethodRetry
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = RetryDemo.Contracts.WireHeaders.IdempotencyKey;
 
     public static bool IsAllowed(HttpRequestMessage? request) =>
         request is null

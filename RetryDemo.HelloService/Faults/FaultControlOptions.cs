@@ -9,7 +9,7 @@ namespace RetryDemo.HelloService.Faults;
 public sealed class FaultControlOptions
 {
     public const string SectionName = "FaultControl";
-    public const string KeyHeader = "X-Fault-Control-Key";
+    public const string KeyHeader = RetryDemo.Contracts.WireHeaders.FaultControlKey;
     public const int MinimumKeyLength = 16;
 
     public bool Enabled { get; set; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.HelloService.Faults;
 
@@ -8,16 +9,16 @@ namespace RetryDemo.HelloService.Faults;
 /// </summary>
 public static class FaultHeaders
 {
-    public const string RequestId = "X-Request-Id";
-    public const string FailFirst = "X-Fault-Fail-First";
-    public const string FailureRate = "X-Fault-Rate";
-    public const string Status = "X-Fault-Status";
-    public const string RetryAfter = "X-Fault-Retry-After";
-    public const string LatencyMs = "X-Fault-Latency-Ms";
-    public const string Hang = "X-Fault-Hang";
-    public const string CommitFailRate = "X-Fault-Commit-Fail-Rate";
-    public const string CommitDelayRate = "X-Fault-Commit-Delay-Rate";
-    public const string CommitDelayMs = "X-Fault-Commit-Delay-Ms";
+    public const string RequestId = WireHeaders.RequestId;
+    public const string FailFirst = WireHeaders.FaultFailFirst;
+    public const string FailureRate = WireHeaders.FaultRate;
+    public const string Status = WireHeaders.FaultStatus;
+    public const string RetryAfter = WireHeaders.FaultRetryAfter;
+    public const string LatencyMs = WireHeaders.FaultLatencyMs;
+    public const string Hang = WireHeaders.FaultHang;
+    public const string CommitFailRate = WireHeaders.FaultCommitFailRate;
+    public const string CommitDelayRate = WireHeaders.FaultCommitDelayRate;
+    public const string CommitDelayMs = WireHeaders.FaultCommitDelayMs;
 
     private const int MaxRequestIdLength = 64;
 

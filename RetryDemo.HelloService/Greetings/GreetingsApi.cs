@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RetryDemo.Contracts;
 using RetryDemo.HelloService.Faults;
 
 namespace RetryDemo.HelloService.Greetings;
@@ -12,7 +13,7 @@ namespace RetryDemo.HelloService.Greetings;
 /// </summary>
 public static class GreetingsApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = WireHeaders.IdempotencyKey;
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxBodyBytes = 4096;
     private const int MaxKeyLength = 128;
@@ -157,8 +158,6 @@ public static class GreetingsApi
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }
 
-public sealed record CreateGreetingRequest(
-    [property: Required, StringLength(100, MinimumLength = 1), RegularExpression(@"^[^\p{C}]*[^\p{C}\s][^\p{C}]*$", ErrorMessage = "The name must contain visible characters and no control characters.")]
-    string? Name);
+public sealed record CreateGreetingRequest([property: GreetingName] string? Name);
 
 public sealed record GreetingList(int Count, IReadOnlyList<Greeting> Latest);

@@ -1,0 +1,52 @@
+using RetryDemo.Contracts;
+
+namespace RetryDemo.Tests.Contracts;
+
+public class GreetingNameAttributeTests
+{
+    public static TheoryData<string> Visible => new()
+    {
+        "Ada",
+        "Ada Lovelace",
+        "Ada 🙂",                                  // a surrogate pair
+        "👩‍💻 Grace",                               // a ZWJ sequence: the joiner is a format character inside one cluster
+        "José",                                   // e + combining acute accent
+        "李小龙",
+        "🏴󠁧󠁢󠁳󠁣󠁴󠁿",                                 // a subdivision flag: black flag + tag characters
+        "  Ada  ",                                // trimmed
+        string.Concat(Enumerable.Repeat("👩‍💻", GreetingNameAttribute.MaxLength)), // 100 characters, 500 UTF-16 units
+    };
+
+    public static TheoryData<string?, string> Invisible => new()
+    {
+        { null, "required" },
+        { "", "required" },
+        { "   ", "required" },
+        { "A\u0001d\u0007a", "control or format" },
+        { "Ada\nLovelace", "control or format" },
+        { "Ada\tLovelace", "control or format" },
+        { "Ada\u200b", "control or format" },    // zero-width space
+        { "\u00adAda", "control or format" },    // soft hyphen
+        { "\u200dAda", "control or format" },    // a joiner that joins nothing
+        { new string('n', GreetingNameAttribute.MaxLength + 1), "at most 100" },
+        { string.Concat(Enumerable.Repeat("🙂", GreetingNameAttribute.MaxLength + 1)), "at most 100" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Visible))]
+    public void Problem_VisibleName_IsNone(string name) => Assert.Null(GreetingNameAttribute.Problem(name));
+
+    [Fact]
+    public void Problem_UnpairedSurrogate_SaysWhy()
+    {
+        // Built here, not in theory data: xunit serializes theory data and would replace a lone surrogate with U+FFFD.
+        Assert.Contains("unpaired surrogate", GreetingNameAttribute.Problem("Ada" + (char)0xD83D)); // high surrogate alone
+        Assert.Contains("unpaired surrogate", GreetingNameAttribute.Problem((char)0xDE00 + "Ada")); // low surrogate alone
+        Assert.Null(GreetingNameAttribute.Problem("Ada" + (char)0xD83D + (char)0xDE00));            // the pair: 😀
+    }
+
+    [Theory]
+    [MemberData(nameof(Invisible))]
+    public void Problem_InvisibleOrTooLongName_SaysWhy(string? name, string expected) =>
+        Assert.Contains(expected, GreetingNameAttribute.Problem(name));
+}

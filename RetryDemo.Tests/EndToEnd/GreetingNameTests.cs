@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using RetryDemo.Tests.Contracts;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.EndToEnd;
+
+/// <summary>
+/// One name rule, checked by both services: a bad name is the caller's 400 naming <c>name</c> from
+/// whichever service receives it (never ClientService's 502), and a visible one is greeted by both.
+/// </summary>
+public sealed class GreetingNameTests : IAsyncLifetime
+{
+    private RetryDemoSystem _system = null!;
+
+    public Task InitializeAsync()
+    {
+        _system = new RetryDemoSystem();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    public static TheoryData<string> BadNames => new()
+    {
+        "",
+        "   ",
+        "A\u0001d\u0007a",
+        "Ada\nLovelace",
+        "Ada\u200b",
+        "\u00adAda",
+        new string('n', 101),
+    };
+
+    [Theory]
+    [MemberData(nameof(BadNames))]
+    public async Task CreateGreeting_BadName_BothServicesAnswer400NamingName(string name)
+    {
+        foreach (var service in new[] { _system.Hello.CreatePlainClient(), _system.Client.CreatePlainClient() })
+        {
+            using var http = service;
+            using var response = await http.PostAsJsonAsync("/greetings", new { name });
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _), $"{http.BaseAddress}: {problem}");
+        }
+
+        using var hello = _system.Hello.CreatePlainClient();
+        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("Ada\\ud83d")]
+    [InlineData("\\ude00Ada")]
+    public async Task CreateGreeting_UnpairedSurrogate_BothServicesAnswer400(string escapedName)
+    {
+        // Only JSON's \u escapes can carry half a surrogate pair; UTF-8 cannot.
+        foreach (var service in new[] { _system.Hello.CreatePlainClient(), _system.Client.CreatePlainClient() })
+        {
+            using var http = service;
+            using var content = new StringContent($$"""{"name":"{{escapedName}}"}""", Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync("/greetings", content);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GreetingNameAttributeTests.Visible), MemberType = typeof(GreetingNameAttributeTests))]
+    public async Task CreateGreeting_VisibleName_IsGreetedThroughClientService(string name)
+    {
+        using var client = _system.Client.CreatePlainClient();
+
+        using var response = await client.PostAsJsonAsync("/greetings", new { name });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var greeting = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(name.Trim(), greeting.GetProperty("message").GetString());
+    }
+}
