@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
-using RetryDemo.ClientService.Validation;
 
 namespace RetryDemo.ClientService.Greetings;
 
@@ -26,7 +25,7 @@ public static class GreetingsApi
         NewGreeting body, [AsParameters] FaultRequest faults, HelloClient client, HttpContext context)
     {
         var errors = faults.Validate();
-        foreach (var (member, messages) in RequestValidation.Errors(body))
+        foreach (var (member, messages) in DataAnnotationErrors.Of(body))
         {
             errors[member] = messages;
         }

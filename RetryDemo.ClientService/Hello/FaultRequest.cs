@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using RetryDemo.ClientService.Validation;
 using RetryDemo.Contracts;
+using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.ClientService.Hello;
 
@@ -11,15 +11,15 @@ namespace RetryDemo.ClientService.Hello;
 /// the caller's 400, not a downstream failure.
 /// </summary>
 public sealed record FaultRequest(
-    [property: Range(0, 100)] int? FailFirst = null,
-    [property: AllowedValues(null, 400, 404, 408, 429, 500, 502, 503, 504)] int? FailStatus = null,
+    [property: Range(0, FaultLimits.MaxFailFirstAttempts)] int? FailFirst = null,
+    [property: FailureStatus] int? FailStatus = null,
     [property: Range(0.0, 1.0)] double? FailureRate = null,
-    [property: Range(0, 3600)] int? RetryAfter = null,
-    [property: Range(0, 30_000)] int? LatencyMs = null,
+    [property: Range(0, FaultLimits.MaxRetryAfterSeconds)] int? RetryAfter = null,
+    [property: Range(0, FaultLimits.MaxLatencyMs)] int? LatencyMs = null,
     bool? Hang = null,
     [property: Range(0.0, 1.0)] double? CommitFailRate = null,
     [property: Range(0.0, 1.0)] double? CommitDelayRate = null,
-    [property: Range(0, 30_000)] int? CommitDelayMs = null)
+    [property: Range(0, FaultLimits.MaxLatencyMs)] int? CommitDelayMs = null) : IValidatableObject
 {
     public static readonly FaultRequest None = new();
 
@@ -36,7 +36,16 @@ public sealed record FaultRequest(
         if (CommitDelayMs is { } commitDelayMs) yield return new(WireHeaders.FaultCommitDelayMs, Format(commitDelayMs));
     }
 
-    public Dictionary<string, string[]> Validate() => RequestValidation.Errors(this);
+    public Dictionary<string, string[]> Validate() => DataAnnotationErrors.Of(this);
+
+    // HelloService's own cross-field rule, where this request names the status (otherwise its profile's status applies, known only there).
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (RetryAfter > 0 && FailStatus is { } status && !FaultLimits.AllowsRetryAfter(status))
+        {
+            yield return new ValidationResult(FaultLimits.RetryAfterNotAllowed("retryAfter", status), [nameof(RetryAfter)]);
+        }
+    }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -43,7 +43,7 @@ public static class FaultHeaders
 
         if (errors.Count == 0)
         {
-            foreach (var (member, messages) in FaultValidation.Validate(options))
+            foreach (var (member, messages) in DataAnnotationErrors.Of(options, member => member))
             {
                 errors[HeaderFor(member)] = messages;
             }

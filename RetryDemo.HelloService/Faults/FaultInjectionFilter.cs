@@ -1,3 +1,4 @@
+using RetryDemo.Contracts.Faults;
 using RetryDemo.HelloService.Hello;
 
 namespace RetryDemo.HelloService.Faults;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.HelloService.Faults;
 
@@ -20,7 +21,7 @@ public sealed class FaultOptions : IValidatableObject
     public double FailureRate { get; set; }
 
     /// <summary>Status a failing request answers with.</summary>
-    [AllowedValues(400, 404, 408, 429, 500, 502, 503, 504)]
+    [FailureStatus]
     public int FailureStatusCode { get; set; } = FaultLimits.DefaultFailureStatusCode;
 
     /// <summary>Retry-After (seconds) on a 429 or 503; 0 sends none.</summary>
@@ -53,21 +54,7 @@ public sealed class FaultOptions : IValidatableObject
     {
         if (RetryAfterSeconds > 0 && !FaultLimits.AllowsRetryAfter(FailureStatusCode))
         {
-            yield return new ValidationResult(
-                $"RetryAfterSeconds is only sent with 429 or 503, not with {FailureStatusCode}.",
-                [nameof(RetryAfterSeconds)]);
+            yield return new ValidationResult(FaultLimits.RetryAfterNotAllowed(nameof(RetryAfterSeconds), FailureStatusCode), [nameof(RetryAfterSeconds)]);
         }
     }
-}
-
-public static class FaultLimits
-{
-    public const int MaxFailFirstAttempts = 100;
-    public const int MaxFailNextRequests = 10_000;
-    public const int MaxRetryAfterSeconds = 3600;
-    public const int MaxLatencyMs = 30_000;
-    public const int DefaultFailureStatusCode = StatusCodes.Status503ServiceUnavailable;
-
-    public static bool AllowsRetryAfter(int statusCode) =>
-        statusCode is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable;
 }

@@ -1,3 +1,5 @@
+using RetryDemo.Contracts.Faults;
+
 namespace RetryDemo.HelloService.Faults;
 
 /// <summary>Service-wide faults set by an operator: fail the next N requests, or a full outage.</summary>

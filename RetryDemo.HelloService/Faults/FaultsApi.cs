@@ -1,3 +1,5 @@
+using RetryDemo.Contracts;
+using RetryDemo.Contracts.Faults;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -48,7 +50,7 @@ public static class FaultsApi
     private static Results<Ok<FaultStateSnapshot>, ValidationProblem> Apply(
         FailNextCommand command, FaultState state, ILogger logger, string action)
     {
-        var errors = FaultValidation.Validate(command);
+        var errors = DataAnnotationErrors.Of(command);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid fault command");
@@ -77,14 +79,14 @@ public sealed record FaultsResponse(FaultStateSnapshot State, FaultOptions Profi
 
 public sealed record FailNextCommand(
     [property: Range(1, FaultLimits.MaxFailNextRequests)] int Count,
-    [property: AllowedValues(400, 404, 408, 429, 500, 502, 503, 504)] int Status,
+    [property: FailureStatus] int Status,
     [property: Range(0, FaultLimits.MaxRetryAfterSeconds)] int RetryAfterSeconds) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RetryAfterSeconds > 0 && !FaultLimits.AllowsRetryAfter(Status))
         {
-            yield return new ValidationResult($"retryAfterSeconds is only sent with 429 or 503, not with {Status}.", [nameof(RetryAfterSeconds)]);
+            yield return new ValidationResult(FaultLimits.RetryAfterNotAllowed("retryAfterSeconds", Status), [nameof(RetryAfterSeconds)]);
         }
     }
 }

@@ -147,8 +147,7 @@ public static class GreetingsApi
         }
     }
 
-    private static Dictionary<string, string[]> Validate(CreateGreetingRequest body) => FaultValidation.Validate(body)
-        .ToDictionary(kv => kv.Key.Length == 0 ? "" : char.ToLowerInvariant(kv.Key[0]) + kv.Key[1..], kv => kv.Value);
+    private static Dictionary<string, string[]> Validate(CreateGreetingRequest body) => DataAnnotationErrors.Of(body);
 
     private static bool IsValidKey(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and <= '~');
 

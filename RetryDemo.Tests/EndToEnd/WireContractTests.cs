@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RetryDemo.Contracts;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.EndToEnd;
+
+/// <summary>
+/// One set of fault rules (RetryDemo.Contracts), checked by both services: a bad fault request is a
+/// 400 naming the field from whichever service receives it — ClientService names its query parameter,
+/// HelloService the header it arrives in — and never ClientService's 502.
+/// </summary>
+public sealed class WireContractTests : IAsyncLifetime
+{
+    private RetryDemoSystem _system = null!;
+
+    public Task InitializeAsync()
+    {
+        _system = new RetryDemoSystem();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    /// <summary>Query parameters for ClientService; the field each must be named by, as a query name and as HelloService's header.</summary>
+    public static TheoryData<string, string, string> BadFaults => new()
+    {
+        { "failFirst=1&failStatus=500&retryAfter=5", "retryAfter", WireHeaders.FaultRetryAfter },
+        { "failFirst=1&failStatus=404&retryAfter=5", "retryAfter", WireHeaders.FaultRetryAfter },
+        { "failStatus=418", "failStatus", WireHeaders.FaultStatus },
+        { "failFirst=101", "failFirst", WireHeaders.FaultFailFirst },
+        { "failureRate=1.5", "failureRate", WireHeaders.FaultRate },
+        { "failStatus=503&retryAfter=3601", "retryAfter", WireHeaders.FaultRetryAfter },
+        { "latencyMs=30001", "latencyMs", WireHeaders.FaultLatencyMs },
+        { "commitDelayMs=-1", "commitDelayMs", WireHeaders.FaultCommitDelayMs },
+    };
+
+    private static readonly Dictionary<string, string> HeaderOf = new()
+    {
+        ["failFirst"] = WireHeaders.FaultFailFirst,
+        ["failStatus"] = WireHeaders.FaultStatus,
+        ["retryAfter"] = WireHeaders.FaultRetryAfter,
+        ["failureRate"] = WireHeaders.FaultRate,
+        ["latencyMs"] = WireHeaders.FaultLatencyMs,
+        ["commitDelayMs"] = WireHeaders.FaultCommitDelayMs,
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFaults))]
+    public async Task BadFaultRequest_BothServicesAnswer400NamingTheField(string query, string queryField, string header)
+    {
+        using var client = _system.Client.CreatePlainClient();
+        using var hello = _system.Hello.CreatePlainClient();
+        using var direct = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        foreach (var pair in query.Split('&').Select(p => p.Split('=')))
+        {
+            direct.Headers.Add(HeaderOf[pair[0]], pair[1]);
+        }
+
+        using var viaClient = await client.GetAsync($"/hello?{query}");
+        using var greetingViaClient = await client.PostAsJsonAsync($"/greetings?{query}", new { name = "Ada" });
+        using var atHello = await hello.SendAsync(direct);
+
+        await AssertNamesAsync(viaClient, queryField);
+        await AssertNamesAsync(greetingViaClient, queryField);
+        await AssertNamesAsync(atHello, header);
+        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
+    }
+
+    private static async Task AssertNamesAsync(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var errors = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
+        Assert.True(errors.Contains(field), $"expected an error for {field}, got {string.Join(", ", errors)}: {problem}");
+    }
+}
