@@ -1,3 +1,4 @@
+using RetryDemo.Contracts;
 using System.Diagnostics;
 using RetryDemo.ClientService.Diagnostics;
 
@@ -52,8 +53,8 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
 
 internal static partial class AttemptLogMessages
 {
-    [LoggerMessage(EventId = 1, Message = "Hello attempt {AttemptNumber} of request {RequestId}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms")]
-    private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, string? requestId, string outcome, double durationMs, double delayBeforeMs);
+    [LoggerMessage(EventId = 1, Message = "Hello attempt {AttemptNumber} of request {" + LogTags.RequestId + "}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms")]
+    private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, [TagName(LogTags.RequestId)] string? requestId, string outcome, double durationMs, double delayBeforeMs);
 
     public static void Attempt(ILogger logger, AttemptRecord record, string? requestId, LogLevel level) =>
         Attempt(logger, level, record.Number, requestId, record.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? record.Error ?? "unknown",

@@ -1,3 +1,4 @@
+using RetryDemo.Contracts;
 using System.Diagnostics;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -103,6 +104,6 @@ public sealed class RetryDecision(
 internal static partial class RetryBudgetLog
 {
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
-        Message = "Retry budget exhausted: no retry after attempt {AttemptNumber} of request {RequestId} ({Tokens} of {MaxTokens} tokens left; retries need more than half)")]
-    public static partial void Refused(ILogger logger, int attemptNumber, string? requestId, double tokens, int maxTokens);
+        Message = "Retry budget exhausted: no retry after attempt {AttemptNumber} of request {" + LogTags.RequestId + "} ({Tokens} of {MaxTokens} tokens left; retries need more than half)")]
+    public static partial void Refused(ILogger logger, int attemptNumber, [TagName(LogTags.RequestId)] string? requestId, double tokens, int maxTokens);
 }

@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Logging;
+using RetryDemo.Contracts;
+
 namespace RetryDemo.HelloService.Faults;
 
 internal static partial class FaultLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Injected {Fault} fault: {Outcome} for attempt {Attempt} of request {RequestId}")]
-    public static partial void FaultInjected(ILogger logger, string fault, string outcome, int? attempt, string? requestId);
+    [LoggerMessage(1, LogLevel.Warning, "Injected {Fault} fault: {Outcome} for attempt {Attempt} of request {" + LogTags.RequestId + "}")]
+    public static partial void FaultInjected(ILogger logger, string fault, string outcome, int? attempt, [TagName(LogTags.RequestId)] string? requestId);
 
     [LoggerMessage(2, LogLevel.Warning, "Fault control {Action} refused: {Reason} (from {RemoteAddress})")]
     public static partial void ControlRefused(ILogger logger, string action, string reason, string? remoteAddress);

@@ -1,4 +1,5 @@
 using System.Net;
+using RetryDemo.Contracts;
 using RetryDemo.Tests.AspireHosting;
 
 namespace RetryDemo.Tests.Telemetry;
@@ -46,6 +47,17 @@ public abstract class OtlpExportTests(OtlpExportTests.App app)
             "per-attempt log records");
         Assert.All(attemptLogs, r => Assert.Equal(traceId, r.TraceId));
         Assert.Equal(["1", "2", "3"], attemptLogs.Select(r => r.Attributes["AttemptNumber"]).Order());
+
+        // One key per meaning: the call's id under its own name, beside ASP.NET Core's RequestId, and no
+        // record of either service repeats a key (OTLP allows each once).
+        var callId = Assert.Single(attemptLogs.Select(r => r.Attributes[LogTags.RequestId]).Distinct());
+        Assert.Matches("^[0-9a-f]{32}$", callId);
+        var injected = await otlp.WaitForAsync(
+            o => o.LogRecords.Where(r => r.ServiceName == "hello" && r.Body.StartsWith("Injected", StringComparison.Ordinal)).ToList() is { Count: >= 2 } logs ? logs : null,
+            "HelloService's injected-fault log records");
+        Assert.All(injected, r => Assert.Equal(callId, r.Attributes[LogTags.RequestId]));
+        Assert.All(otlp.LogRecords, r => Assert.True(r.AttributeKeys.Distinct().Count() == r.AttributeKeys.Count,
+            $"{r.ServiceName} log '{r.Body}' repeats a key: {string.Join(", ", r.AttributeKeys)}"));
 
         // Metrics (cumulative, exported every second under Aspire in Development): the call took 3
         // attempts; Polly retried twice.

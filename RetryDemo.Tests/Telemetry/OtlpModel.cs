@@ -48,7 +48,8 @@ public static class OtlpModel
                         body,
                         Attributes(fields.Where(f => f.Number == 6)),
                         fields.FirstOrDefault(f => f.Number == 9)?.Hex ?? "",
-                        fields.FirstOrDefault(f => f.Number == 10)?.Hex ?? "");
+                        fields.FirstOrDefault(f => f.Number == 10)?.Hex ?? "",
+                        [.. fields.Where(f => f.Number == 6).Select(kv => kv.Message.FirstOrDefault(f => f.Number == 1)?.String ?? "")]);
                 }
             }
         }
@@ -133,9 +134,10 @@ public sealed record OtlpSpan(
     public string ServiceName => Resource.GetValueOrDefault("service.name", "");
 }
 
+/// <param name="AttributeKeys">Every attribute key in wire order, repeats included (<see cref="Attributes"/> keeps the last).</param>
 public sealed record OtlpLogRecord(
     IReadOnlyDictionary<string, string> Resource, string Scope, int SeverityNumber, string Body,
-    IReadOnlyDictionary<string, string> Attributes, string TraceId, string SpanId)
+    IReadOnlyDictionary<string, string> Attributes, string TraceId, string SpanId, IReadOnlyList<string> AttributeKeys)
 {
     public string ServiceName => Resource.GetValueOrDefault("service.name", "");
 }
