@@ -26,6 +26,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddOpenApi();
         // Binding failures throw in every environment, so the handler above can say what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddServiceDiscovery();
@@ -92,6 +93,12 @@ public static class Extensions
         {
             Predicate = registration => registration.Tags.Contains("live"),
         });
+
+        // The service's OpenAPI document, /openapi/v1.json, in Development (where the fault controls are open too).
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+        }
 
         return app;
     }

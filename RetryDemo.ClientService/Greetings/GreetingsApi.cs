@@ -17,7 +17,11 @@ public static class GreetingsApi
     {
         app.MapPost("/greetings", CreateGreeting)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(4096))
-            .WithName("CreateGreeting");
+            .WithName("CreateGreeting")
+            .WithSummary("Creates a greeting through HelloService exactly once, whatever the retries.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 
@@ -11,15 +12,15 @@ namespace RetryDemo.ClientService.Hello;
 /// the caller's 400, not a downstream failure.
 /// </summary>
 public sealed record FaultRequest(
-    [property: Range(0, FaultLimits.MaxFailFirstAttempts)] int? FailFirst = null,
-    [property: FailureStatus] int? FailStatus = null,
-    [property: Range(0.0, 1.0)] double? FailureRate = null,
-    [property: Range(0, FaultLimits.MaxRetryAfterSeconds)] int? RetryAfter = null,
-    [property: Range(0, FaultLimits.MaxLatencyMs)] int? LatencyMs = null,
-    bool? Hang = null,
-    [property: Range(0.0, 1.0)] double? CommitFailRate = null,
-    [property: Range(0.0, 1.0)] double? CommitDelayRate = null,
-    [property: Range(0, FaultLimits.MaxLatencyMs)] int? CommitDelayMs = null) : IValidatableObject
+    [property: Range(0, FaultLimits.MaxFailFirstAttempts)] [FromQuery(Name = "failFirst")] int? FailFirst = null,
+    [property: FailureStatus] [FromQuery(Name = "failStatus")] int? FailStatus = null,
+    [property: Range(0.0, 1.0)] [FromQuery(Name = "failureRate")] double? FailureRate = null,
+    [property: Range(0, FaultLimits.MaxRetryAfterSeconds)] [FromQuery(Name = "retryAfter")] int? RetryAfter = null,
+    [property: Range(0, FaultLimits.MaxLatencyMs)] [FromQuery(Name = "latencyMs")] int? LatencyMs = null,
+    [FromQuery(Name = "hang")] bool? Hang = null,
+    [property: Range(0.0, 1.0)] [FromQuery(Name = "commitFailRate")] double? CommitFailRate = null,
+    [property: Range(0.0, 1.0)] [FromQuery(Name = "commitDelayRate")] double? CommitDelayRate = null,
+    [property: Range(0, FaultLimits.MaxLatencyMs)] [FromQuery(Name = "commitDelayMs")] int? CommitDelayMs = null) : IValidatableObject
 {
     public static readonly FaultRequest None = new();
 

@@ -8,7 +8,12 @@ public static class HelloApi
 {
     public static IEndpointRouteBuilder MapHelloApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/hello", GetHello).WithName("GetHello");
+        app.MapGet("/hello", GetHello)
+            .WithName("GetHello")
+            .WithSummary("Calls HelloService through the tuned resilience pipeline and reports every attempt.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -28,6 +28,7 @@ public static class FaultInjectionExtensions
         builder.Services.AddSingleton<FaultControlGate>();
         builder.Services.AddSingleton<FaultInjectionFilter>();
         builder.Services.AddSingleton<RetryDemo.HelloService.Greetings.GreetingStore>();
+        builder.AddFaultsOpenApi();
 
         return builder;
     }

@@ -12,6 +12,10 @@ public static class FaultsApi
     {
         var api = app.MapGroup("/faults")
             .AddEndpointFilter(RequireFaultControl)
+            .WithMetadata(RequiresFaultControlKey.Instance)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithTags("Faults");
 
         api.MapGet("/", GetFaults);

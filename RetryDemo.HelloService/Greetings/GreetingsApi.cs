@@ -24,6 +24,10 @@ public static class GreetingsApi
 
         api.MapPost("/", CreateGreeting)
             .AddEndpointFilter<FaultInjectionFilter>()
+            .WithMetadata(AcceptsFaultHeaders.Instance)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapGet("/", ListGreetings);
         api.MapGet("/{id}", GetGreeting);

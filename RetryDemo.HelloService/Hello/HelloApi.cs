@@ -11,7 +11,17 @@ public static class HelloApi
     {
         app.MapGet("/hello", GetHello)
             .AddEndpointFilter<FaultInjectionFilter>()
-            .WithName("GetHello");
+            .WithMetadata(AcceptsFaultHeaders.Instance)
+            .WithName("GetHello")
+            .WithSummary("Hello, World! — or the fault this request, the fault profile or an operator asks for.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
         return app;
     }

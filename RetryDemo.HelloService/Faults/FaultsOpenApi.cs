@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using RetryDemo.Contracts;
+
+namespace RetryDemo.HelloService.Faults;
+
+/// <summary>
+/// Documents the fault headers, which a filter reads (so the OpenAPI generator cannot see them): the
+/// per-request <c>X-Fault-*</c> overrides on endpoints marked <see cref="AcceptsFaultHeaders"/>, and the
+/// fault-control key on those marked <see cref="RequiresFaultControlKey"/>.
+/// </summary>
+public static class FaultsOpenApi
+{
+    private static readonly (string Name, JsonSchemaType Type, string Description)[] FaultHeaders =
+    [
+        (WireHeaders.RequestId, JsonSchemaType.String, "The logical call's id, the same on every attempt; fail-first counts attempts per id."),
+        (WireHeaders.FaultFailFirst, JsonSchemaType.Integer, "Fail attempts 1..N of this logical request."),
+        (WireHeaders.FaultRate, JsonSchemaType.Number, "Fail with this probability (0–1)."),
+        (WireHeaders.FaultStatus, JsonSchemaType.Integer, "Status of a failing attempt: 400, 404, 408, 429, 500, 502, 503 or 504."),
+        (WireHeaders.FaultRetryAfter, JsonSchemaType.Integer, "Retry-After seconds on a failing 429 or 503."),
+        (WireHeaders.FaultLatencyMs, JsonSchemaType.Integer, "Latency added to the reply (≤ 30 000 ms)."),
+        (WireHeaders.FaultHang, JsonSchemaType.Boolean, "A failing attempt hangs until the caller gives up."),
+        (WireHeaders.FaultCommitFailRate, JsonSchemaType.Number, "A write is committed, then answered 503 (a lost reply), with this probability."),
+        (WireHeaders.FaultCommitDelayRate, JsonSchemaType.Number, "A write is committed, then answered late, with this probability."),
+        (WireHeaders.FaultCommitDelayMs, JsonSchemaType.Integer, "How late such a reply is (≤ 30 000 ms)."),
+    ];
+
+    public static IHostApplicationBuilder AddFaultsOpenApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<OpenApiOptions>("v1", options => options.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<AcceptsFaultHeaders>().Any())
+            {
+                foreach (var (name, type, description) in FaultHeaders)
+                {
+                    Add(operation, name, type, description);
+                }
+            }
+
+            if (metadata.OfType<AcceptsFaultHeaders>().Any() || metadata.OfType<RequiresFaultControlKey>().Any())
+            {
+                Add(operation, WireHeaders.FaultControlKey, JsonSchemaType.String,
+                    "Unlocks fault controls (required outside Development, and for the X-Fault-* headers when a key is configured).");
+            }
+
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    private static void Add(OpenApiOperation operation, string name, JsonSchemaType type, string description)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = name,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = description,
+            Schema = new OpenApiSchema { Type = type },
+        });
+    }
+}
+
+/// <summary>Endpoint metadata: the fault filter reads the per-request <c>X-Fault-*</c> headers here.</summary>
+public sealed class AcceptsFaultHeaders
+{
+    public static readonly AcceptsFaultHeaders Instance = new();
+}
+
+/// <summary>Endpoint metadata: an operator endpoint behind the fault-control key.</summary>
+public sealed class RequiresFaultControlKey
+{
+    public static readonly RequiresFaultControlKey Instance = new();
+}
