@@ -1,3 +1,4 @@
+using RetryDemo.ClientService.Resilience;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;

@@ -1,3 +1,4 @@
+using RetryDemo.ClientService.Resilience;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;

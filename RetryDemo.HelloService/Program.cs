@@ -5,6 +5,8 @@ using RetryDemo.HelloService.Hello;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddHello();
+builder.AddGreetings();
 builder.AddFaultInjection();
 
 var app = builder.Build();

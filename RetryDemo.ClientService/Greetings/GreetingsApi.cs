@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
@@ -19,9 +18,7 @@ public static class GreetingsApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(4096))
             .WithName("CreateGreeting")
             .WithSummary("Creates a greeting through HelloService exactly once, whatever the retries.")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesHelloProblems();
         return app;
     }
 
@@ -58,8 +55,3 @@ public static class GreetingsApi
             : HelloProblems.From(result, report, context);
     }
 }
-
-/// <param name="Name">Checked by HelloService's own rule (<see cref="GreetingNameAttribute"/>), so a bad name is the caller's 400 here, never a 502.</param>
-public sealed record NewGreeting([property: GreetingName] string? Name);
-
-public sealed record GreetingResponse(string Id, string Message, string IdempotencyKey, AttemptReport Report);

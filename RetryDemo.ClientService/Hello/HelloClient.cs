@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
-using RetryDemo.ClientService.Diagnostics;
 using Polly.Timeout;
+using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 
 namespace RetryDemo.ClientService.Hello;
@@ -151,40 +148,4 @@ public sealed class HelloClient(
 
     private static HelloCallReport Report(string requestId, AttemptLog log) =>
         new(requestId, log.Attempts, log.Elapsed);
-}
-
-public sealed record HelloReply(string Message, string Instance, int? Attempt);
-
-public sealed record GreetingReply(string Id, string Message, DateTimeOffset CreatedAt);
-
-/// <param name="Reconciled">Every attempt failed, but HelloService confirmed the write had been committed.</param>
-public sealed record HelloCallReport(string RequestId, IReadOnlyList<AttemptRecord> Attempts, TimeSpan TotalElapsed, bool Reconciled = false);
-
-public enum HelloFailure
-{
-    /// <summary>Every attempt failed transiently and the retries ran out.</summary>
-    Exhausted,
-    /// <summary>A retry was due, but the retry budget was spent (too many recent retries); the last failure stands.</summary>
-    RetryBudgetExhausted,
-    /// <summary>HelloService asked for a Retry-After longer than the call could wait; not slept out.</summary>
-    RetryAfterBeyondBudget,
-    /// <summary>HelloService answered a non-transient error (a 4xx other than 408/429); not retried.</summary>
-    Rejected,
-    /// <summary>The circuit breaker is open; HelloService was not called.</summary>
-    CircuitOpen,
-    /// <summary>The total request timeout ended the call.</summary>
-    TimedOut,
-    /// <summary>No connection could be made.</summary>
-    Unreachable,
-    /// <summary>A success status with a body that is not a greeting.</summary>
-    BadResponse,
-}
-
-public sealed record HelloCallResult<TReply>(TReply? Reply, HelloFailure? Failure, HelloCallReport Report, int? LastStatusCode, TimeSpan? RetryAfter)
-    where TReply : class
-{
-    public static HelloCallResult<TReply> Success(TReply reply, HelloCallReport report) => new(reply, null, report, 200, null);
-
-    public static HelloCallResult<TReply> Failed(HelloFailure failure, HelloCallReport report, int? lastStatusCode = null, TimeSpan? retryAfter = null) =>
-        new(null, failure, report, lastStatusCode, retryAfter);
 }

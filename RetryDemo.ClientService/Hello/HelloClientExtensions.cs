@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
-using Polly;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 
@@ -17,58 +16,11 @@ public static class HelloClientExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddTransient<AttemptRecordingHandler>();
-        builder.Services.AddSingleton<ClientTelemetry>();
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new AttemptSpanProcessor()));
-
+        builder.AddClientDiagnostics();
         builder.Services.AddHttpClient<HelloClient>((services, http) =>
                 http.BaseAddress = new Uri(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress))
-            .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName))
-            .AddHttpMessageHandler<AttemptRecordingHandler>();
+            .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName));
 
         return builder;
-    }
-
-    /// <summary>
-    /// Replaces the ServiceDefaults' standard handler with the tuned one, so exactly one pipeline
-    /// runs (two would nest and multiply attempts). Defaults come from <see cref="HelloResilienceDefaults"/>,
-    /// then <paramref name="helloClient"/>'s <c>Resilience</c> child overrides them; one pipeline (and
-    /// breaker) per HelloService authority; every retry decision is <see cref="RetryDecision"/>'s, drawing
-    /// on a <see cref="RetryBudget"/> (its <c>RetryBudget</c> child).
-    /// </summary>
-    public static IHttpClientBuilder AddHelloResilience(this IHttpClientBuilder http, IConfigurationSection helloClient)
-    {
-        http.Services.AddOptions<RetryBudgetOptions>()
-            .Bind(helloClient.GetSection("RetryBudget"))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        http.Services.TryAddSingleton(TimeProvider.System);
-        http.Services.TryAddSingleton<RetryBudget>();
-
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to replace the default handler.
-        http.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-
-        var pipeline = http.AddStandardResilienceHandler(HelloResilienceDefaults.Apply);
-        if (helloClient.GetSection("Resilience") is { } section && section.Exists())
-        {
-            pipeline.Configure(section);
-        }
-
-        pipeline.Configure((options, services) =>
-        {
-            // Resolved at the first retry decision, so a bad RetryBudget section is reported once, by its own validation.
-            var decision = new Lazy<RetryDecision>(() => new RetryDecision(
-                services.GetRequiredService<RetryBudget>(),
-                options,
-                services.GetRequiredService<IOptions<HelloClientOptions>>().Value.MaxRetryAfter,
-                services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILogger<RetryDecision>>()));
-            options.Retry.ShouldHandle = args => decision.Value.ShouldRetryAsync(args);
-        });
-
-        pipeline.SelectPipelineByAuthority();
-        http.Services.AddSingleton(new HelloResiliencePipeline(pipeline.PipelineName));
-        return http;
     }
 }

@@ -59,7 +59,3 @@ public sealed class RetryBudget(IOptions<RetryBudgetOptions> options)
         }
     }
 }
-
-/// <param name="Tokens">Left in the bucket.</param>
-/// <param name="Threshold">Retries stop at or below this (half the bucket).</param>
-public sealed record RetryBudgetSnapshot(double Tokens, int MaxTokens, double Threshold);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using RetryDemo.HelloService.Hello;
 
 namespace RetryDemo.HelloService.Faults;
 
@@ -20,14 +19,12 @@ public static class FaultInjectionExtensions
 
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ServiceInstance>();
         builder.Services.AddSingleton<FaultProfile>();
         builder.Services.AddSingleton<FaultState>();
         builder.Services.AddSingleton<FaultDice>();
         builder.Services.AddSingleton<AttemptTracker>();
         builder.Services.AddSingleton<FaultControlGate>();
         builder.Services.AddSingleton<FaultInjectionFilter>();
-        builder.Services.AddSingleton<RetryDemo.HelloService.Greetings.GreetingStore>();
         builder.AddFaultsOpenApi();
 
         return builder;

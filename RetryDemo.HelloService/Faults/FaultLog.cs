@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using RetryDemo.Contracts;
 
 namespace RetryDemo.HelloService.Faults;

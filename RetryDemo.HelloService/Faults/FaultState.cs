@@ -63,5 +63,3 @@ public sealed class FaultState
         }
     }
 }
-
-public sealed record FaultStateSnapshot(bool Outage, int FailNextRemaining, int FailNextStatusCode, int FailNextRetryAfterSeconds);

@@ -1,7 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
-using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace RetryDemo.HelloService.Faults;
 
@@ -76,21 +75,5 @@ public static class FaultsApi
         var context = invocation.HttpContext;
         var gate = context.RequestServices.GetRequiredService<FaultControlGate>();
         return gate.Check(context, $"{context.Request.Method} {context.Request.Path}") ?? await next(invocation);
-    }
-}
-
-public sealed record FaultsResponse(FaultStateSnapshot State, FaultOptions Profile);
-
-public sealed record FailNextCommand(
-    [property: Range(1, FaultLimits.MaxFailNextRequests)] int Count,
-    [property: FailureStatus] int Status,
-    [property: Range(0, FaultLimits.MaxRetryAfterSeconds)] int RetryAfterSeconds) : IValidatableObject
-{
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (RetryAfterSeconds > 0 && !FaultLimits.AllowsRetryAfter(Status))
-        {
-            yield return new ValidationResult(FaultLimits.RetryAfterNotAllowed("retryAfterSeconds", Status), [nameof(RetryAfterSeconds)]);
-        }
     }
 }

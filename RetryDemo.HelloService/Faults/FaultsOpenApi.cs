@@ -62,15 +62,3 @@ public static class FaultsOpenApi
         });
     }
 }
-
-/// <summary>Endpoint metadata: the fault filter reads the per-request <c>X-Fault-*</c> headers here.</summary>
-public sealed class AcceptsFaultHeaders
-{
-    public static readonly AcceptsFaultHeaders Instance = new();
-}
-
-/// <summary>Endpoint metadata: an operator endpoint behind the fault-control key.</summary>
-public sealed class RequiresFaultControlKey
-{
-    public static readonly RequiresFaultControlKey Instance = new();
-}

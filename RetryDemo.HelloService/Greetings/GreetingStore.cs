@@ -81,32 +81,3 @@ public sealed class GreetingStore(TimeProvider timeProvider)
         return greeting;
     }
 }
-
-public sealed record Greeting(string Id, string Message, DateTimeOffset CreatedAt);
-
-public sealed class IdempotencyRecord(string fingerprint, DateTimeOffset expiresAt)
-{
-    public string Fingerprint { get; } = fingerprint;
-
-    public DateTimeOffset ExpiresAt { get; } = expiresAt;
-
-    public TaskCompletionSource<Greeting> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
-
-public sealed record IdempotencyClaim(IdempotencyClaimKind Kind, IdempotencyRecord? Record)
-{
-    public static readonly IdempotencyClaim Mismatch = new(IdempotencyClaimKind.Mismatch, null);
-    public static readonly IdempotencyClaim Full = new(IdempotencyClaimKind.Full, null);
-
-    public static IdempotencyClaim New(IdempotencyRecord record) => new(IdempotencyClaimKind.New, record);
-
-    public static IdempotencyClaim Existing(IdempotencyRecord record) => new(IdempotencyClaimKind.Existing, record);
-}
-
-public enum IdempotencyClaimKind
-{
-    New,
-    Existing,
-    Mismatch,
-    Full,
-}

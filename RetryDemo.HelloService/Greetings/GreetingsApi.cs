@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -160,7 +159,3 @@ public static class GreetingsApi
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }
-
-public sealed record CreateGreetingRequest([property: GreetingName] string? Name);
-
-public sealed record GreetingList(int Count, IReadOnlyList<Greeting> Latest);

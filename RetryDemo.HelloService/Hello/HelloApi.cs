@@ -29,6 +29,3 @@ public static class HelloApi
     public static Ok<HelloResponse> GetHello(HttpContext context, ServiceInstance instance) =>
         TypedResults.Ok(new HelloResponse(Message, instance.Name, AttemptFeature.Get(context)));
 }
-
-/// <param name="Attempt">Which attempt of the logical request this was; counted only while fail-first is on.</param>
-public sealed record HelloResponse(string Message, string Instance, int? Attempt);

@@ -1,0 +1,5 @@
+using RetryDemo.ClientService.Hello;
+
+namespace RetryDemo.ClientService.Greetings;
+
+public sealed record GreetingResponse(string Id, string Message, string IdempotencyKey, AttemptReport Report);

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace RetryDemo.ClientService.Hello;
+
+/// <summary>How a call that ended without a reply is told to the caller: always problem details, never a bare 500.</summary>
+public static class HelloProblems
+{
+    /// <summary>Documents the answers <see cref="From"/> gives (and the 400 of a bad request).</summary>
+    public static RouteHandlerBuilder ProducesHelloProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status502BadGateway)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    public static ProblemHttpResult From<T>(HelloCallResult<T> result, AttemptReport report, HttpContext context) where T : class
+    {
+        if (result.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        // A downstream 4xx is HelloService refusing us: a bad gateway, not "try again later".
+        var (status, detail) = result.Failure switch
+        {
+            HelloFailure.Rejected => (StatusCodes.Status502BadGateway, $"HelloService rejected the request with {result.LastStatusCode}; not retried."),
+            HelloFailure.BadResponse => (StatusCodes.Status502BadGateway, "HelloService answered with a body that is not what was asked for."),
+            HelloFailure.RetryAfterBeyondBudget => (result.LastStatusCode == StatusCodes.Status429TooManyRequests ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable,
+                $"HelloService asked to retry after {result.RetryAfter?.TotalSeconds:F0} s, more than this call could wait; not retried."),
+            HelloFailure.RetryBudgetExhausted => (StatusCodes.Status503ServiceUnavailable,
+                $"HelloService failed (last: {result.LastStatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no response"}) and the retry budget is spent: most recent attempts failed, so this one was not retried."),
+            HelloFailure.CircuitOpen => (StatusCodes.Status503ServiceUnavailable, "HelloService is failing; the circuit breaker is open, so it was not called."),
+            HelloFailure.TimedOut => (StatusCodes.Status503ServiceUnavailable, "HelloService did not answer within the total request timeout."),
+            HelloFailure.Unreachable => (StatusCodes.Status503ServiceUnavailable, $"HelloService could not be reached after {report.Attempts.Count} attempts."),
+            _ => (StatusCodes.Status503ServiceUnavailable, $"HelloService still failing after {report.Attempts.Count} attempts (last status {result.LastStatusCode})."),
+        };
+
+        return TypedResults.Problem(detail, statusCode: status, title: "HelloService unavailable", extensions: new Dictionary<string, object?>
+        {
+            ["reason"] = result.Failure.ToString(),
+            ["report"] = report,
+        });
+    }
+}

@@ -1,0 +1,3 @@
+namespace RetryDemo.ClientService.Hello;
+
+public sealed record HelloResponse(string Message, string Instance, AttemptReport Report);

@@ -1,0 +1,8 @@
+namespace RetryDemo.ClientService.Resilience;
+
+/// <param name="Number">1 for the first try.</param>
+/// <param name="StatusCode">HelloService's status, or null when no response arrived.</param>
+/// <param name="Error">Why no response arrived (timeout, connection refused…), or null.</param>
+/// <param name="DelayBefore">Backoff waited between the previous attempt's end and this one's start.</param>
+/// <param name="StartedAt">Since the logical call began.</param>
+public sealed record AttemptRecord(int Number, int? StatusCode, string? Error, TimeSpan Duration, TimeSpan DelayBefore, TimeSpan StartedAt);

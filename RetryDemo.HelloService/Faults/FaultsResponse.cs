@@ -1,0 +1,3 @@
+namespace RetryDemo.HelloService.Faults;
+
+public sealed record FaultsResponse(FaultStateSnapshot State, FaultOptions Profile);

@@ -1,0 +1,3 @@
+namespace RetryDemo.HelloService.Greetings;
+
+public sealed record GreetingList(int Count, IReadOnlyList<Greeting> Latest);

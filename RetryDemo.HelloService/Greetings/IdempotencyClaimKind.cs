@@ -1,0 +1,9 @@
+namespace RetryDemo.HelloService.Greetings;
+
+public enum IdempotencyClaimKind
+{
+    New,
+    Existing,
+    Mismatch,
+    Full,
+}
