@@ -10,8 +10,6 @@ namespace RetryDemo.ClientService.Greetings;
 /// </summary>
 public static class GreetingsApi
 {
-    private const int MaxKeyLength = 128;
-
     public static IEndpointRouteBuilder MapGreetingsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/greetings", CreateGreeting)
@@ -33,9 +31,9 @@ public static class GreetingsApi
 
         var headers = context.Request.Headers;
         var key = headers[HelloClient.IdempotencyKeyHeader].ToString();
-        if (headers.ContainsKey(HelloClient.IdempotencyKeyHeader) && (headers[HelloClient.IdempotencyKeyHeader].Count != 1 || key.Length is 0 or > MaxKeyLength || !key.All(c => c is > ' ' and <= '~')))
+        if (IdempotencyKeys.Problem(headers[HelloClient.IdempotencyKeyHeader]) is { } keyProblem)
         {
-            errors[HelloClient.IdempotencyKeyHeader] = [$"{HelloClient.IdempotencyKeyHeader} must be 1–{MaxKeyLength} visible ASCII characters, given once."];
+            errors[HelloClient.IdempotencyKeyHeader] = [keyProblem];
         }
 
         if (errors.Count > 0)

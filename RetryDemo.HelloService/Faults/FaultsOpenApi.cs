@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using RetryDemo.Contracts;
+using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.HelloService.Faults;
 
@@ -16,7 +17,7 @@ public static class FaultsOpenApi
         (WireHeaders.RequestId, JsonSchemaType.String, "The logical call's id, the same on every attempt; fail-first counts attempts per id."),
         (WireHeaders.FaultFailFirst, JsonSchemaType.Integer, "Fail attempts 1..N of this logical request."),
         (WireHeaders.FaultRate, JsonSchemaType.Number, "Fail with this probability (0–1)."),
-        (WireHeaders.FaultStatus, JsonSchemaType.Integer, "Status of a failing attempt: 400, 404, 408, 429, 500, 502, 503 or 504."),
+        (WireHeaders.FaultStatus, JsonSchemaType.Integer, $"Status of a failing attempt: {string.Join(", ", FaultLimits.FailureStatuses)}."),
         (WireHeaders.FaultRetryAfter, JsonSchemaType.Integer, "Retry-After seconds on a failing 429 or 503."),
         (WireHeaders.FaultLatencyMs, JsonSchemaType.Integer, "Latency added to the reply (≤ 30 000 ms)."),
         (WireHeaders.FaultHang, JsonSchemaType.Boolean, "A failing attempt hangs until the caller gives up."),

@@ -15,7 +15,6 @@ public static class GreetingsApi
     public const string IdempotencyKeyHeader = WireHeaders.IdempotencyKey;
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxBodyBytes = 4096;
-    private const int MaxKeyLength = 128;
 
     public static IEndpointRouteBuilder MapGreetingsApi(this IEndpointRouteBuilder app)
     {
@@ -40,9 +39,9 @@ public static class GreetingsApi
     {
         var errors = Validate(body);
         var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
-        if (context.Request.Headers.ContainsKey(IdempotencyKeyHeader) && !IsValidKey(key))
+        if (IdempotencyKeys.Problem(context.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
         {
-            errors[IdempotencyKeyHeader] = [$"{IdempotencyKeyHeader} must be 1–{MaxKeyLength} visible ASCII characters, given once."];
+            errors[IdempotencyKeyHeader] = [keyProblem];
         }
 
         if (errors.Count > 0)
@@ -151,8 +150,6 @@ public static class GreetingsApi
     }
 
     private static Dictionary<string, string[]> Validate(CreateGreetingRequest body) => DataAnnotationErrors.Of(body);
-
-    private static bool IsValidKey(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and <= '~');
 
     private static string Fingerprint(string name) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
 

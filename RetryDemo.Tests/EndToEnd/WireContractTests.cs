@@ -68,6 +68,28 @@ public sealed class WireContractTests : IAsyncLifetime
         Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
     }
 
+    // (A non-ASCII key cannot be sent: HttpClient refuses it before the wire.)
+    public static TheoryData<string> BadKeys => new() { "", "has space", new string('k', IdempotencyKeys.MaxLength + 1) };
+
+    [Theory]
+    [MemberData(nameof(BadKeys))]
+    public async Task BadIdempotencyKey_BothServicesAnswer400NamingTheHeader(string key)
+    {
+        foreach (var service in new[] { _system.Client.CreatePlainClient(), _system.Hello.CreatePlainClient() })
+        {
+            using var http = service;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
+            request.Headers.TryAddWithoutValidation(WireHeaders.IdempotencyKey, key);
+
+            using var response = await http.SendAsync(request);
+
+            await AssertNamesAsync(response, WireHeaders.IdempotencyKey);
+        }
+
+        using var hello = _system.Hello.CreatePlainClient();
+        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
+    }
+
     private static async Task AssertNamesAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
