@@ -1,13 +1,16 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using RetryDemo.Benchmarks.Processes;
 
 namespace RetryDemo.Benchmarks.Loopback;
 
 /// <summary>
-/// Throughput and latency of the three HttpClient pipelines end to end on loopback: wrk calls the
-/// client host, which calls HelloService, both real processes. The pipelines are measured in the
-/// same run, interleaved (order rotated each round) and repeated, so drift on a shared machine hits
-/// all three alike; the table reports medians across rounds.
+/// The HttpClient pipelines end to end on loopback: wrk calls the client host, which calls
+/// HelloService, both real processes. Per run: throughput and latency, and — stable on a noisy
+/// machine, where throughput is not — the client host's own CPU time and allocated bytes per request
+/// (its /stats before and after). The pipelines are measured in the same run, interleaved (order
+/// rotated each round) and repeated, so drift on a shared machine hits all alike; the tables report
+/// medians and the spread across rounds.
 /// </summary>
 public static class LoopbackExperiment
 {
@@ -16,13 +19,13 @@ public static class LoopbackExperiment
     private const int WrkThreads = 2;
     private const int WrkConnections = 32;
 
-    private static readonly string[] Pipelines = ["bare", "polly-v7", "tuned"];
+    private static readonly string[] Pipelines = ["bare", "polly-v7", "standard", "tuned"];
 
     public static async Task<int> RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");
-        // A multiple of three, so each pipeline runs first, second and third equally often.
-        var rounds = smoke ? 1 : 6;
+        // A multiple of four, so each pipeline runs in each position equally often.
+        var rounds = smoke ? 1 : 8;
         var duration = TimeSpan.FromSeconds(smoke ? 1 : 10);
         var warmUp = TimeSpan.FromSeconds(smoke ? 1 : 5);
 
@@ -41,51 +44,63 @@ public static class LoopbackExperiment
             await Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, warmUp);
         }
 
-        var runs = new List<(int Round, string Pipeline, WrkResult Result)>();
+        using var stats = new HttpClient { BaseAddress = client.Address };
+        var runs = new List<Run>();
         for (var round = 1; round <= rounds; round++)
         {
             foreach (var pipeline in Pipelines.Skip((round - 1) % Pipelines.Length).Concat(Pipelines.Take((round - 1) % Pipelines.Length)))
             {
+                var before = await stats.GetFromJsonAsync<HostStats>("/stats");
                 var result = await Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, duration);
-                runs.Add((round, pipeline, result));
+                var after = await stats.GetFromJsonAsync<HostStats>("/stats");
+                var requests = Math.Max(1, after!.Requests - before!.Requests);
+                var run = new Run(round, pipeline, result, 1000 * (after.CpuMilliseconds - before.CpuMilliseconds) / requests, (after.AllocatedBytes - before.AllocatedBytes) / (double)requests);
+                runs.Add(run);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round}/{rounds} {pipeline,-8} {result.RequestsPerSecond,9:F0} req/s  p50 {result.P50Milliseconds:F2} ms  p99 {result.P99Milliseconds:F2} ms  errors {result.Errors}"));
+                    $"round {round}/{rounds} {pipeline,-8} {result.RequestsPerSecond,9:F0} req/s  p50 {result.P50Milliseconds:F2} ms  p99 {result.P99Milliseconds:F2} ms  {run.CpuMicroseconds,6:F1} µs CPU/req  {run.Bytes,7:F0} B/req  errors {result.Errors}"));
             }
         }
 
         PrintTable(runs, rounds, duration);
         Directory.CreateDirectory("artifacts");
         await File.WriteAllLinesAsync("artifacts/loopback.csv", [
-            "round,pipeline,requests_per_sec,p50_ms,p99_ms,requests,errors",
+            "round,pipeline,requests_per_sec,p50_ms,p99_ms,requests,errors,cpu_us_per_request,bytes_per_request",
             .. runs.Select(run => string.Create(CultureInfo.InvariantCulture,
-                $"{run.Round},{run.Pipeline},{run.Result.RequestsPerSecond:F1},{run.Result.P50Milliseconds:F3},{run.Result.P99Milliseconds:F3},{run.Result.Requests},{run.Result.Errors}")),
+                $"{run.Round},{run.Pipeline},{run.Result.RequestsPerSecond:F1},{run.Result.P50Milliseconds:F3},{run.Result.P99Milliseconds:F3},{run.Result.Requests},{run.Result.Errors},{run.CpuMicroseconds:F2},{run.Bytes:F0}")),
         ]);
         Console.WriteLine($"Every run written to {Path.GetFullPath("artifacts/loopback.csv")}.");
         return 0;
     }
 
-    private static void PrintTable(List<(int Round, string Pipeline, WrkResult Result)> runs, int rounds, TimeSpan duration)
+    private static void PrintTable(List<Run> runs, int rounds, TimeSpan duration)
     {
-        var bare = Median(runs.Where(run => run.Pipeline == "bare").Select(run => run.Result.RequestsPerSecond));
+        var bare = runs.Where(run => run.Pipeline == "bare").ToList();
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| Pipeline | Requests/s (median of {rounds}) | Min–max | p50 | p99 | ÷ bare | Errors |"));
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+            $"| Pipeline | CPU µs/request (median of {rounds}) | Min–max | ÷ bare | Bytes/request | Requests/s | Min–max | ÷ bare | p50 | p99 | Errors |"));
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var pipeline in Pipelines)
         {
-            var results = runs.Where(run => run.Pipeline == pipeline).Select(run => run.Result).ToList();
-            var rps = Median(results.Select(result => result.RequestsPerSecond));
+            var results = runs.Where(run => run.Pipeline == pipeline).ToList();
+            var cpu = Median(results.Select(r => r.CpuMicroseconds));
+            var rps = Median(results.Select(r => r.Result.RequestsPerSecond));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {pipeline} | {rps:N0} | {results.Min(r => r.RequestsPerSecond):N0}–{results.Max(r => r.RequestsPerSecond):N0} | {Median(results.Select(r => r.P50Milliseconds)):F2} ms | {Median(results.Select(r => r.P99Milliseconds)):F2} ms | {rps / bare:F3} | {results.Sum(r => r.Errors)} |"));
+                $"| {pipeline} | {cpu:F1} | {results.Min(r => r.CpuMicroseconds):F1}–{results.Max(r => r.CpuMicroseconds):F1} | {cpu / Median(bare.Select(r => r.CpuMicroseconds)):F3} | {Median(results.Select(r => r.Bytes)):N0} | {rps:N0} | {results.Min(r => r.Result.RequestsPerSecond):N0}–{results.Max(r => r.Result.RequestsPerSecond):N0} | {rps / Median(bare.Select(r => r.Result.RequestsPerSecond)):F3} | {Median(results.Select(r => r.Result.P50Milliseconds)):F2} ms | {Median(results.Select(r => r.Result.P99Milliseconds)):F2} ms | {results.Sum(r => r.Result.Errors)} |"));
         }
 
-        // Same-round ratios: how much of the gap is the pipeline and how much is drift between rounds.
-        var perRound = runs.GroupBy(run => run.Round).Select(round =>
-            round.Single(run => run.Pipeline == "tuned").Result.RequestsPerSecond / round.Single(run => run.Pipeline == "bare").Result.RequestsPerSecond);
+        // Same-round ratios: how much of a gap is the pipeline and how much is drift between rounds.
+        string PerRound(string pipeline, Func<Run, double> value) => string.Join(", ", runs.GroupBy(run => run.Round).Select(round =>
+            (value(round.Single(run => run.Pipeline == pipeline)) / value(round.Single(run => run.Pipeline == "bare"))).ToString("F3", CultureInfo.InvariantCulture)));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrk -t{WrkThreads} -c{WrkConnections} -d{duration.TotalSeconds}s --latency; p50/p99 are medians across rounds. tuned ÷ bare per round: {string.Join(", ", perRound.Select(ratio => ratio.ToString("F3", CultureInfo.InvariantCulture)))}"));
+            $"wrk -t{WrkThreads} -c{WrkConnections} -d{duration.TotalSeconds}s --latency; medians across rounds. Per round, tuned ÷ bare: CPU/request {PerRound("tuned", r => r.CpuMicroseconds)}; requests/s {PerRound("tuned", r => r.Result.RequestsPerSecond)}. Standard ÷ bare CPU/request: {PerRound("standard", r => r.CpuMicroseconds)}."));
     }
+
+    /// <param name="CpuMicroseconds">The client host's CPU time (user + system) per forwarded request.</param>
+    /// <param name="Bytes">The client host's allocations per forwarded request.</param>
+    private sealed record Run(int Round, string Pipeline, WrkResult Result, double CpuMicroseconds, double Bytes);
+
+    private sealed record HostStats(long Requests, double CpuMilliseconds, long AllocatedBytes);
 
     private static double Median(IEnumerable<double> values)
     {
