@@ -30,10 +30,10 @@ public static class GreetingsApi
         }
 
         var headers = context.Request.Headers;
-        var key = headers[HelloClient.IdempotencyKeyHeader].ToString();
-        if (IdempotencyKeys.Problem(headers[HelloClient.IdempotencyKeyHeader]) is { } keyProblem)
+        var key = headers[WireHeaders.IdempotencyKey].ToString();
+        if (IdempotencyKeys.Problem(headers[WireHeaders.IdempotencyKey]) is { } keyProblem)
         {
-            errors[HelloClient.IdempotencyKeyHeader] = [keyProblem];
+            errors[WireHeaders.IdempotencyKey] = [keyProblem];
         }
 
         if (errors.Count > 0)

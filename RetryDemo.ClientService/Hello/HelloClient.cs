@@ -4,6 +4,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Hello;
 
@@ -17,11 +18,6 @@ public sealed class HelloClient(
     IOptions<HelloClientOptions> options,
     ClientTelemetry telemetry)
 {
-    public const string RequestIdHeader = RetryDemo.Contracts.WireHeaders.RequestId;
-    public const string FaultControlKeyHeader = RetryDemo.Contracts.WireHeaders.FaultControlKey;
-
-    public const string IdempotencyKeyHeader = UnsafeMethodRetry.IdempotencyKeyHeader;
-
     public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken) =>
         CallAsync<HelloReply>(
             () => new HttpRequestMessage(HttpMethod.Get, "/hello"),
@@ -40,7 +36,7 @@ public sealed class HelloClient(
             () =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name }) };
-                request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
+                request.Headers.Add(WireHeaders.IdempotencyKey, idempotencyKey);
                 return request;
             },
             faults,
@@ -93,7 +89,7 @@ public sealed class HelloClient(
 
         using var request = createRequest();
         request.Options.Set(AttemptLog.Key, log);
-        request.Headers.Add(RequestIdHeader, requestId);
+        request.Headers.Add(WireHeaders.RequestId, requestId);
         foreach (var (name, value) in faults.ToHeaders())
         {
             request.Headers.Add(name, value);
@@ -101,7 +97,7 @@ public sealed class HelloClient(
 
         if (options.Value.FaultControlKey is { Length: > 0 } key)
         {
-            request.Headers.Add(FaultControlKeyHeader, key);
+            request.Headers.Add(WireHeaders.FaultControlKey, key);
         }
 
         try
@@ -119,8 +115,7 @@ public sealed class HelloClient(
             {
                 RetryStop.NotTransient => HelloFailure.Rejected,
                 RetryStop.RetryAfterBeyondBudget => HelloFailure.RetryAfterBeyondBudget,
-                RetryStop.RetryBudgetExhausted => HelloFailure.RetryBudgetExhausted,
-                _ => HelloFailure.Exhausted,
+                _ => StoppedBy(HelloFailure.Exhausted, log),
             };
             return HelloCallResult<T>.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
         }

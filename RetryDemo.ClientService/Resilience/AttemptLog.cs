@@ -1,4 +1,4 @@
-using RetryDemo.ClientService.Hello;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Resilience;
 
@@ -12,7 +12,7 @@ public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken call
 
     /// <summary>The logical call's id, the same on every attempt (HelloClient sets it).</summary>
     public static string? RequestIdOf(HttpRequestMessage? request) =>
-        request?.Headers.TryGetValues(HelloClient.RequestIdHeader, out var ids) == true ? ids.FirstOrDefault() : null;
+        request?.Headers.TryGetValues(WireHeaders.RequestId, out var ids) == true ? ids.FirstOrDefault() : null;
 
     private readonly Lock _gate = new();
     private readonly List<AttemptRecord> _attempts = [];

@@ -1,6 +1,6 @@
-using RetryDemo.Contracts;
 using System.Diagnostics;
 using RetryDemo.ClientService.Diagnostics;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Resilience;
 

@@ -1,10 +1,10 @@
-using RetryDemo.Contracts;
 using System.Diagnostics;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using RetryDemo.ClientService.Diagnostics;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Resilience;
 
@@ -23,13 +23,14 @@ public sealed class RetryDecision(
 #pragma warning disable EXTEXP0001 // GetRequestMessage is experimental; it is how a predicate sees the request when there is no response.
         var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
 #pragma warning restore EXTEXP0001
-        Observe(args);
+        var transient = HttpClientResiliencePredicates.IsTransient(args.Outcome);
+        Observe(args, transient);
         if (args.Outcome.Result is { IsSuccessStatusCode: true })
         {
             return ValueTask.FromResult(false);
         }
 
-        var stop = Decide(args, request);
+        var stop = Decide(args, request, transient);
         if (stop is { } reason && request is not null && request.Options.TryGetValue(AttemptLog.Key, out var log))
         {
             log.RecordStop(reason);
@@ -38,9 +39,9 @@ public sealed class RetryDecision(
         return ValueTask.FromResult(stop is null);
     }
 
-    private RetryStop? Decide(RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request)
+    private RetryStop? Decide(RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request, bool transient)
     {
-        if (!HttpClientResiliencePredicates.IsTransient(args.Outcome) || args.Context.CancellationToken.IsCancellationRequested)
+        if (!transient || args.Context.CancellationToken.IsCancellationRequested)
         {
             return RetryStop.NotTransient;
         }
@@ -65,14 +66,14 @@ public sealed class RetryDecision(
     }
 
     // Every attempt that reached HelloService tells the budget how HelloService is doing.
-    private void Observe(RetryPredicateArguments<HttpResponseMessage> args)
+    private void Observe(RetryPredicateArguments<HttpResponseMessage> args, bool transient)
     {
         if (!budget.Enabled || args.Outcome.Exception is BrokenCircuitException || args.Context.CancellationToken.IsCancellationRequested)
         {
             return;
         }
 
-        if (HttpClientResiliencePredicates.IsTransient(args.Outcome))
+        if (transient)
         {
             budget.RecordFailure();
         }

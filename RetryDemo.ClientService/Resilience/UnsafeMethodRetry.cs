@@ -1,3 +1,5 @@
+using RetryDemo.Contracts;
+
 namespace RetryDemo.ClientService.Resilience;
 
 /// <summary>
@@ -7,10 +9,8 @@ namespace RetryDemo.ClientService.Resilience;
 /// </summary>
 public static class UnsafeMethodRetry
 {
-    public const string IdempotencyKeyHeader = RetryDemo.Contracts.WireHeaders.IdempotencyKey;
-
     public static bool IsAllowed(HttpRequestMessage? request) =>
         request is null
         || !(request.Method == HttpMethod.Post || request.Method == HttpMethod.Put || request.Method == HttpMethod.Patch || request.Method == HttpMethod.Delete)
-        || request.Headers.Contains(IdempotencyKeyHeader);
+        || request.Headers.Contains(WireHeaders.IdempotencyKey);
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.HelloService.Faults;
 
@@ -22,15 +23,15 @@ public sealed class FaultControlGate(IOptionsMonitor<FaultControlOptions> option
             return null;
         }
 
-        var given = context.Request.Headers[FaultControlOptions.KeyHeader].ToString();
+        var given = context.Request.Headers[WireHeaders.FaultControlKey].ToString();
         if (given.Length == 0)
         {
-            return Refuse(context, action, StatusCodes.Status401Unauthorized, $"Fault controls need the {FaultControlOptions.KeyHeader} header.");
+            return Refuse(context, action, StatusCodes.Status401Unauthorized, $"Fault controls need the {WireHeaders.FaultControlKey} header.");
         }
 
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(current.Key))
             ? null
-            : Refuse(context, action, StatusCodes.Status403Forbidden, $"The {FaultControlOptions.KeyHeader} header does not match.");
+            : Refuse(context, action, StatusCodes.Status403Forbidden, $"The {WireHeaders.FaultControlKey} header does not match.");
     }
 
     private ProblemHttpResult Refuse(HttpContext context, string action, int status, string detail)

@@ -1,3 +1,5 @@
+using RetryDemo.Contracts;
+
 namespace RetryDemo.HelloService.Faults;
 
 /// <summary>
@@ -7,11 +9,10 @@ namespace RetryDemo.HelloService.Faults;
 public sealed class FaultControlOptions
 {
     public const string SectionName = "FaultControl";
-    public const string KeyHeader = RetryDemo.Contracts.WireHeaders.FaultControlKey;
     public const int MinimumKeyLength = 16;
 
     public bool Enabled { get; set; }
 
-    /// <summary>Shared secret callers send in <see cref="KeyHeader"/>; optional in Development only.</summary>
+    /// <summary>Shared secret callers send in <see cref="WireHeaders.FaultControlKey"/>; optional in Development only.</summary>
     public string? Key { get; set; }
 }

@@ -12,7 +12,6 @@ namespace RetryDemo.HelloService.Greetings;
 /// </summary>
 public static class GreetingsApi
 {
-    public const string IdempotencyKeyHeader = WireHeaders.IdempotencyKey;
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxBodyBytes = 4096;
 
@@ -38,10 +37,10 @@ public static class GreetingsApi
         CreateGreetingRequest body, HttpContext context, GreetingStore store, FaultDice dice, TimeProvider timeProvider, ILogger<GreetingStore> logger)
     {
         var errors = Validate(body);
-        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
-        if (IdempotencyKeys.Problem(context.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
+        var key = context.Request.Headers[WireHeaders.IdempotencyKey].ToString();
+        if (IdempotencyKeys.Problem(context.Request.Headers[WireHeaders.IdempotencyKey]) is { } keyProblem)
         {
-            errors[IdempotencyKeyHeader] = [keyProblem];
+            errors[WireHeaders.IdempotencyKey] = [keyProblem];
         }
 
         if (errors.Count > 0)
@@ -58,7 +57,7 @@ public static class GreetingsApi
             switch (claim.Kind)
             {
                 case IdempotencyClaimKind.Mismatch:
-                    return TypedResults.Problem($"{IdempotencyKeyHeader} '{key}' was already used for a different greeting.",
+                    return TypedResults.Problem($"{WireHeaders.IdempotencyKey} '{key}' was already used for a different greeting.",
                         statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
                 case IdempotencyClaimKind.Full:
                     return TypedResults.Problem("The idempotency store is full; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store full");
