@@ -9,37 +9,26 @@ namespace RetryDemo.HelloService.Faults;
 /// </summary>
 public static class FaultHeaders
 {
-    public const string RequestId = WireHeaders.RequestId;
-    public const string FailFirst = WireHeaders.FaultFailFirst;
-    public const string FailureRate = WireHeaders.FaultRate;
-    public const string Status = WireHeaders.FaultStatus;
-    public const string RetryAfter = WireHeaders.FaultRetryAfter;
-    public const string LatencyMs = WireHeaders.FaultLatencyMs;
-    public const string Hang = WireHeaders.FaultHang;
-    public const string CommitFailRate = WireHeaders.FaultCommitFailRate;
-    public const string CommitDelayRate = WireHeaders.FaultCommitDelayRate;
-    public const string CommitDelayMs = WireHeaders.FaultCommitDelayMs;
-
     private const int MaxRequestIdLength = 64;
 
     public static bool HasOverrides(IHeaderDictionary headers) =>
-        headers.ContainsKey(FailFirst) || headers.ContainsKey(FailureRate) || headers.ContainsKey(Status)
-        || headers.ContainsKey(RetryAfter) || headers.ContainsKey(LatencyMs) || headers.ContainsKey(Hang)
-        || headers.ContainsKey(CommitFailRate) || headers.ContainsKey(CommitDelayRate) || headers.ContainsKey(CommitDelayMs);
+        headers.ContainsKey(WireHeaders.FaultFailFirst) || headers.ContainsKey(WireHeaders.FaultRate) || headers.ContainsKey(WireHeaders.FaultStatus)
+        || headers.ContainsKey(WireHeaders.FaultRetryAfter) || headers.ContainsKey(WireHeaders.FaultLatencyMs) || headers.ContainsKey(WireHeaders.FaultHang)
+        || headers.ContainsKey(WireHeaders.FaultCommitFailRate) || headers.ContainsKey(WireHeaders.FaultCommitDelayRate) || headers.ContainsKey(WireHeaders.FaultCommitDelayMs);
 
     /// <summary>Applies the headers on a copy of <paramref name="profile"/> and validates the result.</summary>
     public static FaultOptions Apply(FaultOptions profile, IHeaderDictionary headers, Dictionary<string, string[]> errors)
     {
         var options = profile.Clone();
-        ApplyInt(headers, FailFirst, errors, v => options.FailFirstAttempts = v);
-        ApplyDouble(headers, FailureRate, errors, v => options.FailureRate = v);
-        ApplyInt(headers, Status, errors, v => options.FailureStatusCode = v);
-        ApplyInt(headers, RetryAfter, errors, v => options.RetryAfterSeconds = v);
-        ApplyInt(headers, LatencyMs, errors, v => options.LatencyMs = v);
-        ApplyBool(headers, Hang, errors, v => options.Hang = v);
-        ApplyDouble(headers, CommitFailRate, errors, v => options.CommitFailRate = v);
-        ApplyDouble(headers, CommitDelayRate, errors, v => options.CommitDelayRate = v);
-        ApplyInt(headers, CommitDelayMs, errors, v => options.CommitDelayMs = v);
+        ApplyInt(headers, WireHeaders.FaultFailFirst, errors, v => options.FailFirstAttempts = v);
+        ApplyDouble(headers, WireHeaders.FaultRate, errors, v => options.FailureRate = v);
+        ApplyInt(headers, WireHeaders.FaultStatus, errors, v => options.FailureStatusCode = v);
+        ApplyInt(headers, WireHeaders.FaultRetryAfter, errors, v => options.RetryAfterSeconds = v);
+        ApplyInt(headers, WireHeaders.FaultLatencyMs, errors, v => options.LatencyMs = v);
+        ApplyBool(headers, WireHeaders.FaultHang, errors, v => options.Hang = v);
+        ApplyDouble(headers, WireHeaders.FaultCommitFailRate, errors, v => options.CommitFailRate = v);
+        ApplyDouble(headers, WireHeaders.FaultCommitDelayRate, errors, v => options.CommitDelayRate = v);
+        ApplyInt(headers, WireHeaders.FaultCommitDelayMs, errors, v => options.CommitDelayMs = v);
 
         if (errors.Count == 0)
         {
@@ -55,7 +44,7 @@ public static class FaultHeaders
     /// <summary>The logical request id, or null when absent; sets an error when malformed.</summary>
     public static string? ReadRequestId(IHeaderDictionary headers, Dictionary<string, string[]> errors)
     {
-        if (!headers.TryGetValue(RequestId, out var values))
+        if (!headers.TryGetValue(WireHeaders.RequestId, out var values))
         {
             return null;
         }
@@ -63,7 +52,7 @@ public static class FaultHeaders
         var value = values.ToString();
         if (values.Count != 1 || value.Length is 0 or > MaxRequestIdLength || !value.All(IsRequestIdChar))
         {
-            errors[RequestId] = [$"{RequestId} must be 1–{MaxRequestIdLength} characters of letters, digits, '-', '_', '.' or ':'."];
+            errors[WireHeaders.RequestId] = [$"{WireHeaders.RequestId} must be 1–{MaxRequestIdLength} characters of letters, digits, '-', '_', '.' or ':'."];
             return null;
         }
 
@@ -74,14 +63,14 @@ public static class FaultHeaders
 
     private static string HeaderFor(string member) => member switch
     {
-        nameof(FaultOptions.FailFirstAttempts) => FailFirst,
-        nameof(FaultOptions.FailureRate) => FailureRate,
-        nameof(FaultOptions.FailureStatusCode) => Status,
-        nameof(FaultOptions.RetryAfterSeconds) => RetryAfter,
-        nameof(FaultOptions.LatencyMs) => LatencyMs,
-        nameof(FaultOptions.CommitFailRate) => CommitFailRate,
-        nameof(FaultOptions.CommitDelayRate) => CommitDelayRate,
-        nameof(FaultOptions.CommitDelayMs) => CommitDelayMs,
+        nameof(FaultOptions.FailFirstAttempts) => WireHeaders.FaultFailFirst,
+        nameof(FaultOptions.FailureRate) => WireHeaders.FaultRate,
+        nameof(FaultOptions.FailureStatusCode) => WireHeaders.FaultStatus,
+        nameof(FaultOptions.RetryAfterSeconds) => WireHeaders.FaultRetryAfter,
+        nameof(FaultOptions.LatencyMs) => WireHeaders.FaultLatencyMs,
+        nameof(FaultOptions.CommitFailRate) => WireHeaders.FaultCommitFailRate,
+        nameof(FaultOptions.CommitDelayRate) => WireHeaders.FaultCommitDelayRate,
+        nameof(FaultOptions.CommitDelayMs) => WireHeaders.FaultCommitDelayMs,
         _ => member,
     };
 
