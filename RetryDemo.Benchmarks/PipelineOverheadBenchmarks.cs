@@ -23,6 +23,12 @@ public class PipelineOverheadBenchmarks
     private HttpClient _legacyPolly = null!;
     private HttpClient _standard = null!;
     private HttpClient _tuned = null!;
+    private HttpClient _standardByAuthority = null!;
+
+    private readonly OkResponses _responses = new();
+
+    [Params(false, true)]
+    public bool AsyncPrimary { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -30,17 +36,20 @@ public class PipelineOverheadBenchmarks
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
-        services.AddHttpClient("bare").ConfigurePrimaryHttpMessageHandler(() => new OkHandler());
+        services.AddHttpClient("bare").ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary));
         services.AddHttpClient("legacy-polly")
-            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler())
+            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary))
             .AddPolicyHandler(HttpPolicyExtensions.HandleTransientHttpError()
                 .WaitAndRetryAsync(4, attempt => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1))));
         services.AddHttpClient("standard")
-            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler())
+            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary))
             .AddStandardResilienceHandler();
         services.AddHttpClient("tuned")
-            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler())
+            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary))
             .AddHelloResilience(new ConfigurationBuilder().Build().GetSection("none"));
+        services.AddHttpClient("standard-by-authority")
+            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary))
+            .AddStandardResilienceHandler().SelectPipelineByAuthority();
         services.AddOptions<HelloClientOptions>();
         _services = services.BuildServiceProvider();
 
@@ -49,6 +58,7 @@ public class PipelineOverheadBenchmarks
         _legacyPolly = factory.CreateClient("legacy-polly");
         _standard = factory.CreateClient("standard");
         _tuned = factory.CreateClient("tuned");
+        _standardByAuthority = factory.CreateClient("standard-by-authority");
     }
 
     [GlobalCleanup]
@@ -63,10 +73,10 @@ public class PipelineOverheadBenchmarks
         // Explicitly labelled baseline: the seed demos' loop, for comparison only.
         for (var attempt = 1; ; attempt++)
         {
-            using var response = await _bare.GetAsync(Address);
-            if ((int)response.StatusCode < 500 || attempt == 5)
+            var status = await SendAsync(_bare);
+            if ((int)status < 500 || attempt == 5)
             {
-                return response.StatusCode;
+                return status;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1)));
@@ -82,15 +92,44 @@ public class PipelineOverheadBenchmarks
     [Benchmark(Description = "tuned pipeline (RetryDemo)")]
     public Task<HttpStatusCode> Tuned() => SendAsync(_tuned);
 
-    private static async Task<HttpStatusCode> SendAsync(HttpClient client)
+    [Benchmark(Description = "standard, one pipeline per authority (ServiceDefaults)")]
+    public Task<HttpStatusCode> StandardByAuthority() => SendAsync(_standardByAuthority);
+
+    private async Task<HttpStatusCode> SendAsync(HttpClient client)
     {
-        using var response = await client.GetAsync(Address);
+        var call = client.GetAsync(Address);
+        // An asynchronous answer completes here, on this thread, after every layer has suspended:
+        // each pipeline's async cost without a thread-pool hop's noise.
+        _responses.CompletePending();
+        using var response = await call;
         return response.StatusCode;
     }
 
-    private sealed class OkHandler : HttpMessageHandler
+    private sealed class OkResponses
+    {
+        private TaskCompletionSource<HttpResponseMessage>? _pending;
+        private HttpRequestMessage? _request;
+
+        public Task<HttpResponseMessage> Next(HttpRequestMessage request)
+        {
+            _request = request;
+            _pending = new TaskCompletionSource<HttpResponseMessage>();
+            return _pending.Task;
+        }
+
+        public void CompletePending()
+        {
+            if (_pending is { } pending)
+            {
+                _pending = null;
+                pending.SetResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = _request });
+            }
+        }
+    }
+
+    private sealed class OkHandler(OkResponses responses, bool asynchronous) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
+            asynchronous ? responses.Next(request) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
     }
 }

@@ -1,18 +1,22 @@
 using BenchmarkDotNet.Running;
 using RetryDemo.Benchmarks;
+using RetryDemo.Benchmarks.Allocations;
 using RetryDemo.Benchmarks.Loopback;
 using RetryDemo.Benchmarks.Outage;
+using RetryDemo.Benchmarks.Paired;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
 // `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]` and `outage [--smoke]`
-// run the loopback experiments; anything else goes to BenchmarkDotNet.
+// run the loopback experiments, `allocations [calls]` the allocation profile; anything else goes to BenchmarkDotNet.
 return args switch
 {
     ["time-to-success", ..] => await TimeToSuccessExperiment.RunAsync(args),
     ["retry-storm", ..] => await RetryStormExperiment.RunAsync(args),
     ["loopback", ..] => await LoopbackExperiment.RunAsync(args),
     ["outage", ..] => await OutageExperiment.RunAsync(args),
+    ["allocations", ..] => await AllocationProfile.RunAsync(args),
+    ["paired", ..] => await PairedOverhead.RunAsync(args),
     _ => RunBenchmarks(args),
 };
 

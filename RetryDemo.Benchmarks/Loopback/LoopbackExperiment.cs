@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using RetryDemo.Benchmarks.Processes;
+using RetryDemo.Benchmarks.Profiling;
 
 namespace RetryDemo.Benchmarks.Loopback;
 
@@ -69,8 +70,59 @@ public static class LoopbackExperiment
                 $"{run.Round},{run.Pipeline},{run.Result.RequestsPerSecond:F1},{run.Result.P50Milliseconds:F3},{run.Result.P99Milliseconds:F3},{run.Result.Requests},{run.Result.Errors},{run.CpuMicroseconds:F2},{run.Bytes:F0}")),
         ]);
         Console.WriteLine($"Every run written to {Path.GetFullPath("artifacts/loopback.csv")}.");
+
+        if (args.Contains("--profile"))
+        {
+            await ProfileAsync(client, stats, TimeSpan.FromSeconds(smoke ? 2 : 10));
+        }
+
         return 0;
     }
+
+    /// <summary>
+    /// After the measured rounds (tracing slows the process down): under the same wrk load, a
+    /// dotnet-trace sample of the client host per pipeline, its managed CPU charged to assemblies, per request.
+    /// </summary>
+    private static async Task ProfileAsync(ServiceProcess client, HttpClient stats, TimeSpan traced)
+    {
+        var profiles = new List<(string Pipeline, SampledProfile Profile, double Requests)>();
+        foreach (var pipeline in Pipelines)
+        {
+            var load = Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, traced + TimeSpan.FromSeconds(8));
+            await Task.Delay(TimeSpan.FromSeconds(2)); // wrk's connections are open and busy before the trace starts
+            var window = System.Diagnostics.Stopwatch.StartNew();
+            var before = await stats.GetFromJsonAsync<HostStats>("/stats");
+            var file = await DotnetTrace.CollectSampledThreadTimeAsync(client.ProcessId, traced, $"artifacts/profile-{pipeline}.nettrace");
+            var after = await stats.GetFromJsonAsync<HostStats>("/stats");
+            // The requests of the traced seconds alone, at the window's steady rate (the tool's start and the conversion are outside the trace).
+            var requests = (after!.Requests - before!.Requests) * traced / window.Elapsed;
+            await load;
+            profiles.Add((pipeline, SampledProfile.Read(file), Math.Max(1, requests)));
+        }
+
+        var assemblies = profiles.SelectMany(p => p.Profile.MillisecondsByAssembly.Keys).Distinct()
+            .Select(assembly => (Assembly: assembly, PerRequest: profiles.Select(p => 1000 * p.Profile.MillisecondsByAssembly.GetValueOrDefault(assembly) / p.Requests).ToList()))
+            .Where(row => row.PerRequest.Max() >= 0.2)
+            .OrderByDescending(row => row.PerRequest.Max())
+            .ToList();
+        Console.WriteLine();
+        Console.WriteLine($"Managed CPU per request by assembly (µs; dotnet-trace dotnet-sampled-thread-time, {traced.TotalSeconds:F0} s under wrk per pipeline; artifacts/profile-*.speedscope.json):");
+        Console.WriteLine($"| Assembly | {string.Join(" | ", profiles.Select(p => p.Pipeline))} |");
+        Console.WriteLine($"|---|{string.Concat(profiles.Select(_ => "---:|"))}");
+        foreach (var (assembly, perRequest) in assemblies)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {assembly} | {string.Join(" | ", perRequest.Select(value => value.ToString("F2", CultureInfo.InvariantCulture)))} |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| all managed code | {string.Join(" | ", profiles.Select(p => (1000 * p.Profile.TotalMilliseconds / p.Requests).ToString("F1", CultureInfo.InvariantCulture)))} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| of which the resilience pipeline's assemblies | {string.Join(" | ", profiles.Select(p => (1000 * p.Profile.MillisecondsByAssembly.Where(a => IsPipeline(a.Key)).Sum(a => a.Value) / p.Requests).ToString("F2", CultureInfo.InvariantCulture)))} |"));
+    }
+
+    private static bool IsPipeline(string assembly) =>
+        assembly.StartsWith("Polly", StringComparison.Ordinal)
+        || assembly is "Microsoft.Extensions.Http.Resilience" or "Microsoft.Extensions.Resilience" or "System.Threading.RateLimiting" or "Microsoft.Extensions.Http.Polly";
 
     private static void PrintTable(List<Run> runs, int rounds, TimeSpan duration)
     {

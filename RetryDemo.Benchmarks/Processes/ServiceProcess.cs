@@ -28,6 +28,8 @@ public sealed class ServiceProcess : IDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <param name="project">The project's folder and assembly name, relative to the repository root.</param>
     /// <param name="arguments">Configuration on the command line, which overrides appsettings.json.</param>
     public static ServiceProcess Start(string project, int port, params string[] arguments) => StartFrom(".", project, port, arguments);

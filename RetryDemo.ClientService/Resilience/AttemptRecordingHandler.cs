@@ -10,13 +10,14 @@ namespace RetryDemo.ClientService.Resilience;
 /// </summary>
 public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> logger) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (!request.Options.TryGetValue(AttemptLog.Key, out var log))
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
+    // A request without a log passes straight through: no state machine of ours on its way.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.Options.TryGetValue(AttemptLog.Key, out var log)
+            ? SendRecordedAsync(request, log, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
 
+    private async Task<HttpResponseMessage> SendRecordedAsync(HttpRequestMessage request, AttemptLog log, CancellationToken cancellationToken)
+    {
         var requestId = AttemptLog.RequestIdOf(request);
         var startedAt = log.BeginAttempt(out var number, out var delayBefore);
         if (number > 1)

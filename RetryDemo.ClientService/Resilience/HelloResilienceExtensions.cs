@@ -10,10 +10,16 @@ public static class HelloResilienceExtensions
     /// <summary>
     /// Replaces the ServiceDefaults' standard handler with the tuned one, so exactly one pipeline
     /// runs (two would nest and multiply attempts). Defaults come from <see cref="HelloResilienceDefaults"/>,
-    /// then <paramref name="helloClient"/>'s <c>Resilience</c> child overrides them; one pipeline (and
-    /// breaker) per HelloService authority; every retry decision is <see cref="RetryDecision"/>'s, drawing
-    /// on a <see cref="RetryBudget"/> (its <c>RetryBudget</c> child).
+    /// then <paramref name="helloClient"/>'s <c>Resilience</c> child overrides them; every retry decision
+    /// is <see cref="RetryDecision"/>'s, drawing on a <see cref="RetryBudget"/> (its <c>RetryBudget</c> child).
     /// </summary>
+    /// <remarks>
+    /// One pipeline, and so one breaker, for the client: it is named after the client, so it shares
+    /// nothing with other clients (ServiceDefaults keys its shared default pipeline by authority for
+    /// that), and HelloService has one address (Aspire's proxy, Azure Container Apps' ingress).
+    /// Keying by authority as well would cost two dictionary lookups per call (≈ 130 ns, docs/benchmarks.md)
+    /// for a split that never happens.
+    /// </remarks>
     public static IHttpClientBuilder AddHelloResilience(this IHttpClientBuilder http, IConfigurationSection helloClient)
     {
         http.Services.AddOptions<RetryBudgetOptions>()
@@ -45,7 +51,6 @@ public static class HelloResilienceExtensions
             options.Retry.ShouldHandle = args => decision.Value.ShouldRetryAsync(args);
         });
 
-        pipeline.SelectPipelineByAuthority();
         http.Services.AddSingleton(new HelloResiliencePipeline(pipeline.PipelineName));
 
         // Inside the pipeline, so it sees (and records) every attempt.

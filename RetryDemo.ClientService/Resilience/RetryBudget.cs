@@ -34,6 +34,12 @@ public sealed class RetryBudget(IOptions<RetryBudgetOptions> options)
     /// <summary>HelloService answered an attempt with anything but a transient failure.</summary>
     public void RecordSuccess()
     {
+        // A full bucket, the usual case, stays full: no lock for the happy path.
+        if (Volatile.Read(ref _tokens) >= _options.MaxTokens)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _tokens = Math.Min(_options.MaxTokens, _tokens + _options.TokenRatio);

@@ -18,19 +18,21 @@ namespace RetryDemo.ClientService.Resilience;
 public sealed class RetryDecision(
     RetryBudget budget, HttpStandardResilienceOptions pipeline, TimeSpan maxRetryAfter, TimeProvider timeProvider, ILogger<RetryDecision> logger)
 {
-    public ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
+    public ValueTask<bool> ShouldRetryAsync(in RetryPredicateArguments<HttpResponseMessage> args)
     {
+        // The happy path, every call's: nothing to decide, only a good answer for the budget.
+        if (args.Outcome.Result is { IsSuccessStatusCode: true })
+        {
+            Observe(in args, transient: false);
+            return ValueTask.FromResult(false);
+        }
+
 #pragma warning disable EXTEXP0001 // GetRequestMessage is experimental; it is how a predicate sees the request when there is no response.
         var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
 #pragma warning restore EXTEXP0001
         var transient = HttpClientResiliencePredicates.IsTransient(args.Outcome);
-        Observe(args, transient);
-        if (args.Outcome.Result is { IsSuccessStatusCode: true })
-        {
-            return ValueTask.FromResult(false);
-        }
-
-        var stop = Decide(args, request, transient);
+        Observe(in args, transient);
+        var stop = Decide(in args, request, transient);
         if (stop is { } reason && request is not null && request.Options.TryGetValue(AttemptLog.Key, out var log))
         {
             log.RecordStop(reason);
@@ -39,7 +41,7 @@ public sealed class RetryDecision(
         return ValueTask.FromResult(stop is null);
     }
 
-    private RetryStop? Decide(RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request, bool transient)
+    private RetryStop? Decide(in RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request, bool transient)
     {
         if (!transient || args.Context.CancellationToken.IsCancellationRequested)
         {
@@ -62,11 +64,11 @@ public sealed class RetryDecision(
             return RetryStop.AttemptsExhausted;
         }
 
-        return BudgetAllows(args, request) ? null : RetryStop.RetryBudgetExhausted;
+        return BudgetAllows(in args, request) ? null : RetryStop.RetryBudgetExhausted;
     }
 
     // Every attempt that reached HelloService tells the budget how HelloService is doing.
-    private void Observe(RetryPredicateArguments<HttpResponseMessage> args, bool transient)
+    private void Observe(in RetryPredicateArguments<HttpResponseMessage> args, bool transient)
     {
         if (!budget.Enabled || args.Outcome.Exception is BrokenCircuitException || args.Context.CancellationToken.IsCancellationRequested)
         {
@@ -83,7 +85,7 @@ public sealed class RetryDecision(
         }
     }
 
-    private bool BudgetAllows(RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request)
+    private bool BudgetAllows(in RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request)
     {
         if (!budget.Enabled || budget.RetriesAllowed)
         {
