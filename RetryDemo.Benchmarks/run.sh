@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every measurement in docs/benchmarks.md, from the repository root.
-#   bash RetryDemo.Benchmarks/run.sh           full run (about half an hour)
+#   bash RetryDemo.Benchmarks/run.sh           full run (about 45 minutes)
 #   bash RetryDemo.Benchmarks/run.sh --smoke   CI: each experiment once, tiny sizes, no timing claims
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true
 
+dotnet tool restore   # dotnet-trace, for the loopback profile
 dotnet build -c Release RetryDemo.HelloService
 dotnet build -c Release RetryDemo.Benchmarks
 dotnet build -c Release RetryDemo.Benchmarks.LoopbackClient
@@ -24,15 +25,19 @@ prepare_baseline() {
 
 if $smoke; then
   run --filter '*PipelineOverhead*' --job dry --inProcess
+  run paired --smoke
+  run allocations 2000
   run time-to-success 20
   run retry-storm 20
-  run loopback --smoke
+  run loopback --smoke --profile
   run outage --smoke
 else
-  run --filter '*PipelineOverhead*' --job short
+  run --filter '*PipelineOverhead*' --launchCount 1 --warmupCount 3 --iterationCount 15
+  run paired
+  run allocations
   run time-to-success 200
   run retry-storm 200
-  run loopback
+  run loopback --profile
   prepare_baseline
   run outage --baseline "$baseline"
 fi

@@ -25,8 +25,10 @@ public static class LoopbackExperiment
     public static async Task<int> RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");
-        // A multiple of four, so each pipeline runs in each position equally often.
-        var rounds = smoke ? 1 : 8;
+        // --profile: the measured rounds, then a dotnet-trace sample per pipeline; --profile-only: just the samples.
+        var profileOnly = args.Contains("--profile-only");
+        // A multiple of four: every four rounds each pipeline runs once in each position and once right after each other one.
+        var rounds = profileOnly ? 0 : smoke ? 1 : 8;
         var duration = TimeSpan.FromSeconds(smoke ? 1 : 10);
         var warmUp = TimeSpan.FromSeconds(smoke ? 1 : 5);
 
@@ -49,7 +51,7 @@ public static class LoopbackExperiment
         var runs = new List<Run>();
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var pipeline in Pipelines.Skip((round - 1) % Pipelines.Length).Concat(Pipelines.Take((round - 1) % Pipelines.Length)))
+            foreach (var pipeline in Order(round - 1))
             {
                 var before = await stats.GetFromJsonAsync<HostStats>("/stats");
                 var result = await Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, duration);
@@ -60,6 +62,12 @@ public static class LoopbackExperiment
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"round {round}/{rounds} {pipeline,-8} {result.RequestsPerSecond,9:F0} req/s  p50 {result.P50Milliseconds:F2} ms  p99 {result.P99Milliseconds:F2} ms  {run.CpuMicroseconds,6:F1} µs CPU/req  {run.Bytes,7:F0} B/req  errors {result.Errors}"));
             }
+        }
+
+        if (profileOnly)
+        {
+            await ProfileAsync(client, stats, TimeSpan.FromSeconds(smoke ? 2 : 10), smoke ? 1 : 2);
+            return 0;
         }
 
         PrintTable(runs, rounds, duration);
@@ -73,7 +81,7 @@ public static class LoopbackExperiment
 
         if (args.Contains("--profile"))
         {
-            await ProfileAsync(client, stats, TimeSpan.FromSeconds(smoke ? 2 : 10));
+            await ProfileAsync(client, stats, TimeSpan.FromSeconds(smoke ? 2 : 10), smoke ? 1 : 2);
         }
 
         return 0;
@@ -83,30 +91,37 @@ public static class LoopbackExperiment
     /// After the measured rounds (tracing slows the process down): under the same wrk load, a
     /// dotnet-trace sample of the client host per pipeline, its managed CPU charged to assemblies, per request.
     /// </summary>
-    private static async Task ProfileAsync(ServiceProcess client, HttpClient stats, TimeSpan traced)
+    private static async Task ProfileAsync(ServiceProcess client, HttpClient stats, TimeSpan traced, int rounds)
     {
-        var profiles = new List<(string Pipeline, SampledProfile Profile, double Requests)>();
-        foreach (var pipeline in Pipelines)
+        // Interleaved like the measured rounds, so a slower stretch of the machine does not land on one pipeline.
+        var traces = Pipelines.ToDictionary(pipeline => pipeline, _ => new List<(SampledProfile Profile, double Requests)>());
+        for (var round = 0; round < rounds; round++)
         {
-            var load = Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, traced + TimeSpan.FromSeconds(8));
-            await Task.Delay(TimeSpan.FromSeconds(2)); // wrk's connections are open and busy before the trace starts
-            var window = System.Diagnostics.Stopwatch.StartNew();
-            var before = await stats.GetFromJsonAsync<HostStats>("/stats");
-            var file = await DotnetTrace.CollectSampledThreadTimeAsync(client.ProcessId, traced, $"artifacts/profile-{pipeline}.nettrace");
-            var after = await stats.GetFromJsonAsync<HostStats>("/stats");
-            // The requests of the traced seconds alone, at the window's steady rate (the tool's start and the conversion are outside the trace).
-            var requests = (after!.Requests - before!.Requests) * traced / window.Elapsed;
-            await load;
-            profiles.Add((pipeline, SampledProfile.Read(file), Math.Max(1, requests)));
+            foreach (var pipeline in Order(round))
+            {
+                var load = Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, traced + TimeSpan.FromSeconds(8));
+                await Task.Delay(TimeSpan.FromSeconds(2)); // wrk's connections are open and busy before the trace starts
+                var window = System.Diagnostics.Stopwatch.StartNew();
+                var before = await stats.GetFromJsonAsync<HostStats>("/stats");
+                var file = await DotnetTrace.CollectSampledThreadTimeAsync(client.ProcessId, traced, $"artifacts/profile-{pipeline}-{round + 1}.nettrace");
+                var after = await stats.GetFromJsonAsync<HostStats>("/stats");
+                // The requests of the traced seconds alone, at the window's steady rate (the tool's start and the conversion are outside the trace).
+                var requests = (after!.Requests - before!.Requests) * traced / window.Elapsed;
+                await load;
+                traces[pipeline].Add((SampledProfile.Read(file), requests));
+            }
         }
 
+        var profiles = Pipelines
+            .Select(pipeline => (Pipeline: pipeline, Profile: SampledProfile.Sum(traces[pipeline].Select(t => t.Profile)), Requests: Math.Max(1, traces[pipeline].Sum(t => t.Requests))))
+            .ToList();
         var assemblies = profiles.SelectMany(p => p.Profile.MillisecondsByAssembly.Keys).Distinct()
             .Select(assembly => (Assembly: assembly, PerRequest: profiles.Select(p => 1000 * p.Profile.MillisecondsByAssembly.GetValueOrDefault(assembly) / p.Requests).ToList()))
             .Where(row => row.PerRequest.Max() >= 0.2)
             .OrderByDescending(row => row.PerRequest.Max())
             .ToList();
         Console.WriteLine();
-        Console.WriteLine($"Managed CPU per request by assembly (µs; dotnet-trace dotnet-sampled-thread-time, {traced.TotalSeconds:F0} s under wrk per pipeline; artifacts/profile-*.speedscope.json):");
+        Console.WriteLine($"Managed CPU per request by assembly (µs; dotnet-trace dotnet-sampled-thread-time, {rounds} × {traced.TotalSeconds:F0} s under wrk per pipeline, interleaved; artifacts/profile-*.speedscope.json):");
         Console.WriteLine($"| Assembly | {string.Join(" | ", profiles.Select(p => p.Pipeline))} |");
         Console.WriteLine($"|---|{string.Concat(profiles.Select(_ => "---:|"))}");
         foreach (var (assembly, perRequest) in assemblies)
@@ -119,6 +134,15 @@ public static class LoopbackExperiment
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| of which the resilience pipeline's assemblies | {string.Join(" | ", profiles.Select(p => (1000 * p.Profile.MillisecondsByAssembly.Where(a => IsPipeline(a.Key)).Sum(a => a.Value) / p.Requests).ToString("F2", CultureInfo.InvariantCulture)))} |"));
     }
+
+    /// <summary>
+    /// A Williams design for four: a rotation alone would always run the same pipeline after the same
+    /// other one, and a run inherits the one before it (GC budgets, the thread pool's size, the CPU's speed).
+    /// </summary>
+    private static IEnumerable<string> Order(int round) =>
+        WilliamsOrders[round % WilliamsOrders.Length].Select(index => Pipelines[index]);
+
+    private static readonly int[][] WilliamsOrders = [[0, 1, 3, 2], [1, 2, 0, 3], [2, 3, 1, 0], [3, 0, 2, 1]];
 
     private static bool IsPipeline(string assembly) =>
         assembly.StartsWith("Polly", StringComparison.Ordinal)
