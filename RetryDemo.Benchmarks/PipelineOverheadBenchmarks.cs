@@ -100,7 +100,7 @@ public class PipelineOverheadBenchmarks
         var call = client.GetAsync(Address);
         // An asynchronous answer completes here, on this thread, after every layer has suspended:
         // each pipeline's async cost without a thread-pool hop's noise.
-        _responses.CompletePending();
+        _responses.CompletePending(AsyncPrimary);
         using var response = await call;
         return response.StatusCode;
     }
@@ -110,20 +110,30 @@ public class PipelineOverheadBenchmarks
         private TaskCompletionSource<HttpResponseMessage>? _pending;
         private HttpRequestMessage? _request;
 
+        // One call at a time, and every layer reaches the stub before GetAsync returns; a pipeline that
+        // queued or duplicated the call would break that, and must fail the benchmark, not hang it.
         public Task<HttpResponseMessage> Next(HttpRequestMessage request)
         {
+            if (_pending is not null)
+            {
+                throw new InvalidOperationException("A second call reached the stub while one was pending.");
+            }
+
             _request = request;
             _pending = new TaskCompletionSource<HttpResponseMessage>();
             return _pending.Task;
         }
 
-        public void CompletePending()
+        public void CompletePending(bool asynchronous)
         {
-            if (_pending is { } pending)
+            if (!asynchronous)
             {
-                _pending = null;
-                pending.SetResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = _request });
+                return;
             }
+
+            var pending = _pending ?? throw new InvalidOperationException("The call had not reached the stub when GetAsync returned.");
+            _pending = null;
+            pending.SetResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = _request });
         }
     }
 

@@ -8,7 +8,8 @@ using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
 // `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]` and `outage [--smoke]`
-// run the loopback experiments, `allocations [calls]` the allocation profile; anything else goes to BenchmarkDotNet.
+// run the loopback experiments, `allocations [calls]` the allocation profile, `paired [rounds] [--smoke]` the
+// interleaved micro comparison; anything else goes to BenchmarkDotNet.
 return args switch
 {
     ["time-to-success", ..] => await TimeToSuccessExperiment.RunAsync(args),

@@ -9,8 +9,8 @@ namespace RetryDemo.Benchmarks.Loopback;
 /// The HttpClient pipelines end to end on loopback: wrk calls the client host, which calls
 /// HelloService, both real processes. Per run: throughput and latency, and — stable on a noisy
 /// machine, where throughput is not — the client host's own CPU time and allocated bytes per request
-/// (its /stats before and after). The pipelines are measured in the same run, interleaved (order
-/// rotated each round) and repeated, so drift on a shared machine hits all alike; the tables report
+/// (its /stats before and after). The pipelines are measured in the same run, interleaved (in a
+/// Williams order) and repeated, so drift on a shared machine hits all alike; the tables report
 /// medians and the spread across rounds.
 /// </summary>
 public static class LoopbackExperiment
@@ -89,50 +89,55 @@ public static class LoopbackExperiment
 
     /// <summary>
     /// After the measured rounds (tracing slows the process down): under the same wrk load, a
-    /// dotnet-trace sample of the client host per pipeline, its managed CPU charged to assemblies, per request.
+    /// dotnet-trace sample of the client host per pipeline, its managed CPU charged to assemblies as
+    /// shares. The sampler also counts threads that are ready but waiting for one of the two cores,
+    /// so its time is read as shares only; the process's own CPU per request during the traces comes from /stats.
     /// </summary>
     private static async Task ProfileAsync(ServiceProcess client, HttpClient stats, TimeSpan traced, int rounds)
     {
         // Interleaved like the measured rounds, so a slower stretch of the machine does not land on one pipeline.
-        var traces = Pipelines.ToDictionary(pipeline => pipeline, _ => new List<(SampledProfile Profile, double Requests)>());
+        var traces = Pipelines.ToDictionary(pipeline => pipeline, _ => new List<(SampledProfile Profile, double CpuMilliseconds, long Requests)>());
         for (var round = 0; round < rounds; round++)
         {
             foreach (var pipeline in Order(round))
             {
-                var load = Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, traced + TimeSpan.FromSeconds(8));
-                await Task.Delay(TimeSpan.FromSeconds(2)); // wrk's connections are open and busy before the trace starts
-                var window = System.Diagnostics.Stopwatch.StartNew();
+                // wrk starts first, so its connections are busy before the trace, and outlasts the tool's start and stop.
+                var load = Wrk.RunAsync(new Uri(client.Address, pipeline), WrkThreads, WrkConnections, traced + TimeSpan.FromSeconds(12));
+                await Task.Delay(TimeSpan.FromSeconds(2));
                 var before = await stats.GetFromJsonAsync<HostStats>("/stats");
-                var file = await DotnetTrace.CollectSampledThreadTimeAsync(client.ProcessId, traced, $"artifacts/profile-{pipeline}-{round + 1}.nettrace");
+                var nettrace = $"artifacts/profile-{pipeline}-{round + 1}.nettrace";
+                await DotnetTrace.CollectSampledThreadTimeAsync(client.ProcessId, traced, nettrace);
                 var after = await stats.GetFromJsonAsync<HostStats>("/stats");
-                // The requests of the traced seconds alone, at the window's steady rate (the tool's start and the conversion are outside the trace).
-                var requests = (after!.Requests - before!.Requests) * traced / window.Elapsed;
                 await load;
-                traces[pipeline].Add((SampledProfile.Read(file), requests));
+                var speedscope = await DotnetTrace.ConvertToSpeedscopeAsync(nettrace);
+                traces[pipeline].Add((SampledProfile.Read(speedscope), after!.CpuMilliseconds - before!.CpuMilliseconds, after.Requests - before.Requests));
             }
         }
 
         var profiles = Pipelines
-            .Select(pipeline => (Pipeline: pipeline, Profile: SampledProfile.Sum(traces[pipeline].Select(t => t.Profile)), Requests: Math.Max(1, traces[pipeline].Sum(t => t.Requests))))
+            .Select(pipeline => (
+                Pipeline: pipeline,
+                Profile: SampledProfile.Sum(traces[pipeline].Select(trace => trace.Profile)),
+                CpuMicroseconds: 1000 * traces[pipeline].Sum(trace => trace.CpuMilliseconds) / Math.Max(1, traces[pipeline].Sum(trace => trace.Requests))))
             .ToList();
-        var assemblies = profiles.SelectMany(p => p.Profile.MillisecondsByAssembly.Keys).Distinct()
-            .Select(assembly => (Assembly: assembly, PerRequest: profiles.Select(p => 1000 * p.Profile.MillisecondsByAssembly.GetValueOrDefault(assembly) / p.Requests).ToList()))
-            .Where(row => row.PerRequest.Max() >= 0.2)
-            .OrderByDescending(row => row.PerRequest.Max())
+        string Share(SampledProfile profile, Func<string, bool> assemblies) =>
+            (100 * profile.MillisecondsByAssembly.Where(entry => assemblies(entry.Key)).Sum(entry => entry.Value) / profile.TotalMilliseconds).ToString("F1", CultureInfo.InvariantCulture);
+        var rows = profiles.SelectMany(p => p.Profile.MillisecondsByAssembly.Keys).Distinct()
+            .Where(assembly => profiles.Max(p => p.Profile.MillisecondsByAssembly.GetValueOrDefault(assembly) / p.Profile.TotalMilliseconds) >= 0.003)
+            .OrderByDescending(assembly => profiles.Max(p => p.Profile.MillisecondsByAssembly.GetValueOrDefault(assembly) / p.Profile.TotalMilliseconds))
             .ToList();
         Console.WriteLine();
-        Console.WriteLine($"Managed CPU per request by assembly (µs; dotnet-trace dotnet-sampled-thread-time, {rounds} × {traced.TotalSeconds:F0} s under wrk per pipeline, interleaved; artifacts/profile-*.speedscope.json):");
+        Console.WriteLine($"Share of the client host's sampled managed CPU by assembly (%; dotnet-trace dotnet-sampled-thread-time, {rounds} × {traced.TotalSeconds:F0} s under wrk per pipeline, interleaved; artifacts/profile-<pipeline>-<round>.speedscope.json):");
         Console.WriteLine($"| Assembly | {string.Join(" | ", profiles.Select(p => p.Pipeline))} |");
         Console.WriteLine($"|---|{string.Concat(profiles.Select(_ => "---:|"))}");
-        foreach (var (assembly, perRequest) in assemblies)
+        foreach (var assembly in rows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {assembly} | {string.Join(" | ", perRequest.Select(value => value.ToString("F2", CultureInfo.InvariantCulture)))} |"));
+            Console.WriteLine($"| {assembly} | {string.Join(" | ", profiles.Select(p => Share(p.Profile, name => name == assembly)))} |");
         }
 
+        Console.WriteLine($"| the resilience pipeline's assemblies | {string.Join(" | ", profiles.Select(p => Share(p.Profile, IsPipeline)))} |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| all managed code | {string.Join(" | ", profiles.Select(p => (1000 * p.Profile.TotalMilliseconds / p.Requests).ToString("F1", CultureInfo.InvariantCulture)))} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| of which the resilience pipeline's assemblies | {string.Join(" | ", profiles.Select(p => (1000 * p.Profile.MillisecondsByAssembly.Where(a => IsPipeline(a.Key)).Sum(a => a.Value) / p.Requests).ToString("F2", CultureInfo.InvariantCulture)))} |"));
+            $"| client host CPU µs/request during the traces (/stats) | {string.Join(" | ", profiles.Select(p => p.CpuMicroseconds.ToString("F1", CultureInfo.InvariantCulture)))} |"));
     }
 
     /// <summary>

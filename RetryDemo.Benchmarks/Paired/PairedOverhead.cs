@@ -4,8 +4,9 @@ using System.Globalization;
 namespace RetryDemo.Benchmarks.Paired;
 
 /// <summary>
-/// The micro benchmark's pipelines again, but interleaved: short slices of each, in rotated order,
-/// round after round in one process, each pipeline's time compared with the others' in the same round.
+/// The micro benchmark's pipelines again, but interleaved: short slices of each, round after round
+/// in one process (<c>paired [rounds]</c>, 120 unless given), each pipeline's time compared with the
+/// others' in the same round.
 /// This sandbox's CPU changes speed by up to 1.5× for seconds at a time (BenchmarkDotNet's iterations
 /// show the steps), which buries a 50 ns difference between two benchmarks run minutes apart; within
 /// a round of a few hundred milliseconds the speed is shared, so the median of the per-round
@@ -16,7 +17,7 @@ public static class PairedOverhead
     public static async Task<int> RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");
-        var rounds = smoke ? 2 : int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "120");
+        var rounds = smoke ? 2 : args.Skip(1).Where(arg => !arg.StartsWith("--", StringComparison.Ordinal)).Select(int.Parse).FirstOrDefault(120);
         var callsPerSlice = smoke ? 1_000 : 20_000;
         foreach (var asynchronous in new[] { false, true })
         {
@@ -41,7 +42,7 @@ public static class PairedOverhead
 
                 for (var round = 0; round < rounds; round++)
                 {
-                    foreach (var (name, call) in calls.Skip(round % calls.Length).Concat(calls.Take(round % calls.Length)))
+                    foreach (var (name, call) in Order(calls, round))
                     {
                         var allocated = GC.GetAllocatedBytesForCurrentThread();
                         times[name].Add(await RunSlice(call, callsPerSlice));
@@ -58,6 +59,16 @@ public static class PairedOverhead
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Rotated, and reversed every other round: each pipeline runs in every position, and as often
+    /// right after its neighbour as right before it (a slice inherits the one before: GC, caches, clock).
+    /// </summary>
+    private static IEnumerable<T> Order<T>(T[] items, int round)
+    {
+        var rotated = items.Skip(round / 2 % items.Length).Concat(items.Take(round / 2 % items.Length));
+        return round % 2 == 0 ? rotated : rotated.Reverse();
     }
 
     private static async Task<double> RunSlice(Func<Task> call, int calls)

@@ -17,11 +17,11 @@ public sealed class SampledProfile
 
     private static readonly string[] Waits =
     [
-        "System.Threading.LowLevelLifoSemaphore.Wait", "System.GC.RunFinalizers", "System.Threading.Monitor.Wait",
-        "System.Threading.WaitHandle.Wait", "System.Threading.Thread.Sleep", "System.Threading.ManualResetEventSlim.Wait",
-        "System.Threading.SemaphoreSlim.Wait",
+        "System.Threading.LowLevelLifoSemaphore.Wait(", "System.GC.RunFinalizers(", "System.Threading.Monitor.Wait(",
+        "System.Threading.WaitHandle.WaitOne", "System.Threading.WaitHandle.WaitMultiple", "System.Threading.Thread.Sleep(",
+        "System.Threading.ManualResetEventSlim.Wait(", "System.Threading.SemaphoreSlim.Wait(",
         // The socket engine's thread spends nearly all its time in epoll_wait, which the sampler shows as this frame.
-        "System.Net.Sockets.SocketAsyncEngine.EventLoop",
+        "System.Net.Sockets.SocketAsyncEngine.EventLoop(",
     ];
 
     private static readonly HashSet<string> Plumbing = ["System.Private.CoreLib", "?", "Anonymously Hosted DynamicMethods Assembly"];
