@@ -5,47 +5,50 @@ using RetryDemo.ClientService.Resilience;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
-public class AttemptRecordingHandlerTests
+public sealed class AttemptRecordingHandlerTests : IDisposable
 {
+    private readonly TaskCompletionSource<HttpResponseMessage> _answer = new();
+    private readonly HttpMessageInvoker _invoker;
+
+    public AttemptRecordingHandlerTests() =>
+        _invoker = new HttpMessageInvoker(new AttemptRecordingHandler(NullLogger<AttemptRecordingHandler>.Instance)
+        {
+            InnerHandler = new AnswerHandler(_answer.Task),
+        });
+
+    public void Dispose() => _invoker.Dispose();
+
     [Fact]
     public async Task SendAsync_RequestWithoutAttemptLog_ReturnsTheInnerHandlersOwnTask()
     {
-        // Not awaited and re-wrapped: no state machine of ours per call on the pipeline's hot path (docs/benchmarks.md).
-        var answer = new TaskCompletionSource<HttpResponseMessage>();
-        using var invoker = new HttpMessageInvoker(new AttemptRecordingHandler(NullLogger<AttemptRecordingHandler>.Instance)
-        {
-            InnerHandler = new AnswerHandler(answer.Task),
-        });
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://hello.test/hello");
 
-        var sent = invoker.SendAsync(request, CancellationToken.None);
+        var sent = Send(request);
 
-        Assert.Same(answer.Task, sent);
-        answer.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        // Not awaited and re-wrapped: no state machine of ours per call on the pipeline's hot path (docs/benchmarks.md).
+        Assert.Same(_answer.Task, sent);
+        _answer.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
         using var response = await sent;
     }
 
     [Fact]
     public async Task SendAsync_RequestWithAttemptLog_RecordsTheAttemptWhenItEnds()
     {
-        var answer = new TaskCompletionSource<HttpResponseMessage>();
-        using var invoker = new HttpMessageInvoker(new AttemptRecordingHandler(NullLogger<AttemptRecordingHandler>.Instance)
-        {
-            InnerHandler = new AnswerHandler(answer.Task),
-        });
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://hello.test/hello");
         var log = new AttemptLog(new FakeTimeProvider(), CancellationToken.None);
         request.Options.Set(AttemptLog.Key, log);
 
-        var sent = invoker.SendAsync(request, CancellationToken.None);
-        Assert.NotSame(answer.Task, sent);
+        var sent = Send(request);
+        Assert.NotSame(_answer.Task, sent);
         Assert.Null(Assert.Single(log.Attempts).StatusCode);
 
-        answer.SetResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        _answer.SetResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
         using var response = await sent;
 
         Assert.Equal(503, Assert.Single(log.Attempts).StatusCode);
     }
+
+    private Task<HttpResponseMessage> Send(HttpRequestMessage request) => _invoker.SendAsync(request, CancellationToken.None);
 
     private sealed class AnswerHandler(Task<HttpResponseMessage> answer) : HttpMessageHandler
     {
