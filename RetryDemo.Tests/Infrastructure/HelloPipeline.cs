@@ -61,14 +61,24 @@ public sealed class HelloPipeline : IAsyncDisposable
     /// <summary>Starts the host, which runs every ValidateOnStart check.</summary>
     public Task StartAsync() => _host.StartAsync();
 
+    /// <summary>How far <see cref="RunAsync"/> moves the clock at a time while an attempt hangs, unless told.</summary>
+    public static readonly TimeSpan DefaultStep = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>A plain <c>GET /hello</c> through the client (no fault request), run by <see cref="RunAsync"/>.</summary>
+    public Task<HelloCallResult<HelloReply>> GetHelloAsync() =>
+        RunAsync(client => client.GetHelloAsync(FaultRequest.None, default));
+
     /// <summary>
     /// Runs <paramref name="call"/> on virtual time. The clock only moves while the pipeline is
     /// waiting on it — a backoff delay (advanced by exactly its length) or a hung attempt (advanced in
-    /// <paramref name="step"/>s until a timeout cuts it) — so it can never run ahead of real work.
-    /// Fails past <paramref name="limit"/> of virtual time or 30 s of real time.
+    /// <paramref name="step"/>s, 10 ms unless given, until a timeout cuts it) — so it can never run
+    /// ahead of real work. Fails past <paramref name="limit"/> (1 min unless given) of virtual time or
+    /// 30 s of real time.
     /// </summary>
-    public Task<T> RunAsync<T>(Func<HelloClient, Task<T>> call, TimeSpan step, TimeSpan limit) => Task.Run(async () =>
+    public Task<T> RunAsync<T>(Func<HelloClient, Task<T>> call, TimeSpan? step = null, TimeSpan? limit = null) => Task.Run(async () =>
     {
+        var advance = step ?? DefaultStep;
+        var virtualLimit = limit ?? TimeSpan.FromMinutes(1);
         var waits = System.Threading.Channels.Channel.CreateUnbounded<(TimeSpan Delay, Task? Hang)>();
         Action<TimeSpan> onDelay = due => waits.Writer.TryWrite((due, null));
         Action<Task> onHang = hang => waits.Writer.TryWrite((TimeSpan.Zero, hang));
@@ -91,10 +101,10 @@ public sealed class HelloPipeline : IAsyncDisposable
 
                 while (hang is { IsCompleted: false })
                 {
-                    Time.Advance(step);
+                    Time.Advance(advance);
                 }
 
-                Assert.True(Time.GetUtcNow() - start <= limit, $"The call did not finish within {limit} of virtual time.");
+                Assert.True(Time.GetUtcNow() - start <= virtualLimit, $"The call did not finish within {virtualLimit} of virtual time.");
             }
 
             return await running;

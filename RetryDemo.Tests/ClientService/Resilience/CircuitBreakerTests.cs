@@ -10,9 +10,6 @@ namespace RetryDemo.Tests.ClientService.Resilience;
 /// </summary>
 public class CircuitBreakerTests
 {
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
-
     [Fact]
     public async Task Breaker_AfterTenFailedAttempts_ShortCircuitsThenAProbeHalfASecondLaterClosesIt()
     {
@@ -24,12 +21,12 @@ public class CircuitBreakerTests
 
         for (var call = 0; call < 2; call++)
         {
-            await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+            await pipeline.GetHelloAsync();
         }
 
         Assert.Equal(10, hello.Attempts);
 
-        var open = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var open = await pipeline.GetHelloAsync();
         Assert.Equal(HelloFailure.CircuitOpen, open.Failure);
         Assert.Equal(10, hello.Attempts); // HelloService saw nothing
         Assert.Equal(TimeSpan.Zero, open.Report.TotalElapsed);
@@ -38,8 +35,8 @@ public class CircuitBreakerTests
         Volatile.Write(ref healthy, true);
         pipeline.Time.Advance(TimeSpan.FromMilliseconds(500));
 
-        var probe = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
-        var after = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var probe = await pipeline.GetHelloAsync();
+        var after = await pipeline.GetHelloAsync();
 
         Assert.NotNull(probe.Reply);
         Assert.NotNull(after.Reply);
@@ -57,7 +54,7 @@ public class CircuitBreakerTests
         var results = new List<HelloCallResult<HelloReply>>();
         for (var call = 0; call < 6; call++)
         {
-            results.Add(await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit));
+            results.Add(await pipeline.GetHelloAsync());
         }
 
         Assert.DoesNotContain(results, r => r.Failure == HelloFailure.CircuitOpen);

@@ -10,9 +10,6 @@ namespace RetryDemo.Tests.ClientService.Resilience;
 /// <summary>What the tuned pipeline retries, how long it waits and when it gives up — on virtual time.</summary>
 public class HelloResilienceTests
 {
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
-
     [Theory]
     [InlineData(HttpStatusCode.BadRequest)]
     [InlineData(HttpStatusCode.NotFound)]
@@ -20,7 +17,7 @@ public class HelloResilienceTests
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(status, HttpStatusCode.OK));
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(1, pipeline.Hello.Attempts);
         Assert.Equal(HelloFailure.Rejected, result.Failure);
@@ -38,7 +35,7 @@ public class HelloResilienceTests
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(status, HttpStatusCode.OK));
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(2, pipeline.Hello.Attempts);
         Assert.NotNull(result.Reply);
@@ -72,7 +69,7 @@ public class HelloResilienceTests
             attempt == 1 ? self.HangAsync(ct) : Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.OK)));
         await using var pipeline = new HelloPipeline(hello);
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.NotNull(result.Reply);
         Assert.Equal(2, hello.Attempts);
@@ -93,10 +90,10 @@ public class HelloResilienceTests
             options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10); // the handler's rule: ≥ 2 × attempt timeout
         });
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(HelloFailure.TimedOut, result.Failure);
-        Assert.InRange(result.Report.TotalElapsed, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15) + Step);
+        Assert.InRange(result.Report.TotalElapsed, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15) + HelloPipeline.DefaultStep);
         Assert.Equal(3, hello.Attempts);
     }
 
@@ -106,7 +103,7 @@ public class HelloResilienceTests
         // ServiceDefaults puts a standard handler on every client; nested pipelines would multiply attempts (4 × 5 = 20).
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable));
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(HelloFailure.Exhausted, result.Failure);
         Assert.Equal(5, pipeline.Hello.Attempts);

@@ -15,7 +15,7 @@ public class RetryAfterBudgetTests
         var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(status, TimeSpan.FromSeconds(seconds))));
         await using var pipeline = new HelloPipeline(hello);
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(HelloFailure.RetryAfterBeyondBudget, result.Failure);
         Assert.Equal(1, hello.Attempts);
@@ -31,7 +31,7 @@ public class RetryAfterBudgetTests
             : ScriptedHandler.Respond(HttpStatusCode.OK)));
         await using var pipeline = new HelloPipeline(hello);
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        var result = await pipeline.GetHelloAsync();
 
         Assert.NotNull(result.Reply);
         Assert.Equal(TimeSpan.FromSeconds(3), result.Report.Attempts[1].DelayBefore);
@@ -44,7 +44,7 @@ public class RetryAfterBudgetTests
         var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(4))));
         await using var pipeline = new HelloPipeline(hello);
 
-        var result = await pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(HelloFailure.RetryAfterBeyondBudget, result.Failure);
         Assert.Equal(4, hello.Attempts);

@@ -12,9 +12,6 @@ namespace RetryDemo.Tests.ClientService.Resilience;
 /// <summary>Every retry decision inside the real tuned pipeline, on virtual time, and the reason it records.</summary>
 public class RetryDecisionTests
 {
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
-
     // The breaker out of the way, to watch the budget alone.
     private static Dictionary<string, string?> Budget(int maxTokens = RetryBudgetDefaults.MaxTokens, bool enabled = true) => new()
     {
@@ -22,9 +19,6 @@ public class RetryDecisionTests
         ["HelloClient:RetryBudget:MaxTokens"] = maxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["HelloClient:Resilience:CircuitBreaker:MinimumThroughput"] = "1000",
     };
-
-    private static Task<HelloCallResult<HelloReply>> CallAsync(HelloPipeline pipeline) =>
-        pipeline.RunAsync(client => client.GetHelloAsync(FaultRequest.None, default), Step, Limit);
 
     [Theory]
     [InlineData(HttpStatusCode.NotFound, RetryStop.NotTransient, HelloFailure.Rejected, 1)]
@@ -35,7 +29,7 @@ public class RetryDecisionTests
         AttemptLog? log = null;
         pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
 
-        var result = await CallAsync(pipeline);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(stop, log?.Stop);
         Assert.Equal(failure, result.Failure);
@@ -50,7 +44,7 @@ public class RetryDecisionTests
         AttemptLog? log = null;
         hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
 
-        var result = await CallAsync(pipeline);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(RetryStop.RetryAfterBeyondBudget, log?.Stop);
         Assert.Equal(HelloFailure.RetryAfterBeyondBudget, result.Failure);
@@ -64,7 +58,7 @@ public class RetryDecisionTests
         AttemptLog? log = null;
         pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
 
-        var result = await CallAsync(pipeline);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Null(result.Failure);
         Assert.Null(log?.Stop);
@@ -77,7 +71,7 @@ public class RetryDecisionTests
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget(maxTokens: 4));
         using var failures = new MetricCollector<long>(pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ClientTelemetry.Name, "retrydemo.hello.call.failures");
 
-        var result = await CallAsync(pipeline);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(2, pipeline.Hello.Attempts);
         Assert.Equal(HelloFailure.RetryBudgetExhausted, result.Failure);
@@ -103,7 +97,7 @@ public class RetryDecisionTests
 
         for (var call = 0; call < 20; call++)
         {
-            results.Add(await CallAsync(pipeline));
+            results.Add(await pipeline.GetHelloAsync());
         }
 
         Assert.Equal(28, pipeline.Hello.Attempts);
@@ -123,7 +117,7 @@ public class RetryDecisionTests
 
         for (var call = 0; call < 9; call++)
         {
-            results.Add(await CallAsync(pipeline));
+            results.Add(await pipeline.GetHelloAsync());
         }
 
         Assert.Equal(HelloFailure.RetryBudgetExhausted, results[4].Failure);
@@ -143,7 +137,7 @@ public class RetryDecisionTests
 
         for (var call = 0; call < 200; call++)
         {
-            results.Add(await CallAsync(pipeline));
+            results.Add(await pipeline.GetHelloAsync());
         }
 
         Assert.DoesNotContain(results, r => r.Failure is HelloFailure.CircuitOpen or HelloFailure.RetryBudgetExhausted);
@@ -155,7 +149,7 @@ public class RetryDecisionTests
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), settings: Budget(maxTokens: 2, enabled: false));
 
-        var result = await CallAsync(pipeline);
+        var result = await pipeline.GetHelloAsync();
 
         Assert.Equal(5, pipeline.Hello.Attempts);
         Assert.Equal(HelloFailure.Exhausted, result.Failure);
