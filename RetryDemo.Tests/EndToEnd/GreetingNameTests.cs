@@ -13,15 +13,11 @@ namespace RetryDemo.Tests.EndToEnd;
 /// </summary>
 public sealed class GreetingNameTests : IAsyncLifetime
 {
-    private RetryDemoSystem _system = null!;
+    private readonly RetryDemoSystem _system = new();
 
-    public Task InitializeAsync()
-    {
-        _system = new RetryDemoSystem();
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _system.DisposeAsync();
+    public Task DisposeAsync() => _system.DisposeAsync().AsTask();
 
     public static TheoryData<string> BadNames => new()
     {

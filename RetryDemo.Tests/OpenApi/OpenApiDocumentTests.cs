@@ -13,15 +13,11 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
 {
     private static readonly string[] NotDocumented = ["/health", "/alive", "/openapi/{documentName}.json"];
 
-    private RetryDemoSystem _system = null!;
+    private readonly RetryDemoSystem _system = new();
 
-    public Task InitializeAsync()
-    {
-        _system = new RetryDemoSystem();
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _system.DisposeAsync();
+    public Task DisposeAsync() => _system.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData("hello")]
