@@ -22,13 +22,7 @@ public static class AllocationProfile
         try
         {
             var profiles = new List<(string Pipeline, double BytesPerCall, Dictionary<string, long> Samples)>();
-            foreach (var (name, call) in new (string, Func<Task>)[]
-            {
-                ("bare", pipelines.Bare),
-                ("legacy Polly v7", pipelines.LegacyPolly),
-                ("standard", pipelines.Standard),
-                ("tuned", pipelines.Tuned),
-            })
+            foreach (var (name, call) in pipelines.Compared)
             {
                 // Warm: JIT tiers and pools, so what is sampled is the steady state.
                 for (var i = 0; i < 20_000; i++)

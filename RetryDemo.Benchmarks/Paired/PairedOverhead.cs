@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 
 namespace RetryDemo.Benchmarks.Paired;
 
@@ -25,14 +26,8 @@ public static class PairedOverhead
             pipelines.Setup();
             try
             {
-                (string Name, Func<Task> Call)[] calls =
-                [
-                    ("bare", pipelines.Bare),
-                    ("legacy Polly v7", pipelines.LegacyPolly),
-                    ("standard", pipelines.Standard),
-                    ("tuned", pipelines.Tuned),
-                    ("standard per authority", pipelines.StandardByAuthority),
-                ];
+                (string Name, Func<Task<HttpStatusCode>> Call)[] calls =
+                    [.. pipelines.Compared, ("standard per authority", pipelines.StandardByAuthority)];
                 var times = calls.ToDictionary(call => call.Name, _ => new List<double>());
                 var bytes = calls.ToDictionary(call => call.Name, _ => 0.0);
                 foreach (var (_, call) in calls)
@@ -71,7 +66,7 @@ public static class PairedOverhead
         return round % 2 == 0 ? rotated : rotated.Reverse();
     }
 
-    private static async Task<double> RunSlice(Func<Task> call, int calls)
+    private static async Task<double> RunSlice(Func<Task<HttpStatusCode>> call, int calls)
     {
         var elapsed = Stopwatch.StartNew();
         for (var i = 0; i < calls; i++)

@@ -8,8 +8,6 @@ namespace RetryDemo.ClientService.Resilience;
 /// </summary>
 public sealed class RetryBudgetOptions
 {
-    public const string SectionName = "HelloClient:RetryBudget";
-
     /// <summary>False sends every retry the retry strategy asks for (the standard handler's behaviour).</summary>
     public bool Enabled { get; set; } = RetryBudgetDefaults.Enabled;
 
