@@ -20,7 +20,7 @@ public sealed class HelloClient(
 {
     public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken) =>
         CallAsync<HelloReply>(
-            () => new HttpRequestMessage(HttpMethod.Get, "/hello"),
+            log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
             faults,
             reply => reply is HelloReply { Message.Length: > 0 },
             reconcile: null,
@@ -33,9 +33,9 @@ public sealed class HelloClient(
     /// </summary>
     public Task<HelloCallResult<GreetingReply>> CreateGreetingAsync(string name, string idempotencyKey, FaultRequest faults, CancellationToken cancellationToken) =>
         CallAsync(
-            () =>
+            log =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name }) };
+                var request = new AttemptLoggedRequest(HttpMethod.Post, "/greetings", log) { Content = JsonContent.Create(new { name }) };
                 request.Headers.Add(WireHeaders.IdempotencyKey, idempotencyKey);
                 return request;
             },
@@ -49,7 +49,7 @@ public sealed class HelloClient(
             cancellationToken);
 
     private async Task<HelloCallResult<T>> CallAsync<T>(
-        Func<HttpRequestMessage> createRequest,
+        Func<AttemptLog, AttemptLoggedRequest> createRequest,
         FaultRequest faults,
         Func<T?, bool> isValid,
         Func<CancellationToken, Task<T?>>? reconcile,
@@ -82,13 +82,12 @@ public sealed class HelloClient(
     }
 
     private async Task<HelloCallResult<T>> SendAsync<T>(
-        Func<HttpRequestMessage> createRequest, FaultRequest faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
+        Func<AttemptLog, AttemptLoggedRequest> createRequest, FaultRequest faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
     {
-        var log = new AttemptLog(timeProvider, cancellationToken);
         var requestId = Guid.NewGuid().ToString("N");
+        var log = new AttemptLog(requestId, timeProvider, cancellationToken);
 
-        using var request = createRequest();
-        request.Options.Set(AttemptLog.Key, log);
+        using var request = createRequest(log);
         request.Headers.Add(WireHeaders.RequestId, requestId);
         foreach (var (name, value) in faults.ToHeaders())
         {

@@ -1,18 +1,16 @@
-using RetryDemo.Contracts;
-
 namespace RetryDemo.ClientService.Resilience;
 
 /// <summary>
 /// The attempts of one logical call, filled in by <see cref="AttemptRecordingHandler"/> (which sits
-/// inside the resilience pipeline and so sees every attempt). Travels in the request's Options.
+/// inside the resilience pipeline and so sees every attempt). Travels on an <see cref="AttemptLoggedRequest"/>.
 /// </summary>
-public sealed class AttemptLog(TimeProvider timeProvider, CancellationToken callCancellation)
+/// <param name="requestId">The logical call's id, the same on every attempt (HelloClient sends it as a header).</param>
+public sealed class AttemptLog(string requestId, TimeProvider timeProvider, CancellationToken callCancellation)
 {
-    public static readonly HttpRequestOptionsKey<AttemptLog> Key = new(nameof(AttemptLog));
+    /// <summary>The log <paramref name="request"/> carries, or null for a request sent without one.</summary>
+    public static AttemptLog? Of(HttpRequestMessage? request) => (request as AttemptLoggedRequest)?.Log;
 
-    /// <summary>The logical call's id, the same on every attempt (HelloClient sets it).</summary>
-    public static string? RequestIdOf(HttpRequestMessage? request) =>
-        request?.Headers.TryGetValues(WireHeaders.RequestId, out var ids) == true ? ids.FirstOrDefault() : null;
+    public string RequestId { get; } = requestId;
 
     private readonly Lock _gate = new();
     private readonly List<AttemptRecord> _attempts = [];

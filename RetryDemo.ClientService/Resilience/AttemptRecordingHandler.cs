@@ -12,13 +12,12 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
 {
     // A request without a log passes straight through: no state machine of ours on its way.
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        request.Options.TryGetValue(AttemptLog.Key, out var log)
+        request is AttemptLoggedRequest { Log: var log }
             ? SendRecordedAsync(request, log, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 
     private async Task<HttpResponseMessage> SendRecordedAsync(HttpRequestMessage request, AttemptLog log, CancellationToken cancellationToken)
     {
-        var requestId = AttemptLog.RequestIdOf(request);
         var startedAt = log.BeginAttempt(out var number, out var delayBefore);
         if (number > 1)
         {
@@ -35,14 +34,14 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var record = log.EndAttempt(number, startedAt, (int)response.StatusCode, null);
-            AttemptLogMessages.Attempt(logger, record, requestId, LevelFor(response, number));
+            AttemptLogMessages.Attempt(logger, record, log.RequestId, LevelFor(response, number));
             return response;
         }
         catch (Exception ex)
         {
             var error = ex is OperationCanceledException && !log.CallCancelled ? "timeout" : ex.GetType().Name;
             var record = log.EndAttempt(number, startedAt, null, error);
-            AttemptLogMessages.Attempt(logger, record, requestId, LogLevel.Warning);
+            AttemptLogMessages.Attempt(logger, record, log.RequestId, LogLevel.Warning);
             throw;
         }
     }
@@ -55,9 +54,15 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
 internal static partial class AttemptLogMessages
 {
     [LoggerMessage(EventId = 1, Message = "Hello attempt {AttemptNumber} of request {" + LogTags.RequestId + "}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms")]
-    private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, [TagName(LogTags.RequestId)] string? requestId, string outcome, double durationMs, double delayBeforeMs);
+    private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, [TagName(LogTags.RequestId)] string requestId, string outcome, double durationMs, double delayBeforeMs);
 
-    public static void Attempt(ILogger logger, AttemptRecord record, string? requestId, LogLevel level) =>
-        Attempt(logger, level, record.Number, requestId, record.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? record.Error ?? "unknown",
-            record.Duration.TotalMilliseconds, record.DelayBefore.TotalMilliseconds);
+    public static void Attempt(ILogger logger, AttemptRecord record, string requestId, LogLevel level)
+    {
+        // Checked here: the outcome's text would otherwise be formatted for a first try's Debug line nobody reads.
+        if (logger.IsEnabled(level))
+        {
+            Attempt(logger, level, record.Number, requestId, record.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? record.Error ?? "unknown",
+                record.Duration.TotalMilliseconds, record.DelayBefore.TotalMilliseconds);
+        }
+    }
 }

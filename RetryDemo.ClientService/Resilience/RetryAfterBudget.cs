@@ -17,7 +17,7 @@ public static class RetryAfterBudget
             return false;
         }
 
-        var elapsed = response.RequestMessage?.Options.TryGetValue(AttemptLog.Key, out var log) == true ? log.Elapsed : TimeSpan.Zero;
+        var elapsed = AttemptLog.Of(response.RequestMessage)?.Elapsed ?? TimeSpan.Zero;
         return wait > cap || wait >= totalTimeout - elapsed;
     }
 

@@ -33,9 +33,9 @@ public sealed class RetryDecision(
         var transient = HttpClientResiliencePredicates.IsTransient(args.Outcome);
         Observe(in args, transient);
         var stop = Decide(in args, request, transient);
-        if (stop is { } reason && request is not null && request.Options.TryGetValue(AttemptLog.Key, out var log))
+        if (stop is { } reason)
         {
-            log.RecordStop(reason);
+            AttemptLog.Of(request)?.RecordStop(reason);
         }
 
         return ValueTask.FromResult(stop is null);
@@ -99,7 +99,7 @@ public sealed class RetryDecision(
             ["retrydemo.retry_budget.tokens"] = snapshot.Tokens,
             ["retrydemo.retry_budget.threshold"] = snapshot.Threshold,
         }));
-        RetryBudgetLog.Refused(logger, args.AttemptNumber + 1, AttemptLog.RequestIdOf(request), snapshot.Tokens, snapshot.MaxTokens);
+        RetryBudgetLog.Refused(logger, args.AttemptNumber + 1, AttemptLog.Of(request)?.RequestId, snapshot.Tokens, snapshot.MaxTokens);
         return false;
     }
 }

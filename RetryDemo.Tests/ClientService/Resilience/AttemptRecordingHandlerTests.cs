@@ -34,9 +34,8 @@ public sealed class AttemptRecordingHandlerTests : IDisposable
     [Fact]
     public async Task SendAsync_RequestWithAttemptLog_RecordsTheAttemptWhenItEnds()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "http://hello.test/hello");
-        var log = new AttemptLog(new FakeTimeProvider(), CancellationToken.None);
-        request.Options.Set(AttemptLog.Key, log);
+        var log = new AttemptLog("call-1", new FakeTimeProvider(), CancellationToken.None);
+        using var request = new AttemptLoggedRequest(HttpMethod.Get, "http://hello.test/hello", log);
 
         var sent = Send(request);
         Assert.NotSame(_answer.Task, sent);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
 using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
@@ -40,6 +41,24 @@ public class HelloResilienceTests
         Assert.Equal(2, pipeline.Hello.Attempts);
         Assert.NotNull(result.Reply);
         Assert.Equal([(int)status, 200], result.Report.Attempts.Select(a => a.StatusCode));
+    }
+
+    [Fact]
+    public async Task GetHello_RetriedCall_SendsTheSameLoggedRequestOnEveryAttempt()
+    {
+        // AttemptRecordingHandler finds the call's log by the request's type: a pipeline that cloned the
+        // request per attempt (as hedging does) would leave retries unrecorded.
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK));
+        var sent = new List<HttpRequestMessage>();
+        pipeline.Hello.AttemptStarted += sent.Add;
+
+        var result = await pipeline.GetHelloAsync();
+
+        Assert.Equal(3, sent.Count);
+        var first = Assert.IsType<AttemptLoggedRequest>(sent[0]);
+        Assert.All(sent, request => Assert.Same(first, request));
+        Assert.Equal(3, first.Log.Attempts.Count);
+        Assert.NotNull(result.Reply);
     }
 
     [Fact]

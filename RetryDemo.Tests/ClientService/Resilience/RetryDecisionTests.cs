@@ -27,7 +27,7 @@ public class RetryDecisionTests
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(status));
         AttemptLog? log = null;
-        pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
+        pipeline.Hello.AttemptStarted += request => log = AttemptLog.Of(request);
 
         var result = await pipeline.GetHelloAsync();
 
@@ -42,7 +42,7 @@ public class RetryDecisionTests
         var hello = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(30))));
         await using var pipeline = new HelloPipeline(hello);
         AttemptLog? log = null;
-        hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
+        hello.AttemptStarted += request => log = AttemptLog.Of(request);
 
         var result = await pipeline.GetHelloAsync();
 
@@ -56,7 +56,7 @@ public class RetryDecisionTests
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError, HttpStatusCode.OK));
         AttemptLog? log = null;
-        pipeline.Hello.AttemptStarted += request => request.Options.TryGetValue(AttemptLog.Key, out log);
+        pipeline.Hello.AttemptStarted += request => log = AttemptLog.Of(request);
 
         var result = await pipeline.GetHelloAsync();
 

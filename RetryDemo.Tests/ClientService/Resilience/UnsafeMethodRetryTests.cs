@@ -16,9 +16,8 @@ public class UnsafeMethodRetryTests
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable));
         var http = pipeline.Services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(HelloClient));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "http://hello.test:8080/greetings") { Content = new StringContent("{}") };
-        var log = new AttemptLog(pipeline.Time, CancellationToken.None);
-        request.Options.Set(AttemptLog.Key, log);
+        var log = new AttemptLog("call-1", pipeline.Time, CancellationToken.None);
+        using var request = new AttemptLoggedRequest(HttpMethod.Post, "http://hello.test:8080/greetings", log) { Content = new StringContent("{}") };
         if (withKey)
         {
             request.Headers.Add("Idempotency-Key", "k-1");
