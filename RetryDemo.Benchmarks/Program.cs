@@ -18,7 +18,6 @@ return args switch
     ["outage", ..] => await OutageExperiment.RunAsync(args),
     ["allocations", ..] => await AllocationProfile.RunAsync(args),
     ["paired", ..] => await PairedOverhead.RunAsync(args),
-    ["ablation", ..] => await RetryDemo.Benchmarks.Scratch.Ablation.RunAsync(args),
     _ => RunBenchmarks(args),
 };
 
