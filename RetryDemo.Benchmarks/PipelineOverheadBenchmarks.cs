@@ -24,6 +24,8 @@ public class PipelineOverheadBenchmarks
     private HttpClient _standard = null!;
     private HttpClient _tuned = null!;
     private HttpClient _standardByAuthority = null!;
+    private HttpClient _standardWithTunedValues = null!;
+    private HttpClient _standardWithPassThrough = null!;
 
     private readonly OkResponses _responses = new();
 
@@ -50,6 +52,13 @@ public class PipelineOverheadBenchmarks
         services.AddHttpClient("standard-by-authority")
             .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary))
             .AddStandardResilienceHandler().SelectPipelineByAuthority();
+        services.AddHttpClient("standard-with-tuned-values")
+            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary))
+            .AddStandardResilienceHandler(HelloResilienceDefaults.Apply);
+        var withPassThrough = services.AddHttpClient("standard-with-pass-through")
+            .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary));
+        withPassThrough.AddStandardResilienceHandler();
+        withPassThrough.AddHttpMessageHandler(() => new PassThroughHandler()); // inside the pipeline, where the attempt recorder sits
         services.AddOptions<HelloClientOptions>();
         _services = services.BuildServiceProvider();
 
@@ -59,6 +68,8 @@ public class PipelineOverheadBenchmarks
         _standard = factory.CreateClient("standard");
         _tuned = factory.CreateClient("tuned");
         _standardByAuthority = factory.CreateClient("standard-by-authority");
+        _standardWithTunedValues = factory.CreateClient("standard-with-tuned-values");
+        _standardWithPassThrough = factory.CreateClient("standard-with-pass-through");
     }
 
     [GlobalCleanup]
@@ -71,6 +82,17 @@ public class PipelineOverheadBenchmarks
         ("legacy Polly v7", LegacyPolly),
         ("standard", Standard),
         ("tuned", Tuned),
+    ];
+
+    /// <summary>
+    /// The tuned pipeline taken apart, for the paired run: the standard handler with RetryDemo's values
+    /// alone (no predicate of ours, no handler), and with one handler inside that passes every request on
+    /// (the attempt recorder's hop without its check). Tuned minus both is RetryDecision and that check.
+    /// </summary>
+    public IReadOnlyList<(string Name, Func<Task<HttpStatusCode>> Call)> TunedParts =>
+    [
+        ("standard with RetryDemo's values", () => SendAsync(_standardWithTunedValues)),
+        ("standard + a pass-through handler", () => SendAsync(_standardWithPassThrough)),
     ];
 
     [Benchmark(Baseline = true, Description = "bare HttpClient")]
@@ -124,6 +146,8 @@ public class PipelineOverheadBenchmarks
         using var response = await call;
         return response.StatusCode;
     }
+
+    private sealed class PassThroughHandler : DelegatingHandler;
 
     private sealed class OkResponses
     {

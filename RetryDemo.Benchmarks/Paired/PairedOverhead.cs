@@ -27,7 +27,12 @@ public static class PairedOverhead
             try
             {
                 (string Name, Func<Task<HttpStatusCode>> Call)[] calls =
-                    [.. pipelines.Compared, ("standard per authority", pipelines.StandardByAuthority), ("tuned, recording the attempt", pipelines.TunedRecorded)];
+                    [
+                        .. pipelines.Compared,
+                        ("standard per authority", pipelines.StandardByAuthority),
+                        ("tuned, recording the attempt", pipelines.TunedRecorded),
+                        .. pipelines.TunedParts,
+                    ];
                 var times = calls.ToDictionary(call => call.Name, _ => new List<double>());
                 var bytes = calls.ToDictionary(call => call.Name, _ => 0.0);
                 foreach (var (_, call) in calls)
