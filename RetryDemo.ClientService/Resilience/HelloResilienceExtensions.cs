@@ -55,6 +55,24 @@ public static class HelloResilienceExtensions
 
         // Inside the pipeline, so it sees (and records) every attempt.
         http.Services.AddTransient<AttemptRecordingHandler>();
-        return http.AddHttpMessageHandler<AttemptRecordingHandler>();
+        http.AddHttpMessageHandler<AttemptRecordingHandler>();
+
+        // RemoveAllResilienceHandlers leaves ServiceDefaults' service discovery handler where it was, and
+        // AddStandardResilienceHandler appends: the pipeline would sit inside discovery, which would then
+        // pick HelloService's endpoint once per call and every retry would go back to it. Ours go back to
+        // the front, where the default pipeline was, so each attempt resolves an endpoint of its own.
+        return http.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
+        {
+            var ours = handlers.Where(handler => handler is ResilienceHandler or AttemptRecordingHandler).ToList();
+            foreach (var handler in ours)
+            {
+                handlers.Remove(handler);
+            }
+
+            for (var i = 0; i < ours.Count; i++)
+            {
+                handlers.Insert(i, ours[i]);
+            }
+        });
     }
 }

@@ -130,6 +130,23 @@ public class HelloResilienceTests
     }
 
     [Fact]
+    public async Task GetHello_TwoHelloEndpoints_TheRetryResolvesTheOtherOne()
+    {
+        // Discovery inside the pipeline: each attempt picks an endpoint (round robin), so a retry can
+        // leave an endpoint that just failed. Outside it, both attempts would go to the same address.
+        var hosts = new List<string>();
+        var hello = ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
+        hello.AttemptStarted += request => hosts.Add(request.RequestUri!.Host);
+        await using var pipeline = new HelloPipeline(hello, settings: new() { ["services:hello:http:1"] = "http://hello-b.test:8080" });
+
+        var result = await pipeline.GetHelloAsync();
+
+        Assert.NotNull(result.Reply);
+        Assert.Equal(2, hosts.Count);
+        Assert.Equal(["hello-b.test", "hello.test"], hosts.Order());
+    }
+
+    [Fact]
     public async Task HelloClientHandlerChain_HasExactlyOneResilienceHandler()
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.OK));
