@@ -84,11 +84,10 @@ public sealed class HelloClient(
     private async Task<HelloCallResult<T>> SendAsync<T>(
         Func<AttemptLog, AttemptLoggedRequest> createRequest, FaultRequest faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
     {
-        var requestId = Guid.NewGuid().ToString("N");
-        var log = new AttemptLog(requestId, timeProvider, cancellationToken);
+        var log = new AttemptLog(Guid.NewGuid().ToString("N"), timeProvider, cancellationToken);
 
         using var request = createRequest(log);
-        request.Headers.Add(WireHeaders.RequestId, requestId);
+        request.Headers.Add(WireHeaders.RequestId, log.RequestId);
         foreach (var (name, value) in faults.ToHeaders())
         {
             request.Headers.Add(name, value);
@@ -106,8 +105,8 @@ public sealed class HelloClient(
             {
                 var reply = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
                 return isValid(reply)
-                    ? HelloCallResult<T>.Success(reply!, Report(requestId, log))
-                    : HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(requestId, log), (int)response.StatusCode);
+                    ? HelloCallResult<T>.Success(reply!, Report(log))
+                    : HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(log), (int)response.StatusCode);
             }
 
             var failure = log.Stop switch
@@ -116,23 +115,23 @@ public sealed class HelloClient(
                 RetryStop.RetryAfterBeyondBudget => HelloFailure.RetryAfterBeyondBudget,
                 _ => StoppedBy(HelloFailure.Exhausted, log),
             };
-            return HelloCallResult<T>.Failed(failure, Report(requestId, log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
+            return HelloCallResult<T>.Failed(failure, Report(log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
         }
         catch (BrokenCircuitException ex)
         {
-            return HelloCallResult<T>.Failed(HelloFailure.CircuitOpen, Report(requestId, log), retryAfter: ex.RetryAfter);
+            return HelloCallResult<T>.Failed(HelloFailure.CircuitOpen, Report(log), retryAfter: ex.RetryAfter);
         }
         catch (TimeoutRejectedException)
         {
-            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.TimedOut, log), Report(requestId, log));
+            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.TimedOut, log), Report(log));
         }
         catch (HttpRequestException)
         {
-            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.Unreachable, log), Report(requestId, log));
+            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.Unreachable, log), Report(log));
         }
         catch (System.Text.Json.JsonException)
         {
-            return HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(requestId, log));
+            return HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(log));
         }
     }
 
@@ -140,6 +139,6 @@ public sealed class HelloClient(
     private static HelloFailure StoppedBy(HelloFailure failure, AttemptLog log) =>
         log.Stop is RetryStop.RetryBudgetExhausted ? HelloFailure.RetryBudgetExhausted : failure;
 
-    private static HelloCallReport Report(string requestId, AttemptLog log) =>
-        new(requestId, log.Attempts, log.Elapsed);
+    private static HelloCallReport Report(AttemptLog log) =>
+        new(log.RequestId, log.Attempts, log.Elapsed);
 }
