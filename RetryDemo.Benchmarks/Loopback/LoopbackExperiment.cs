@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using RetryDemo.Benchmarks.Processes;
 using RetryDemo.Benchmarks.Profiling;
+using RetryDemo.Benchmarks.Statistics;
 
 namespace RetryDemo.Benchmarks.Loopback;
 
@@ -163,10 +164,10 @@ public static class LoopbackExperiment
         foreach (var pipeline in Pipelines)
         {
             var results = runs.Where(run => run.Pipeline == pipeline).ToList();
-            var cpu = Median(results.Select(r => r.CpuMicroseconds));
-            var rps = Median(results.Select(r => r.Result.RequestsPerSecond));
+            var cpu = Quantiles.Median(results.Select(r => r.CpuMicroseconds));
+            var rps = Quantiles.Median(results.Select(r => r.Result.RequestsPerSecond));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {pipeline} | {cpu:F1} | {results.Min(r => r.CpuMicroseconds):F1}–{results.Max(r => r.CpuMicroseconds):F1} | {cpu / Median(bare.Select(r => r.CpuMicroseconds)):F3} | {Median(results.Select(r => r.Bytes)):N0} | {rps:N0} | {results.Min(r => r.Result.RequestsPerSecond):N0}–{results.Max(r => r.Result.RequestsPerSecond):N0} | {rps / Median(bare.Select(r => r.Result.RequestsPerSecond)):F3} | {Median(results.Select(r => r.Result.P50Milliseconds)):F2} ms | {Median(results.Select(r => r.Result.P99Milliseconds)):F2} ms | {results.Sum(r => r.Result.Errors)} |"));
+                $"| {pipeline} | {cpu:F1} | {results.Min(r => r.CpuMicroseconds):F1}–{results.Max(r => r.CpuMicroseconds):F1} | {cpu / Quantiles.Median(bare.Select(r => r.CpuMicroseconds)):F3} | {Quantiles.Median(results.Select(r => r.Bytes)):N0} | {rps:N0} | {results.Min(r => r.Result.RequestsPerSecond):N0}–{results.Max(r => r.Result.RequestsPerSecond):N0} | {rps / Quantiles.Median(bare.Select(r => r.Result.RequestsPerSecond)):F3} | {Quantiles.Median(results.Select(r => r.Result.P50Milliseconds)):F2} ms | {Quantiles.Median(results.Select(r => r.Result.P99Milliseconds)):F2} ms | {results.Sum(r => r.Result.Errors)} |"));
         }
 
         // Same-round ratios: how much of a gap is the pipeline and how much is drift between rounds.
@@ -182,10 +183,4 @@ public static class LoopbackExperiment
     private sealed record Run(int Round, string Pipeline, WrkResult Result, double CpuMicroseconds, double Bytes);
 
     private sealed record HostStats(long Requests, double CpuMilliseconds, long AllocatedBytes);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using RetryDemo.Benchmarks.Statistics;
 
 namespace RetryDemo.Benchmarks.Paired;
 
@@ -93,18 +94,9 @@ public static class PairedOverhead
             var overBare = Differences(series, times["bare"]);
             var overStandard = Differences(series, times["standard"]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {Quantile(series, 0.5):F0} | {Quantile(overBare, 0.5):+0;-0;0} | {Quantile(overBare, 0.25):+0;-0;0}…{Quantile(overBare, 0.75):+0;-0;0} | {Quantile(overStandard, 0.5):+0;-0;0} | {Quantile(overStandard, 0.25):+0;-0;0}…{Quantile(overStandard, 0.75):+0;-0;0} | {bytes[name]:F0} | {bytes[name] - bytes["standard"]:+0;-0;0} |"));
+                $"| {name} | {Quantiles.Median(series):F0} | {Quantiles.Median(overBare):+0;-0;0} | {Quantiles.Of(overBare, 0.25):+0;-0;0}…{Quantiles.Of(overBare, 0.75):+0;-0;0} | {Quantiles.Median(overStandard):+0;-0;0} | {Quantiles.Of(overStandard, 0.25):+0;-0;0}…{Quantiles.Of(overStandard, 0.75):+0;-0;0} | {bytes[name]:F0} | {bytes[name] - bytes["standard"]:+0;-0;0} |"));
         }
     }
 
     private static List<double> Differences(List<double> a, List<double> b) => a.Zip(b, (x, y) => x - y).ToList();
-
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToList();
-        var position = q * (sorted.Count - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Count - 1);
-        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
-    }
 }
