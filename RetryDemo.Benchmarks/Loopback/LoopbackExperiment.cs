@@ -65,22 +65,19 @@ public static class LoopbackExperiment
             }
         }
 
-        if (profileOnly)
+        if (!profileOnly)
         {
-            await ProfileAsync(client, stats, TimeSpan.FromSeconds(smoke ? 2 : 10), smoke ? 1 : 2);
-            return 0;
+            PrintTable(runs, rounds, duration);
+            Directory.CreateDirectory("artifacts");
+            await File.WriteAllLinesAsync("artifacts/loopback.csv", [
+                "round,pipeline,requests_per_sec,p50_ms,p99_ms,requests,errors,cpu_us_per_request,bytes_per_request",
+                .. runs.Select(run => string.Create(CultureInfo.InvariantCulture,
+                    $"{run.Round},{run.Pipeline},{run.Result.RequestsPerSecond:F1},{run.Result.P50Milliseconds:F3},{run.Result.P99Milliseconds:F3},{run.Result.Requests},{run.Result.Errors},{run.CpuMicroseconds:F2},{run.Bytes:F0}")),
+            ]);
+            Console.WriteLine($"Every run written to {Path.GetFullPath("artifacts/loopback.csv")}.");
         }
 
-        PrintTable(runs, rounds, duration);
-        Directory.CreateDirectory("artifacts");
-        await File.WriteAllLinesAsync("artifacts/loopback.csv", [
-            "round,pipeline,requests_per_sec,p50_ms,p99_ms,requests,errors,cpu_us_per_request,bytes_per_request",
-            .. runs.Select(run => string.Create(CultureInfo.InvariantCulture,
-                $"{run.Round},{run.Pipeline},{run.Result.RequestsPerSecond:F1},{run.Result.P50Milliseconds:F3},{run.Result.P99Milliseconds:F3},{run.Result.Requests},{run.Result.Errors},{run.CpuMicroseconds:F2},{run.Bytes:F0}")),
-        ]);
-        Console.WriteLine($"Every run written to {Path.GetFullPath("artifacts/loopback.csv")}.");
-
-        if (args.Contains("--profile"))
+        if (profileOnly || args.Contains("--profile"))
         {
             await ProfileAsync(client, stats, TimeSpan.FromSeconds(smoke ? 2 : 10), smoke ? 1 : 2);
         }
