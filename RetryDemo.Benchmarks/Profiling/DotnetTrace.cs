@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using RetryDemo.Benchmarks.Processes;
 
 namespace RetryDemo.Benchmarks.Profiling;
 
@@ -23,31 +23,6 @@ public static class DotnetTrace
         return File.Exists(speedscope) ? speedscope : throw new InvalidOperationException($"dotnet-trace convert wrote no {speedscope}.");
     }
 
-    private static async Task RunAsync(TimeSpan limit, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", ["tool", "run", "dotnet-trace", "--", .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet-trace {arguments[0]} did not finish within {limit}.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet-trace {arguments[0]} failed (exit {process.ExitCode}; run `dotnet tool restore` first): {await stdout}{await stderr}");
-        }
-    }
+    private static Task RunAsync(TimeSpan limit, params string[] arguments) =>
+        ToolProcess.RunAsync("dotnet", ["tool", "run", "dotnet-trace", "--", .. arguments], limit, "a local tool: run `dotnet tool restore` first");
 }
