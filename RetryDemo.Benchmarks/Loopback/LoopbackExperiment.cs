@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using RetryDemo.Benchmarks.LoopbackClient;
 using RetryDemo.Benchmarks.Processes;
 using RetryDemo.Benchmarks.Profiling;
 using RetryDemo.Benchmarks.Statistics;
@@ -178,6 +179,4 @@ public static class LoopbackExperiment
     /// <param name="CpuMicroseconds">The client host's CPU time (user + system) per forwarded request.</param>
     /// <param name="Bytes">The client host's allocations per forwarded request.</param>
     private sealed record Run(int Round, string Pipeline, WrkResult Result, double CpuMicroseconds, double Bytes);
-
-    private sealed record HostStats(long Requests, double CpuMilliseconds, long AllocatedBytes);
 }
