@@ -1,12 +1,13 @@
 using RetryDemo.HelloService.Faults;
 using RetryDemo.HelloService.Greetings;
 using RetryDemo.HelloService.Hello;
+using RetryDemo.HelloService.Store;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddHello();
-builder.AddGreetings();
+builder.AddSharedState();
 builder.AddFaultInjection();
 
 var app = builder.Build();

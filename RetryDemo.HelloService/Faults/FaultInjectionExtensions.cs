@@ -17,12 +17,9 @@ public static class FaultInjectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FaultControlOptions>, FaultControlOptionsValidator>();
 
-        builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultProfile>();
-        builder.Services.AddSingleton<FaultState>();
         builder.Services.AddSingleton<FaultDice>();
-        builder.Services.AddSingleton<AttemptTracker>();
         builder.Services.AddSingleton<FaultControlGate>();
         builder.Services.AddSingleton<FaultInjectionFilter>();
         builder.AddFaultsOpenApi();

@@ -9,8 +9,7 @@ namespace RetryDemo.HelloService.Faults;
 /// </summary>
 public sealed class FaultInjectionFilter(
     FaultProfile profile,
-    FaultState state,
-    AttemptTracker attempts,
+    IFaultStateStore state,
     FaultControlGate gate,
     FaultDice dice,
     ServiceInstance instance,
@@ -40,11 +39,12 @@ public sealed class FaultInjectionFilter(
             return TypedResults.ValidationProblem(errors, title: "Invalid fault settings");
         }
 
-        // Attempts are only counted when fail-first needs them: a load test must not fill the cache.
-        int? attempt = options.FailFirstAttempts > 0 ? (requestId is null ? 1 : attempts.NextAttempt(requestId)) : null;
+        var ct = context.RequestAborted;
+        // Attempts are only counted when fail-first needs them: a load test must not fill the store.
+        var observed = await state.ObserveAsync(options.FailFirstAttempts > 0 ? requestId : null, ct);
+        int? attempt = options.FailFirstAttempts > 0 ? observed.Attempt ?? 1 : null;
         context.Features.Set(new AttemptFeature { Attempt = attempt, Options = options });
 
-        var ct = context.RequestAborted;
         try
         {
             if (options.LatencyMs > 0)
@@ -52,7 +52,7 @@ public sealed class FaultInjectionFilter(
                 await Task.Delay(TimeSpan.FromMilliseconds(options.LatencyMs), timeProvider, ct);
             }
 
-            var fault = Choose(options, attempt);
+            var fault = Choose(options, observed, attempt);
             if (fault is null)
             {
                 return await next(invocation);
@@ -89,16 +89,16 @@ public sealed class FaultInjectionFilter(
         }
     }
 
-    private (string Fault, int Status, int RetryAfter)? Choose(FaultOptions options, int? attempt)
+    private (string Fault, int Status, int RetryAfter)? Choose(FaultOptions options, AttemptFaults observed, int? attempt)
     {
-        if (state.Outage)
+        if (observed.Outage)
         {
             return ("outage", StatusCodes.Status503ServiceUnavailable, 0);
         }
 
-        if (state.TryTakeFailNext(out var status, out var retryAfter))
+        if (observed.FailNextStatus is { } status)
         {
-            return ("fail-next", status, retryAfter);
+            return ("fail-next", status, observed.FailNextRetryAfterSeconds);
         }
 
         if (attempt <= options.FailFirstAttempts)

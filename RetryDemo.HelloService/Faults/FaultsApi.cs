@@ -20,38 +20,32 @@ public static class FaultsApi
         api.MapGet("/", GetFaults);
         api.MapPost("/fail-next/{count}", FailNext);
         api.MapPost("/throttle/{count}", Throttle);
-        api.MapPost("/outage/on", (FaultState state, ILogger<FaultState> logger) => SetOutage(state, logger, on: true));
-        api.MapPost("/outage/off", (FaultState state, ILogger<FaultState> logger) => SetOutage(state, logger, on: false));
+        api.MapPost("/outage/on", (IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) => SetOutage(state, logger, on: true, ct));
+        api.MapPost("/outage/off", (IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) => SetOutage(state, logger, on: false, ct));
         api.MapPost("/reset", Reset);
 
         return app;
     }
 
-    public static Ok<FaultsResponse> GetFaults(FaultState state, FaultProfile profile) =>
-        TypedResults.Ok(new FaultsResponse(state.Snapshot(), profile.Current));
+    public static async Task<Ok<FaultsResponse>> GetFaults(IFaultStateStore state, FaultProfile profile, CancellationToken ct) =>
+        TypedResults.Ok(new FaultsResponse(await state.SnapshotAsync(ct), profile.Current));
 
-    public static Results<Ok<FaultStateSnapshot>, ValidationProblem> FailNext(
-        int count, int? status, int? retryAfterSeconds, FaultState state, ILogger<FaultState> logger) =>
-        Apply(new FailNextCommand(count, status ?? FaultLimits.DefaultFailureStatusCode, retryAfterSeconds ?? 0), state, logger, "fail-next");
+    public static Task<Results<Ok<FaultStateSnapshot>, ValidationProblem>> FailNext(
+        int count, int? status, int? retryAfterSeconds, IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) =>
+        Apply(new FailNextCommand(count, status ?? FaultLimits.DefaultFailureStatusCode, retryAfterSeconds ?? 0), state, logger, "fail-next", ct);
 
-    public static Results<Ok<FaultStateSnapshot>, ValidationProblem> Throttle(
-        int count, int? retryAfterSeconds, FaultState state, ILogger<FaultState> logger) =>
-        Apply(new FailNextCommand(count, StatusCodes.Status429TooManyRequests, retryAfterSeconds ?? 1), state, logger, "throttle");
+    public static Task<Results<Ok<FaultStateSnapshot>, ValidationProblem>> Throttle(
+        int count, int? retryAfterSeconds, IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) =>
+        Apply(new FailNextCommand(count, StatusCodes.Status429TooManyRequests, retryAfterSeconds ?? 1), state, logger, "throttle", ct);
 
-    public static Ok<FaultStateSnapshot> SetOutage(FaultState state, ILogger<FaultState> logger, bool on)
-    {
-        state.Outage = on;
-        return Applied(state, logger, on ? "outage on" : "outage off");
-    }
+    public static async Task<Ok<FaultStateSnapshot>> SetOutage(IFaultStateStore state, ILogger<IFaultStateStore> logger, bool on, CancellationToken ct) =>
+        Applied(await state.SetOutageAsync(on, ct), logger, on ? "outage on" : "outage off");
 
-    public static Ok<FaultStateSnapshot> Reset(FaultState state, ILogger<FaultState> logger)
-    {
-        state.Reset();
-        return Applied(state, logger, "reset");
-    }
+    public static async Task<Ok<FaultStateSnapshot>> Reset(IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) =>
+        Applied(await state.ResetAsync(ct), logger, "reset");
 
-    private static Results<Ok<FaultStateSnapshot>, ValidationProblem> Apply(
-        FailNextCommand command, FaultState state, ILogger logger, string action)
+    private static async Task<Results<Ok<FaultStateSnapshot>, ValidationProblem>> Apply(
+        FailNextCommand command, IFaultStateStore state, ILogger logger, string action, CancellationToken ct)
     {
         var errors = DataAnnotationErrors.Of(command);
         if (errors.Count > 0)
@@ -59,13 +53,11 @@ public static class FaultsApi
             return TypedResults.ValidationProblem(errors, title: "Invalid fault command");
         }
 
-        state.FailNext(command.Count, command.Status, command.RetryAfterSeconds);
-        return Applied(state, logger, action);
+        return Applied(await state.FailNextAsync(command.Count, command.Status, command.RetryAfterSeconds, ct), logger, action);
     }
 
-    private static Ok<FaultStateSnapshot> Applied(FaultState state, ILogger logger, string action)
+    private static Ok<FaultStateSnapshot> Applied(FaultStateSnapshot snapshot, ILogger logger, string action)
     {
-        var snapshot = state.Snapshot();
         FaultLog.ControlApplied(logger, action, snapshot);
         return TypedResults.Ok(snapshot);
     }

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
+using Microsoft.AspNetCore.Mvc;
 using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Store;
 
 namespace RetryDemo.HelloService.Greetings;
 
@@ -25,16 +27,16 @@ public static class GreetingsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapGet("/", ListGreetings);
         api.MapGet("/{id}", GetGreeting);
-        api.MapGet("/by-key/{key}", GetGreetingByKey);
+        api.MapGet("/by-key", GetGreetingByKey);
 
         return app;
     }
 
     public static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> CreateGreeting(
-        CreateGreetingRequest body, HttpContext context, GreetingStore store, FaultDice dice, TimeProvider timeProvider, ILogger<GreetingStore> logger)
+        CreateGreetingRequest body, HttpContext context, IGreetingStore store, FaultDice dice, TimeProvider timeProvider, ILogger<IGreetingStore> logger)
     {
         var errors = Validate(body);
         var key = context.Request.Headers[WireHeaders.IdempotencyKey].ToString();
@@ -50,57 +52,73 @@ public static class GreetingsApi
 
         var name = body.Name!.Trim();
         var ct = context.RequestAborted;
-        IdempotencyRecord? record = null;
+        IdempotencyClaim.New? claim = null;
         if (key.Length > 0)
         {
-            var claim = store.Claim(key, Fingerprint(name));
-            switch (claim.Kind)
+            switch (await store.ClaimAsync(key, Fingerprint(name), ct))
             {
-                case IdempotencyClaimKind.Mismatch:
-                    return TypedResults.Problem($"{WireHeaders.IdempotencyKey} '{key}' was already used for a different greeting.",
+                case IdempotencyClaim.Mismatch:
+                    return TypedResults.Problem($"This {WireHeaders.IdempotencyKey} was already used for a different greeting.",
                         statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
-                case IdempotencyClaimKind.Full:
-                    return TypedResults.Problem("The idempotency store is full; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store full");
-                case IdempotencyClaimKind.Existing:
-                    return await ReplayAsync(claim.Record!, context);
+                case IdempotencyClaim.InProgress:
+                    return TypedResults.Problem($"A request with this {WireHeaders.IdempotencyKey} is still in progress; retry.",
+                        statusCode: StatusCodes.Status409Conflict, title: "Request in progress");
+                case IdempotencyClaim.Committed committed:
+                    context.Response.Headers[ReplayedHeader] = "true";
+                    return Created(committed.Greeting);
+                case IdempotencyClaim.New held:
+                    claim = held;
+                    break;
             }
-
-            record = claim.Record;
         }
 
-        // Commit only for a caller still listening: an attempt already cut by its timeout must not write.
-        if (ct.IsCancellationRequested)
+        Greeting? greeting = null;
+        try
         {
-            if (record is not null)
+            // Commit only for a caller still listening: an attempt already cut by its timeout must not write.
+            if (ct.IsCancellationRequested)
             {
-                store.Abandon(key, record);
+                return TypedResults.Empty;
             }
 
-            return TypedResults.Empty;
+            greeting = await store.CommitAsync(name, claim, ct);
         }
-
-        var greeting = store.Commit(name, record);
-        if (greeting is null)
+        finally
         {
-            if (record is not null)
+            if (greeting is null && claim is not null)
             {
-                store.Abandon(key, record);
+                await AbandonQuietlyAsync(store, claim, logger);
             }
-
-            return TypedResults.Problem("The greeting store is full.", statusCode: StatusCodes.Status507InsufficientStorage, title: "Store full");
         }
 
-        return await AfterCommitAsync(greeting, key, context, dice, timeProvider, logger);
+        return greeting is null
+            ? TypedResults.Problem($"The claim on this {WireHeaders.IdempotencyKey} ran out before the write; retry.",
+                statusCode: StatusCodes.Status409Conflict, title: "Request in progress")
+            : await AfterCommitAsync(greeting, key, context, dice, timeProvider, logger);
     }
 
-    public static Ok<GreetingList> ListGreetings(GreetingStore store) =>
-        TypedResults.Ok(new GreetingList(store.Count, [.. store.All.OrderByDescending(g => g.CreatedAt).Take(100)]));
+    public static async Task<Ok<GreetingList>> ListGreetings(IGreetingStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(StateRetention.Default.ListPageSize, cancellationToken));
 
-    public static Results<Ok<Greeting>, ProblemHttpResult> GetGreeting(string id, GreetingStore store) =>
-        store.Find(id) is { } greeting ? TypedResults.Ok(greeting) : NotFound($"No greeting {id}.");
+    public static async Task<Results<Ok<Greeting>, ProblemHttpResult>> GetGreeting(string id, IGreetingStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(id, cancellationToken) is { } greeting ? TypedResults.Ok(greeting) : NotFound("No such greeting.");
 
-    public static Results<Ok<Greeting>, ProblemHttpResult> GetGreetingByKey(string key, GreetingStore store) =>
-        store.FindByKey(key) is { } greeting ? TypedResults.Ok(greeting) : NotFound($"No greeting was committed for key '{key}'.");
+    /// <summary>Whether a write with this key was committed; the key travels as a query value, never as a path segment.</summary>
+    public static async Task<Results<Ok<Greeting>, ValidationProblem, ProblemHttpResult>> GetGreetingByKey(
+        [FromQuery(Name = "key")] string? key, IGreetingStore store, CancellationToken cancellationToken)
+    {
+        if (key is null || IdempotencyKeys.Problem([key]) is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["key"] = [$"key must be 1–{IdempotencyKeys.MaxLength} visible ASCII characters, given once."],
+            }, title: "Invalid key");
+        }
+
+        return await store.FindByKeyAsync(key, cancellationToken) is { } greeting
+            ? TypedResults.Ok(greeting)
+            : NotFound("No greeting was committed for this key.");
+    }
 
     // Faults that strike after the write: the reply is lost (503) or late (beyond the caller's attempt timeout).
     private static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> AfterCommitAsync(
@@ -126,25 +144,21 @@ public static class GreetingsApi
             }
         }
 
-        return TypedResults.Created($"/greetings/{greeting.Id}", greeting);
+        return Created(greeting);
     }
 
-    private static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> ReplayAsync(IdempotencyRecord record, HttpContext context)
+    private static Created<Greeting> Created(Greeting greeting) => TypedResults.Created($"/greetings/{greeting.Id}", greeting);
+
+    // The claim is released so a retry can write; if the store is down too, its lease frees it.
+    private static async Task AbandonQuietlyAsync(IGreetingStore store, IdempotencyClaim.New claim, ILogger logger)
     {
         try
         {
-            // Usually already complete; if the first request is still writing, wait for its outcome.
-            var greeting = await record.Outcome.Task.WaitAsync(context.RequestAborted);
-            context.Response.Headers[ReplayedHeader] = "true";
-            return TypedResults.Created($"/greetings/{greeting.Id}", greeting);
+            await store.AbandonAsync(claim, CancellationToken.None);
         }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (StoreFailure.Is(ex))
         {
-            return TypedResults.Problem("The first request with this key was abandoned; retry.", statusCode: StatusCodes.Status409Conflict, title: "Retry");
-        }
-        catch (OperationCanceledException)
-        {
-            return TypedResults.Empty;
+            StoreLog.ClaimLeftToExpire(logger);
         }
     }
 

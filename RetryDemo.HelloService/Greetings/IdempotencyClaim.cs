@@ -1,11 +1,21 @@
 namespace RetryDemo.HelloService.Greetings;
 
-public sealed record IdempotencyClaim(IdempotencyClaimKind Kind, IdempotencyRecord? Record)
+/// <summary>What claiming an Idempotency-Key found.</summary>
+public abstract record IdempotencyClaim
 {
-    public static readonly IdempotencyClaim Mismatch = new(IdempotencyClaimKind.Mismatch, null);
-    public static readonly IdempotencyClaim Full = new(IdempotencyClaimKind.Full, null);
+    private IdempotencyClaim()
+    {
+    }
 
-    public static IdempotencyClaim New(IdempotencyRecord record) => new(IdempotencyClaimKind.New, record);
+    /// <summary>The key is this request's to commit; <paramref name="Token"/> proves it at commit or abandon.</summary>
+    public sealed record New(string Key, string Fingerprint, string Token) : IdempotencyClaim;
 
-    public static IdempotencyClaim Existing(IdempotencyRecord record) => new(IdempotencyClaimKind.Existing, record);
+    /// <summary>The key was committed for the same payload: replay its greeting.</summary>
+    public sealed record Committed(Greeting Greeting) : IdempotencyClaim;
+
+    /// <summary>An earlier request with the key and the same payload is still between claim and commit.</summary>
+    public sealed record InProgress : IdempotencyClaim;
+
+    /// <summary>The key belongs to a different payload.</summary>
+    public sealed record Mismatch : IdempotencyClaim;
 }

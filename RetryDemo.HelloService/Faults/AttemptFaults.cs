@@ -1,0 +1,5 @@
+namespace RetryDemo.HelloService.Faults;
+
+/// <param name="FailNextStatus">The status of the "fail next" failure this attempt took, or null.</param>
+/// <param name="Attempt">This attempt's number for its request id, when counted; otherwise null.</param>
+public readonly record struct AttemptFaults(bool Outage, int? FailNextStatus, int FailNextRetryAfterSeconds, int? Attempt);

@@ -1,9 +1,0 @@
-namespace RetryDemo.HelloService.Greetings;
-
-public enum IdempotencyClaimKind
-{
-    New,
-    Existing,
-    Mismatch,
-    Full,
-}

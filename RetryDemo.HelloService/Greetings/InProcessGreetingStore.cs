@@ -1,0 +1,115 @@
+using RetryDemo.HelloService.Store;
+
+namespace RetryDemo.HelloService.Greetings;
+
+/// <summary>
+/// Greetings and idempotency records in this process: right for one instance only (standalone,
+/// without a store). Each collection is kept in creation order, so the oldest leave first — by age or
+/// when over capacity — and the newest page is read from the end, without a scan or a sort.
+/// </summary>
+public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateRetention retention) : IGreetingStore
+{
+    private readonly Lock _gate = new();
+    private readonly AgeOrderedMap<Greeting> _greetings = new(retention.GreetingCapacity);
+    private readonly AgeOrderedMap<KeyRecord> _keys = new(retention.KeyCapacity);
+    private readonly Dictionary<string, (IdempotencyClaim.New Claim, DateTimeOffset Until)> _claims = [];
+
+    private DateTimeOffset Now => timeProvider.GetUtcNow();
+
+    public ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Prune();
+            if (_keys.TryGet(key, out var record))
+            {
+                return ValueTask.FromResult<IdempotencyClaim>(record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch());
+            }
+
+            if (_claims.TryGetValue(key, out var held) && held.Until > Now)
+            {
+                return ValueTask.FromResult<IdempotencyClaim>(held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress() : new IdempotencyClaim.Mismatch());
+            }
+
+            // A claim whose lease ran out is taken over: its holder can no longer commit.
+            var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
+            _claims[key] = (claim, Now + retention.ClaimLease);
+            return ValueTask.FromResult<IdempotencyClaim>(claim);
+        }
+    }
+
+    public ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (claim is not null && !Holds(claim))
+            {
+                return ValueTask.FromResult<Greeting?>(null);
+            }
+
+            Prune();
+            var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", Now);
+            _greetings.Add(greeting.Id, greeting, greeting.CreatedAt);
+            if (claim is not null)
+            {
+                _claims.Remove(claim.Key);
+                _keys.Add(claim.Key, new KeyRecord(claim.Fingerprint, greeting), greeting.CreatedAt);
+            }
+
+            return ValueTask.FromResult<Greeting?>(greeting);
+        }
+    }
+
+    public ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_claims.TryGetValue(claim.Key, out var held) && held.Claim == claim)
+            {
+                _claims.Remove(claim.Key);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Prune();
+            return ValueTask.FromResult(_greetings.TryGet(id, out var greeting) ? greeting : null);
+        }
+    }
+
+    public ValueTask<Greeting?> FindByKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Prune();
+            return ValueTask.FromResult(_keys.TryGet(key, out var record) ? record.Greeting : null);
+        }
+    }
+
+    public ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Prune();
+            return ValueTask.FromResult(new GreetingList(_greetings.Count, _greetings.Newest(limit)));
+        }
+    }
+
+    private bool Holds(IdempotencyClaim.New claim) =>
+        _claims.TryGetValue(claim.Key, out var held) && held.Claim == claim && held.Until > Now;
+
+    // Only what has expired at the old end is touched: amortised O(1) per write.
+    private void Prune()
+    {
+        var now = Now;
+        _greetings.RemoveOlderThan(now - retention.GreetingLifetime);
+        _keys.RemoveOlderThan(now - retention.KeyLifetime);
+    }
+
+    private sealed record KeyRecord(string Fingerprint, Greeting Greeting);
+}

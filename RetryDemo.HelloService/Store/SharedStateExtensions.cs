@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Greetings;
+using StackExchange.Redis;
+
+namespace RetryDemo.HelloService.Store;
+
+public static class SharedStateExtensions
+{
+    public const string ConnectionName = "store";
+
+    /// <summary>
+    /// Where HelloService keeps what it knows: the shared store when <c>ConnectionStrings:store</c> is set
+    /// (the AppHost sets it), so any number of replicas act as one; otherwise this process, for one instance.
+    /// </summary>
+    public static IHostApplicationBuilder AddSharedState(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(StateRetention.Default);
+        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
+
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionName)))
+        {
+            builder.Services.AddMemoryCache(cache => cache.SizeLimit = StateRetention.Default.KeyCapacity);
+            builder.Services.AddSingleton<IFaultStateStore, InProcessFaultState>();
+            builder.Services.AddSingleton<IGreetingStore, InProcessGreetingStore>();
+            builder.Services.AddHostedService<InProcessStateWarning>();
+            return builder;
+        }
+
+        builder.AddRedisClient(ConnectionName, configureOptions: options =>
+        {
+            // Answers (or a failure) well inside ClientService's 2 s attempt timeout, and at once while
+            // the store is unreachable instead of queueing behind a reconnect.
+            options.ConnectTimeout = 1000;
+            options.AsyncTimeout = 1000;
+            options.SyncTimeout = 1000;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            options.AbortOnConnectFail = false;
+        });
+        builder.Services.AddSingleton<IFaultStateStore, RedisFaultState>();
+        builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();
+        return builder;
+    }
+
+    private sealed class InProcessStateWarning(ILogger<InProcessStateWarning> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            StoreLog.InProcessState(logger);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

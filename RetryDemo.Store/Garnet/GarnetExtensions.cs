@@ -1,0 +1,17 @@
+namespace RetryDemo.Store.Garnet;
+
+public static class GarnetExtensions
+{
+    public static IHostApplicationBuilder AddGarnet(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GarnetOptions>()
+            .BindConfiguration(GarnetOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<GarnetHost>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GarnetHost>());
+        builder.Services.AddSingleton<GarnetHealthCheck>();
+        builder.Services.AddHealthChecks().AddCheck<GarnetHealthCheck>("garnet");
+        return builder;
+    }
+}

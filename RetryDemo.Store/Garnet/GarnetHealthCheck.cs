@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace RetryDemo.Store.Garnet;
+
+/// <summary>Healthy when Garnet answers PING on its own port, the way HelloService will reach it.</summary>
+public sealed class GarnetHealthCheck(GarnetHost garnet) : IHealthCheck, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private ConnectionMultiplexer? _connection;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!garnet.Running)
+        {
+            return HealthCheckResult.Unhealthy("Garnet has not started.");
+        }
+
+        try
+        {
+            var latency = await (await ConnectAsync()).GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy($"PING answered in {latency.TotalMilliseconds:F1} ms.");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Garnet did not answer PING.", ex);
+        }
+    }
+
+    private async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        if (_connection is { } connected)
+        {
+            return connected;
+        }
+
+        await _connecting.WaitAsync();
+        try
+        {
+            return _connection ??= await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+            {
+                EndPoints = { { "127.0.0.1", garnet.Port } },
+                AbortOnConnectFail = false,
+                ConnectTimeout = 2000,
+                AsyncTimeout = 2000,
+            });
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        _connecting.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RetryDemo.Store.Garnet;
+
+/// <summary>The <c>Store</c> section: where Garnet listens and keeps its files.</summary>
+public sealed class GarnetOptions
+{
+    public const string SectionName = "Store";
+
+    /// <summary>The Redis-protocol port (the AppHost allocates it and passes it in <c>Store__Port</c>).</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 6379;
+
+    /// <summary>Loopback by default: under the AppHost only Aspire's proxy connects; a container sets 0.0.0.0.</summary>
+    [Required]
+    public string Bind { get; set; } = "127.0.0.1";
+
+    /// <summary>The append-only file, checkpoints and the on-disk log tier live here; kept across restarts.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "store-data";
+
+    /// <summary>
+    /// Memory for the store's in-memory log; older records move to the disk tier beyond it, so it bounds
+    /// memory, never writes. HelloService's own limits (200 000 keys, 100 000 greetings) fit well inside.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[0-9]+[kmg]$")]
+    public string Memory { get; set; } = "512m";
+}

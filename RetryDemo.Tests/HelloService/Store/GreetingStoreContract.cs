@@ -1,0 +1,238 @@
+using RetryDemo.HelloService.Greetings;
+using RetryDemo.HelloService.Store;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.HelloService.Store;
+
+/// <summary>
+/// What every <see cref="IGreetingStore"/> promises, run against both: the in-process one and the real
+/// store server (<see cref="RedisGreetingStoreTests"/>). Time is real here (the store server keeps its own
+/// clock for expiry), so lifetimes are short and waits are on conditions.
+/// </summary>
+public abstract class GreetingStoreContract
+{
+    protected static readonly StateRetention Small = new()
+    {
+        GreetingCapacity = 5,
+        KeyCapacity = 4,
+        ClaimLease = TimeSpan.FromMilliseconds(300),
+        ListPageSize = 3,
+    };
+
+    protected abstract Task<IGreetingStore> CreateAsync(StateRetention retention);
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task ClaimAsync_NewKeyThenCommit_FindByKeyReturnsTheGreeting()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+
+        var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("k1", "fp-ada", None));
+        var greeting = await store.CommitAsync("Ada", claim, None);
+
+        Assert.NotNull(greeting);
+        Assert.Equal("Hello, Ada!", greeting.Message);
+        Assert.Equal(greeting, await store.FindByKeyAsync("k1", None));
+        Assert.Equal(greeting, await store.FindAsync(greeting.Id, None));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_CommittedKeySamePayload_ReturnsTheCommittedGreeting()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        var greeting = await store.CommitAsync("Ada", (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp-ada", None), None);
+
+        var again = await store.ClaimAsync("k1", "fp-ada", None);
+
+        Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(again).Greeting);
+        Assert.Equal(1, (await store.ListAsync(10, None)).Count);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_KeyOfAnotherPayload_IsAMismatch_WhetherCommittedOrClaimed()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.CommitAsync("Ada", (IdempotencyClaim.New)await store.ClaimAsync("done", "fp-ada", None), None);
+        await store.ClaimAsync("held", "fp-ada", None);
+
+        Assert.IsType<IdempotencyClaim.Mismatch>(await store.ClaimAsync("done", "fp-grace", None));
+        Assert.IsType<IdempotencyClaim.Mismatch>(await store.ClaimAsync("held", "fp-grace", None));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_WhileClaimedForTheSamePayload_IsInProgress()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.ClaimAsync("k1", "fp-ada", None);
+
+        Assert.IsType<IdempotencyClaim.InProgress>(await store.ClaimAsync("k1", "fp-ada", None));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ManyAtOnce_ExactlyOneGetsTheKey()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Task.Run(async () => await store.ClaimAsync("contended", "fp", None))));
+
+        Assert.Single(claims, c => c is IdempotencyClaim.New);
+        Assert.All(claims.Where(c => c is not IdempotencyClaim.New), c => Assert.IsType<IdempotencyClaim.InProgress>(c));
+    }
+
+    [Fact]
+    public async Task AbandonAsync_FreesTheKey_ForTheNextClaim()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        var first = (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp", None);
+
+        await store.AbandonAsync(first, None);
+
+        var second = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("k1", "fp", None));
+        Assert.NotEqual(first.Token, second.Token);
+        Assert.Null(await store.FindByKeyAsync("k1", None));
+    }
+
+    [Fact]
+    public async Task CommitAsync_AfterTheLeaseRanOutAndTheKeyWasClaimedAgain_WritesNothing()
+    {
+        var store = await CreateAsync(Small);
+        var stale = (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp", None);
+        var fresh = await Eventually(async () => await store.ClaimAsync("k1", "fp", None) as IdempotencyClaim.New);
+
+        Assert.Null(await store.CommitAsync("Ada", stale, None));
+        var greeting = await store.CommitAsync("Ada", fresh, None);
+
+        Assert.NotNull(greeting);
+        Assert.Equal(greeting, await store.FindByKeyAsync("k1", None));
+        Assert.Equal(1, (await store.ListAsync(10, None)).Count);
+    }
+
+    [Fact]
+    public async Task AbandonAsync_OfAClaimThatWasTakenOver_LeavesTheNewClaim()
+    {
+        var store = await CreateAsync(Small);
+        var stale = (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp", None);
+        var fresh = await Eventually(async () => await store.ClaimAsync("k1", "fp", None) as IdempotencyClaim.New);
+
+        await store.AbandonAsync(stale, None);
+
+        Assert.NotNull(await store.CommitAsync("Ada", fresh, None));
+    }
+
+    [Fact]
+    public async Task ListAsync_ReturnsTheNewestPageNewestFirst_AndTheCount()
+    {
+        var store = await CreateAsync(Small);
+        foreach (var name in new[] { "a", "b", "c", "d" })
+        {
+            await store.CommitAsync(name, null, None);
+            await Task.Delay(5); // distinct creation times, so "newest" is well defined
+        }
+
+        var list = await store.ListAsync(Small.ListPageSize, None);
+
+        Assert.Equal(4, list.Count);
+        Assert.Equal(["Hello, d!", "Hello, c!", "Hello, b!"], list.Latest.Select(g => g.Message));
+    }
+
+    [Fact]
+    public async Task CommitAsync_PastTheGreetingCapacity_KeepsWritingAndDropsTheOldest()
+    {
+        var store = await CreateAsync(Small);
+        var greetings = new List<Greeting>();
+        for (var i = 0; i < 12; i++)
+        {
+            greetings.Add((await store.CommitAsync($"n{i}", null, None))!);
+            await Task.Delay(2);
+        }
+
+        Assert.All(greetings, Assert.NotNull);
+        Assert.Equal(Small.GreetingCapacity, (await store.ListAsync(10, None)).Count);
+        Assert.Null(await store.FindAsync(greetings[0].Id, None));
+        Assert.Equal(greetings[^1], await store.FindAsync(greetings[^1].Id, None));
+    }
+
+    [Fact]
+    public async Task CommitAsync_PastTheKeyCapacity_KeepsWritingAndForgetsTheOldestKey()
+    {
+        var store = await CreateAsync(Small);
+        for (var i = 0; i < 9; i++)
+        {
+            var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync($"key-{i}", "fp", None));
+            Assert.NotNull(await store.CommitAsync($"n{i}", claim, None));
+            await Task.Delay(2);
+        }
+
+        Assert.Null(await store.FindByKeyAsync("key-0", None));
+        Assert.NotNull(await store.FindByKeyAsync("key-8", None));
+    }
+
+    [Fact]
+    public async Task Greetings_PastTheirLifetime_AreGoneFromTheListAndTheCount()
+    {
+        var store = await CreateAsync(Small with { GreetingLifetime = TimeSpan.FromMilliseconds(400), KeyLifetime = TimeSpan.FromMilliseconds(400) });
+        var claim = (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp", None);
+        var greeting = await store.CommitAsync("Ada", claim, None);
+
+        await Eventually(async () => (await store.ListAsync(10, None)).Count == 0 ? true : (bool?)null);
+
+        Assert.Empty((await store.ListAsync(10, None)).Latest);
+        await Eventually(async () => await store.FindByKeyAsync("k1", None) is null ? true : (bool?)null);
+        Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("k1", "fp", None));
+        Assert.NotNull(greeting);
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    [InlineData("%2e")]
+    [InlineData("P|x|y")]
+    [InlineData("C|x|{}")]
+    public async Task Keys_OfAnyShape_AreStoredAndFoundAsThemselves(string key)
+    {
+        var store = await CreateAsync(StateRetention.Default);
+
+        var greeting = await store.CommitAsync("Ada", (IdempotencyClaim.New)await store.ClaimAsync(key, "fp", None), None);
+
+        Assert.Equal(greeting, await store.FindByKeyAsync(key, None));
+        Assert.Null(await store.FindByKeyAsync(key + "x", None));
+    }
+
+    /// <summary>Polls until <paramref name="probe"/> gives a value: at most 10 s, then fails saying so.</summary>
+    protected static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : class
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.False(limit.IsCancellationRequested, "The condition did not hold within 10 s.");
+            await Task.Delay(25);
+        }
+    }
+
+    protected static async Task Eventually(Func<Task<bool?>> probe) => await Eventually<object>(async () => await probe());
+}
+
+public sealed class InProcessGreetingStoreTests : GreetingStoreContract
+{
+    protected override Task<IGreetingStore> CreateAsync(StateRetention retention) =>
+        Task.FromResult<IGreetingStore>(new InProcessGreetingStore(TimeProvider.System, retention));
+}
+
+public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifetime
+{
+    private StoreServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await StoreServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    protected override async Task<IGreetingStore> CreateAsync(StateRetention retention) =>
+        new RedisGreetingStore(await _server.ConnectAsync(), TimeProvider.System, retention);
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RetryDemo.Store.Garnet;
+using StackExchange.Redis;
+
+namespace RetryDemo.Tests.Infrastructure;
+
+/// <summary>
+/// The real store — Garnet, started exactly as the Store project starts it — in this test process, on a
+/// free loopback port with a data directory of its own (deleted afterwards). Not a mock: every script
+/// and command runs on the server HelloService talks to under the AppHost.
+/// </summary>
+public sealed class StoreServer : IAsyncDisposable
+{
+    private readonly GarnetHost _garnet;
+    private readonly List<ConnectionMultiplexer> _connections = [];
+
+    private StoreServer(GarnetOptions options)
+    {
+        Options = options;
+        _garnet = new GarnetHost(Microsoft.Extensions.Options.Options.Create(options), NullLoggerFactory.Instance, NullLogger<GarnetHost>.Instance);
+    }
+
+    public GarnetOptions Options { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Options.Port}";
+
+    public static async Task<StoreServer> StartAsync(string? dataDirectory = null, int? port = null)
+    {
+        var server = new StoreServer(new GarnetOptions
+        {
+            Port = port ?? FreePort(),
+            DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N")),
+            Memory = "64m",
+        });
+        await server._garnet.StartAsync(CancellationToken.None);
+        return server;
+    }
+
+    /// <summary>A client configured as HelloService configures its own (short timeouts, fail fast).</summary>
+    public async Task<IConnectionMultiplexer> ConnectAsync()
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { { IPAddress.Loopback, Options.Port } },
+            ConnectTimeout = 2000,
+            AsyncTimeout = 2000,
+            SyncTimeout = 2000,
+            AbortOnConnectFail = false,
+            AllowAdmin = true,
+        });
+        _connections.Add(connection);
+        return connection;
+    }
+
+    /// <summary>Stops the server the way its host stops it (the append-only file committed), keeping its data.</summary>
+    public async Task StopAsync()
+    {
+        await _garnet.StopAsync(CancellationToken.None);
+        _garnet.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        _garnet.Dispose();
+        try
+        {
+            Directory.Delete(Options.DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left to the temp directory's own cleanup.
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
