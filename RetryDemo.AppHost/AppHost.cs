@@ -14,11 +14,28 @@ var faultControlKey = builder.AddParameter("fault-control-key",
 IResourceBuilder<ParameterResource> FaultSetting(string name, string defaultValue) =>
     builder.AddParameter(name, new PublishedValueDefault(defaultValue));
 
+// HelloService's shared state: Garnet (Redis protocol) in a project of its own, so no container runtime
+// is needed. Durable in a data folder (Store:DataDirectory; under `dotnet run`, .store-data beside this file).
+var store = builder.AddProject<Projects.RetryDemo_Store>("store", launchProfileName: "http")
+    .WithoutHttpsCertificate()
+    .WithEndpoint(name: "tcp", scheme: "tcp", env: "Store__Port")
+    .WithHttpHealthCheck("/health");
+if (builder.ExecutionContext.IsRunMode)
+{
+    store.WithEnvironment("Store__DataDirectory", builder.Configuration["Store:DataDirectory"] ?? Path.Combine(builder.AppHostDirectory, ".store-data"));
+}
+else
+{
+    store.WithEnvironment("Store__Bind", "0.0.0.0");
+}
+
 // Both services speak plain HTTP inside the app (TLS ends at the platform's ingress), so neither needs
-// the ASP.NET Core development certificate.
+// the ASP.NET Core development certificate. Every HelloService replica keeps its state in the store.
 var hello = builder.AddProject<Projects.RetryDemo_HelloService>("hello", launchProfileName: "http")
     .WithReplicas(builder.Configuration.GetValue("Parameters:hello-replicas", 1))
     .WithoutHttpsCertificate()
+    .WithEnvironment("ConnectionStrings__store", store.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort))
+    .WaitFor(store)
     .WithEnvironment("Faults__FailFirstAttempts", FaultSetting("hello-fail-first", "0"))
     .WithEnvironment("Faults__FailureRate", FaultSetting("hello-failure-rate", "0"))
     .WithEnvironment("Faults__FailureStatusCode", FaultSetting("hello-failure-status", "503"))

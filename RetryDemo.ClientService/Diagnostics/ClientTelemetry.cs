@@ -53,6 +53,7 @@ public sealed class ClientTelemetry : IDisposable
         HelloFailure.Unreachable => "unreachable",
         HelloFailure.Rejected => "rejected",
         HelloFailure.BadResponse => "bad_response",
+        HelloFailure.OutcomeUnknown => "outcome_unknown",
         _ => "other",
     };
 

@@ -16,8 +16,12 @@ public sealed class HelloClient(
     HttpClient http,
     TimeProvider timeProvider,
     IOptions<HelloClientOptions> options,
-    ClientTelemetry telemetry)
+    ClientTelemetry telemetry,
+    CommitLookup commitLookup)
 {
+    /// <summary>When to try again with the same key after an unknown outcome: soon, the store or HelloService is usually back.</summary>
+    private static readonly TimeSpan OutcomeUnknownRetryAfter = TimeSpan.FromSeconds(1);
+
     public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken) =>
         CallAsync<HelloReply>(
             log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
@@ -29,10 +33,11 @@ public sealed class HelloClient(
     /// <summary>
     /// Creates a greeting exactly once: every attempt carries the same <paramref name="idempotencyKey"/>,
     /// so HelloService replays instead of creating again. If every attempt fails, HelloService is asked
-    /// whether the key was committed anyway (a reply lost after the commit), so a failure means "none created".
+    /// whether the key was committed anyway (a reply lost after the commit): a failure then means "none
+    /// created", and when that question gets no answer either, the outcome is reported as unknown.
     /// </summary>
     public Task<HelloCallResult<GreetingReply>> CreateGreetingAsync(string name, string idempotencyKey, FaultRequest faults, CancellationToken cancellationToken) =>
-        CallAsync(
+        CallAsync<GreetingReply>(
             log =>
             {
                 var request = new AttemptLoggedRequest(HttpMethod.Post, "/greetings", log) { Content = JsonContent.Create(new { name }) };
@@ -41,44 +46,37 @@ public sealed class HelloClient(
             },
             faults,
             reply => reply is GreetingReply { Id.Length: > 0 },
-            reconcile: async ct =>
-            {
-                using var response = await http.GetAsync($"/greetings/by-key/{Uri.EscapeDataString(idempotencyKey)}", ct);
-                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<GreetingReply>(ct) : null;
-            },
+            reconcile: ct => commitLookup.FindByKeyAsync(idempotencyKey, ct),
             cancellationToken);
 
     private async Task<HelloCallResult<T>> CallAsync<T>(
         Func<AttemptLog, AttemptLoggedRequest> createRequest,
         FaultRequest faults,
         Func<T?, bool> isValid,
-        Func<CancellationToken, Task<T?>>? reconcile,
+        Func<CancellationToken, Task<CommitCheck>>? reconcile,
         CancellationToken cancellationToken) where T : class
     {
         // Attempts are child spans of the ambient activity; without one (a background caller) each
         // attempt would start its own trace, so the logical call gets a span of its own.
         using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
         var result = await SendAsync(createRequest, faults, isValid, cancellationToken);
-        if (result.Failure is not null and not HelloFailure.Rejected && reconcile is not null
-            && await TryReconcileAsync(reconcile, cancellationToken) is { } committed)
+        // A refusal (4xx) wrote nothing, and neither did a call no attempt of which was sent.
+        if (reconcile is not null && result.Failure is not null and not HelloFailure.Rejected && result.Report.Attempts.Count > 0
+            && !cancellationToken.IsCancellationRequested)
         {
-            result = HelloCallResult<T>.Success(committed, result.Report with { Reconciled = true });
+            var check = await reconcile(cancellationToken);
+            if (check.Greeting is T committed)
+            {
+                result = HelloCallResult<T>.Success(committed, result.Report with { Reconciled = true });
+            }
+            else if (!check.Known)
+            {
+                result = result with { Failure = HelloFailure.OutcomeUnknown, RetryAfter = OutcomeUnknownRetryAfter };
+            }
         }
 
         telemetry.RecordCall(result.Failure, result.Report.Attempts.Count);
         return result;
-    }
-
-    private async Task<T?> TryReconcileAsync<T>(Func<CancellationToken, Task<T?>> reconcile, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            return await reconcile(cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 
     private async Task<HelloCallResult<T>> SendAsync<T>(

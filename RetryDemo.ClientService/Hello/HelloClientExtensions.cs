@@ -17,9 +17,10 @@ public static class HelloClientExtensions
             .ValidateOnStart();
 
         builder.AddClientDiagnostics();
-        builder.Services.AddHttpClient<HelloClient>((services, http) =>
-                http.BaseAddress = new Uri(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress))
+        static Uri BaseAddress(IServiceProvider services) => new(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress);
+        builder.Services.AddHttpClient<HelloClient>((services, http) => http.BaseAddress = BaseAddress(services))
             .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName));
+        CommitLookup.AddTo(builder.Services, BaseAddress);
 
         return builder;
     }

@@ -18,4 +18,6 @@ public enum HelloFailure
     Unreachable,
     /// <summary>A success status with a body that is not a greeting.</summary>
     BadResponse,
+    /// <summary>A write's attempts all failed and HelloService could not say whether one was committed.</summary>
+    OutcomeUnknown,
 }

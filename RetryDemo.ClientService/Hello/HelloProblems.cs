@@ -9,9 +9,13 @@ public static class HelloProblems
     /// <summary>Documents the answers <see cref="From"/> gives (and the 400 of a bad request).</summary>
     public static RouteHandlerBuilder ProducesHelloProblems(this RouteHandlerBuilder endpoint) => endpoint
         .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status429TooManyRequests)
         .ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>The problem type of <see cref="HelloFailure.OutcomeUnknown"/>: retry with the same Idempotency-Key.</summary>
+    public const string OutcomeUnknownType = "urn:retrydemo:problem:outcome-unknown";
 
     public static ProblemHttpResult From<T>(HelloCallResult<T> result, AttemptReport report, HttpContext context) where T : class
     {
@@ -20,9 +24,14 @@ public static class HelloProblems
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        // A downstream 4xx is HelloService refusing us: a bad gateway, not "try again later".
+        // A downstream 4xx is HelloService refusing us: a bad gateway, not "try again later" — except a
+        // key reused for another payload, which is the caller's own mistake and keeps its 422.
         var (status, detail) = result.Failure switch
         {
+            HelloFailure.Rejected when result.LastStatusCode == StatusCodes.Status422UnprocessableEntity => (StatusCodes.Status422UnprocessableEntity,
+                "This Idempotency-Key was already used for a different greeting; use a new key for a new greeting."),
+            HelloFailure.OutcomeUnknown => (StatusCodes.Status503ServiceUnavailable,
+                "Every attempt failed and HelloService could not say whether the greeting was created. Retry with the same Idempotency-Key: a greeting already created is returned, never created twice."),
             HelloFailure.Rejected => (StatusCodes.Status502BadGateway, $"HelloService rejected the request with {result.LastStatusCode}; not retried."),
             HelloFailure.BadResponse => (StatusCodes.Status502BadGateway, "HelloService answered with a body that is not what was asked for."),
             HelloFailure.RetryAfterBeyondBudget => (result.LastStatusCode == StatusCodes.Status429TooManyRequests ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable,
@@ -35,7 +44,13 @@ public static class HelloProblems
             _ => (StatusCodes.Status503ServiceUnavailable, $"HelloService still failing after {report.Attempts.Count} attempts (last status {result.LastStatusCode})."),
         };
 
-        return TypedResults.Problem(detail, statusCode: status, title: "HelloService unavailable", extensions: new Dictionary<string, object?>
+        var (title, type) = result.Failure switch
+        {
+            HelloFailure.OutcomeUnknown => ("Outcome unknown", OutcomeUnknownType),
+            HelloFailure.Rejected when status == StatusCodes.Status422UnprocessableEntity => ("Idempotency key reused", null),
+            _ => ("HelloService unavailable", null),
+        };
+        return TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: new Dictionary<string, object?>
         {
             ["reason"] = result.Failure.ToString(),
             ["report"] = report,

@@ -30,7 +30,7 @@ public sealed class RetryDecision(
 #pragma warning disable EXTEXP0001 // GetRequestMessage is experimental; it is how a predicate sees the request when there is no response.
         var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
 #pragma warning restore EXTEXP0001
-        var transient = HttpClientResiliencePredicates.IsTransient(args.Outcome);
+        var transient = HttpClientResiliencePredicates.IsTransient(args.Outcome) || IdempotencyConflict.IsInProgress(args.Outcome.Result);
         Observe(in args, transient);
         var stop = Decide(in args, request, transient);
         if (stop is { } reason)

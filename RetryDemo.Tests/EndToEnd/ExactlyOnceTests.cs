@@ -50,7 +50,7 @@ public class ExactlyOnceTests
 
         foreach (var (i, outcome) in outcomes)
         {
-            using var byKey = await hello.GetAsync($"/greetings/by-key/exactly-once-{i}");
+            using var byKey = await hello.GetAsync($"/greetings/by-key?key=exactly-once-{i}");
             if (outcome.Status == HttpStatusCode.Created)
             {
                 Assert.Equal(outcome.Id, (await byKey.Content.ReadFromJsonAsync<GreetingId>())!.Id);

@@ -35,6 +35,7 @@ public sealed class HelloPipeline : IAsyncDisposable
         builder.Logging.AddFakeLogging();
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddHttpClient<HelloClient>().ConfigurePrimaryHttpMessageHandler(() => hello);
+        builder.Services.AddHttpClient<CommitLookup>().ConfigurePrimaryHttpMessageHandler(() => hello);
         if (tune is not null)
         {
             // After the product's own configuration; HelloClient's is the only standard pipeline here.

@@ -19,6 +19,9 @@ public sealed class ScriptedHandler(Func<ScriptedHandler, int, CancellationToken
 
     public int Attempts => Volatile.Read(ref _count);
 
+    /// <summary>The request the newest attempt carried (scripts that answer by path or method read it).</summary>
+    public HttpRequestMessage? LastRequest { get; private set; }
+
     public static ScriptedHandler Statuses(params HttpStatusCode[] statuses) =>
         new((attempt, _) => Task.FromResult(Respond(statuses[Math.Min(attempt, statuses.Length) - 1])));
 
@@ -69,6 +72,7 @@ public sealed class ScriptedHandler(Func<ScriptedHandler, int, CancellationToken
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var attempt = Interlocked.Increment(ref _count);
+        LastRequest = request;
         AttemptStarted?.Invoke(request);
         _attempts.Writer.TryWrite(attempt);
         var response = await script(this, attempt, cancellationToken);

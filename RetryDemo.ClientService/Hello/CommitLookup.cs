@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using RetryDemo.ClientService.Resilience;
+
+namespace RetryDemo.ClientService.Hello;
+
+/// <summary>
+/// Asks HelloService whether a write was committed after every attempt at it failed. One attempt,
+/// bounded by the attempt timeout, outside the tuned pipeline: the check is not traffic, so it neither
+/// feeds the retry budget or the breaker nor waits out a second retry schedule.
+/// </summary>
+public sealed class CommitLookup(HttpClient http)
+{
+    public const string PipelineName = "hello-commit-lookup";
+
+    public async Task<CommitCheck> FindByKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The key travels as a query value, so no spelling of it ('..', 'a/b', '%2e') changes the path.
+            using var response = await http.GetAsync($"/greetings/by-key?key={Uri.EscapeDataString(idempotencyKey)}", cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return CommitCheck.NotCommitted;
+            }
+
+            return response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<GreetingReply>(cancellationToken) is { Id.Length: > 0, Message.Length: > 0 } greeting
+                ? CommitCheck.Found(greeting)
+                : CommitCheck.Unknown;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or System.Text.Json.JsonException
+                                   || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return CommitCheck.Unknown;
+        }
+    }
+
+    public static void AddTo(IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+    {
+        var lookup = services.AddHttpClient<CommitLookup>((provider, http) => http.BaseAddress = baseAddress(provider));
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to replace the default handler.
+        lookup.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        lookup.AddResilienceHandler(PipelineName, pipeline => pipeline.AddTimeout(HelloResilienceDefaults.AttemptTimeout));
+    }
+}
+
+/// <summary>What <see cref="CommitLookup"/> learned: committed (with the greeting), not committed, or unknown.</summary>
+public sealed record CommitCheck(GreetingReply? Greeting, bool Known)
+{
+    public static readonly CommitCheck NotCommitted = new(null, true);
+    public static readonly CommitCheck Unknown = new(null, false);
+
+    public static CommitCheck Found(GreetingReply greeting) => new(greeting, true);
+}

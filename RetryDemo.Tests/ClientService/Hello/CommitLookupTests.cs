@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text;
+using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.Resilience;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Hello;
+
+/// <summary>
+/// After every attempt of a keyed write fails, ClientService asks HelloService whether the write was
+/// committed (<see cref="CommitLookup"/>). On virtual time, with HelloService scripted: what each answer
+/// to that question makes of the call, and what the question costs the pipeline (nothing).
+/// </summary>
+public sealed class CommitLookupTests
+{
+    private const string Greeting = """{"id":"g-1","message":"Hello, Ada!","createdAt":"2026-12-01T00:00:00Z"}""";
+
+    private static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
+        new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+
+    /// <summary>Every POST fails with 503; the lookup gets <paramref name="lookup"/>. Records each lookup's URI.</summary>
+    private static (ScriptedHandler Hello, List<Uri> Lookups) Scripted(Func<CancellationToken, Task<HttpResponseMessage>> lookup)
+    {
+        var lookups = new List<Uri>();
+        var handler = new ScriptedHandler(async (self, attempt, ct) =>
+            self.LastRequest!.Method == HttpMethod.Get ? await lookup(ct) : ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable));
+        handler.AttemptStarted += request =>
+        {
+            if (request.Method == HttpMethod.Get)
+            {
+                lock (lookups)
+                {
+                    lookups.Add(request.RequestUri!);
+                }
+            }
+        };
+        return (handler, lookups);
+    }
+
+    private static Task<HelloCallResult<GreetingReply>> CreateAsync(HelloPipeline pipeline, string key = "key-1") =>
+        pipeline.RunAsync(client => client.CreateGreetingAsync("Ada", key, FaultRequest.None, CancellationToken.None));
+
+    [Fact]
+    public async Task CreateGreetingAsync_AllAttemptsFailAndTheLookupFindsTheCommit_SucceedsReconciled()
+    {
+        var (hello, _) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.OK, Greeting)));
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Null(result.Failure);
+        Assert.Equal("g-1", result.Reply!.Id);
+        Assert.True(result.Report.Reconciled);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_AllAttemptsFailAndTheLookupFindsNothing_FailsAsNothingCreated()
+    {
+        var (hello, _) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.NotFound, """{"title":"Not found"}""", "application/problem+json")));
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Equal(HelloFailure.Exhausted, result.Failure);
+        Assert.False(result.Report.Reconciled);
+    }
+
+    public static TheoryData<string, HttpStatusCode, string> UnknownAnswers => new()
+    {
+        { "store down", HttpStatusCode.ServiceUnavailable, """{"title":"Store unavailable"}""" },
+        { "a list, not a greeting", HttpStatusCode.OK, """{"count":0,"latest":[]}""" },
+        { "a greeting without an id", HttpStatusCode.OK, """{"id":null,"message":"Hello, Ada!"}""" },
+        { "not JSON", HttpStatusCode.OK, "<html>proxy</html>" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnknownAnswers))]
+    public async Task CreateGreetingAsync_TheLookupGetsNoUsableAnswer_ReportsTheOutcomeUnknown(string why, HttpStatusCode status, string body)
+    {
+        var (hello, _) = Scripted(_ => Task.FromResult(Json(status, body)));
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.True(result.Failure == HelloFailure.OutcomeUnknown, $"{why}: {result.Failure}");
+        Assert.Null(result.Reply);
+        Assert.Equal(TimeSpan.FromSeconds(1), result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_TheLookupHangs_IsCutAtTheAttemptTimeoutAndReportsUnknown()
+    {
+        ScriptedHandler? self = null;
+        var (hello, _) = Scripted(ct => self!.HangAsync(ct));
+        self = hello;
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Equal(HelloFailure.OutcomeUnknown, result.Failure);
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    [InlineData("%2e")]
+    [InlineData("a?b#c&d=e")]
+    public async Task CreateGreetingAsync_AnyKeySpelling_TravelsAsOneQueryValueOfTheLookup(string key)
+    {
+        var (hello, lookups) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.NotFound, "{}", "application/problem+json")));
+        await using var pipeline = new HelloPipeline(hello);
+
+        await CreateAsync(pipeline, key);
+
+        var lookup = Assert.Single(lookups);
+        Assert.Equal("/greetings/by-key", lookup.AbsolutePath);
+        Assert.Equal(key, Uri.UnescapeDataString(lookup.Query["?key=".Length..]));
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_TheLookup_IsNotTrafficForTheRetryBudget()
+    {
+        var (hello, _) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.NotFound, "{}", "application/problem+json")));
+        await using var pipeline = new HelloPipeline(hello);
+        var budget = (RetryBudget)pipeline.Services.GetService(typeof(RetryBudget))!;
+
+        var result = await CreateAsync(pipeline);
+
+        // Five failed attempts took five tokens; the lookup's 404 gave none back.
+        Assert.Equal(5, result.Report.Attempts.Count);
+        Assert.Equal(budget.Snapshot().MaxTokens - 5, budget.Snapshot().Tokens);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_KeyReusedForAnotherName_IsRejectedWithoutALookup()
+    {
+        var lookups = 0;
+        var hello = new ScriptedHandler((self, _, _) =>
+        {
+            if (self.LastRequest!.Method == HttpMethod.Get)
+            {
+                Interlocked.Increment(ref lookups);
+            }
+
+            return Task.FromResult(Json(HttpStatusCode.UnprocessableEntity, """{"title":"Idempotency key reused"}""", "application/problem+json"));
+        });
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Equal(HelloFailure.Rejected, result.Failure);
+        Assert.Equal(422, result.LastStatusCode);
+        Assert.Equal(0, lookups);
+    }
+}

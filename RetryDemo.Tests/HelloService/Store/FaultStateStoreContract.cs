@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Caching.Memory;
+using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Store;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.HelloService.Store;
+
+/// <summary>What every <see cref="IFaultStateStore"/> promises, run against the in-process one and the real store server.</summary>
+public abstract class FaultStateStoreContract
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    protected abstract Task<IFaultStateStore> CreateAsync();
+
+    [Fact]
+    public async Task ObserveAsync_NoFaultsSet_ReportsNone()
+    {
+        var state = await CreateAsync();
+
+        Assert.Equal(new AttemptFaults(false, null, 0, null), await state.ObserveAsync(null, None));
+    }
+
+    [Fact]
+    public async Task ObserveAsync_ManyCallersAtOnce_TakeExactlyTheFailNextCount()
+    {
+        var state = await CreateAsync();
+        await state.FailNextAsync(7, 429, 2, None);
+
+        var observed = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(async () => await state.ObserveAsync(null, None))));
+
+        Assert.Equal(7, observed.Count(o => o.FailNextStatus == 429 && o.FailNextRetryAfterSeconds == 2));
+        Assert.Equal(33, observed.Count(o => o.FailNextStatus is null));
+        Assert.Equal(0, (await state.SnapshotAsync(None)).FailNextRemaining);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_DuringAnOutage_ReportsItAndTakesNoFailNext()
+    {
+        var state = await CreateAsync();
+        await state.FailNextAsync(2, 500, 0, None);
+        await state.SetOutageAsync(true, None);
+
+        var during = await state.ObserveAsync(null, None);
+        await state.SetOutageAsync(false, None);
+
+        Assert.True(during.Outage);
+        Assert.Null(during.FailNextStatus);
+        Assert.Equal(new FaultStateSnapshot(false, 2, 500, 0), await state.SnapshotAsync(None));
+    }
+
+    [Fact]
+    public async Task ObserveAsync_CountsAttemptsPerRequestId()
+    {
+        var state = await CreateAsync();
+
+        var a = new[] { await state.ObserveAsync("a", None), await state.ObserveAsync("a", None), await state.ObserveAsync("b", None), await state.ObserveAsync("a", None) };
+
+        Assert.Equal([1, 2, 1, 3], a.Select(o => o.Attempt));
+    }
+
+    [Fact]
+    public async Task ResetAsync_ClearsOutageAndFailNext()
+    {
+        var state = await CreateAsync();
+        await state.FailNextAsync(3, 503, 1, None);
+        await state.SetOutageAsync(true, None);
+
+        var snapshot = await state.ResetAsync(None);
+
+        Assert.Equal(new FaultStateSnapshot(false, 0, 503, 0), snapshot);
+        Assert.Equal(new AttemptFaults(false, null, 0, null), await state.ObserveAsync(null, None));
+    }
+}
+
+public sealed class InProcessFaultStateTests : FaultStateStoreContract
+{
+    protected override Task<IFaultStateStore> CreateAsync() =>
+        Task.FromResult<IFaultStateStore>(new InProcessFaultState(new MemoryCache(new MemoryCacheOptions { SizeLimit = 1000 }), StateRetention.Default));
+}
+
+public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifetime
+{
+    private StoreServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await StoreServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    protected override async Task<IFaultStateStore> CreateAsync() => new RedisFaultState(await _server.ConnectAsync(), StateRetention.Default);
+}
