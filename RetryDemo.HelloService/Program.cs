@@ -13,6 +13,7 @@ builder.AddFaultInjection();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseSharedState();
 app.MapHelloApi();
 app.MapGreetingsApi();
 app.MapFaultsApi();

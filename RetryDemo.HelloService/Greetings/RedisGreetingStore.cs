@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using RetryDemo.HelloService.Store;
 using StackExchange.Redis;
@@ -7,67 +6,17 @@ namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. A claim is
-/// <c>SET NX PX</c> (a lease); the commit is one script that checks the claim is still this request's,
-/// then writes the greeting, the key's outcome and both indexes together. Indexes (sorted sets by time)
-/// give the newest page and the count without a scan, and let each write evict the oldest beyond capacity.
+/// <c>SET NX PX</c> (a lease); the commit is one MULTI/EXEC under WATCH of the claim, so it happens only
+/// while the claim is still this request's, and writes the greeting, the key's outcome and both indexes
+/// together. The indexes (sorted sets by time) give the newest page and the count without a scan, and
+/// let writes evict the oldest beyond capacity.
 /// </summary>
 public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvider timeProvider, StateRetention retention) : IGreetingStore
 {
     private const string Claimed = "P|";
     private const string Done = "C|";
 
-    // KEYS: idempotency key (or a placeholder), greeting, greeting index, key index.
-    // ARGV: claim value ('' without a key), committed value, greeting JSON, greeting id, now (ms),
-    //       greeting lifetime (ms), key lifetime (ms), greeting capacity, key capacity, idempotency key.
-    private const string CommitScript = """
-        local function trim(index, prefix, cutoff, capacity)
-          redis.call('ZREMRANGEBYSCORE', index, '-inf', cutoff)
-          local over = redis.call('ZCARD', index) - capacity
-          if over > 0 then
-            for _, member in ipairs(redis.call('ZRANGE', index, 0, over - 1)) do
-              redis.call('DEL', prefix .. member)
-            end
-            redis.call('ZREMRANGEBYRANK', index, 0, over - 1)
-          end
-        end
-        local now = tonumber(ARGV[5])
-        if ARGV[1] ~= '' then
-          if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-            return 0
-          end
-          redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[7])
-          redis.call('ZADD', KEYS[4], now, ARGV[10])
-          trim(KEYS[4], ARGV[12], now - tonumber(ARGV[7]), tonumber(ARGV[9]))
-        end
-        redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[6])
-        redis.call('ZADD', KEYS[3], now, ARGV[4])
-        trim(KEYS[3], ARGV[11], now - tonumber(ARGV[6]), tonumber(ARGV[8]))
-        return 1
-        """;
-
-    // Releases a claim only if it is still this request's.
-    private const string AbandonScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          return redis.call('DEL', KEYS[1])
-        end
-        return 0
-        """;
-
-    // The count and the newest page, read together (expired entries are past the cutoff).
-    private const string ListScript = """
-        local cutoff = '(' .. ARGV[1]
-        local out = { redis.call('ZCOUNT', KEYS[1], cutoff, '+inf') }
-        for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', cutoff, 'LIMIT', 0, ARGV[2])) do
-          local greeting = redis.call('GET', ARGV[3] .. id)
-          if greeting then
-            out[#out + 1] = greeting
-          end
-        end
-        return out
-        """;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly RedisKey NoKey = StoreKeys.Idempotency("-");
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -82,8 +31,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
                 return claim;
             }
 
-            var existing = (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key));
-            if (existing is not null)
+            if ((string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } existing)
             {
                 return Read(existing, fingerprint);
             }
@@ -97,27 +45,45 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
         var json = JsonSerializer.Serialize(greeting, Json);
-        var committed = await Db.ScriptEvaluateAsync(CommitScript,
-            [claim is null ? NoKey : StoreKeys.Idempotency(claim.Key), StoreKeys.Greeting(greeting.Id), StoreKeys.GreetingIndex, StoreKeys.KeyIndex],
-            [
-                claim is null ? "" : ClaimValue(claim),
-                claim is null ? "" : $"{Done}{claim.Fingerprint}|{json}",
-                json,
-                greeting.Id,
-                now.ToUnixTimeMilliseconds(),
-                Ms(retention.GreetingLifetime),
-                Ms(retention.KeyLifetime),
-                retention.GreetingCapacity,
-                retention.KeyCapacity,
-                claim?.Key ?? "",
-                StoreKeys.GreetingPrefix,
-                StoreKeys.KeyPrefix,
-            ]);
-        return (int)committed == 1 ? greeting : null;
+        var score = now.ToUnixTimeMilliseconds();
+
+        var transaction = Db.CreateTransaction();
+        Task<long>? keyCount = null;
+        if (claim is not null)
+        {
+            transaction.AddCondition(Condition.StringEqual(StoreKeys.Idempotency(claim.Key), ClaimValue(claim)));
+            _ = transaction.StringSetAsync(StoreKeys.Idempotency(claim.Key), $"{Done}{claim.Fingerprint}|{json}", retention.KeyLifetime);
+            _ = transaction.SortedSetAddAsync(StoreKeys.KeyIndex, claim.Key, score);
+            _ = transaction.SortedSetRemoveRangeByScoreAsync(StoreKeys.KeyIndex, double.NegativeInfinity, (now - retention.KeyLifetime).ToUnixTimeMilliseconds());
+            keyCount = transaction.SortedSetLengthAsync(StoreKeys.KeyIndex);
+        }
+
+        _ = transaction.StringSetAsync(StoreKeys.Greeting(greeting.Id), json, retention.GreetingLifetime);
+        _ = transaction.SortedSetAddAsync(StoreKeys.GreetingIndex, greeting.Id, score);
+        _ = transaction.SortedSetRemoveRangeByScoreAsync(StoreKeys.GreetingIndex, double.NegativeInfinity, (now - retention.GreetingLifetime).ToUnixTimeMilliseconds());
+        var greetingCount = transaction.SortedSetLengthAsync(StoreKeys.GreetingIndex);
+        if (!await transaction.ExecuteAsync())
+        {
+            return null;
+        }
+
+        await EvictOldestAsync(StoreKeys.GreetingIndex, StoreKeys.GreetingPrefix, await greetingCount, retention.GreetingCapacity);
+        if (keyCount is not null)
+        {
+            await EvictOldestAsync(StoreKeys.KeyIndex, StoreKeys.KeyPrefix, await keyCount, retention.KeyCapacity);
+        }
+
+        return greeting;
     }
 
-    public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken) =>
-        await Db.ScriptEvaluateAsync(AbandonScript, [StoreKeys.Idempotency(claim.Key)], [ClaimValue(claim)]);
+    public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken)
+    {
+        // Only if it is still this request's claim: a claim taken over after its lease stays.
+        var transaction = Db.CreateTransaction();
+        transaction.AddCondition(Condition.StringEqual(StoreKeys.Idempotency(claim.Key), ClaimValue(claim)));
+        _ = transaction.KeyDeleteAsync(StoreKeys.Idempotency(claim.Key));
+        await transaction.ExecuteAsync();
+    }
 
     public async ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken) =>
         (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? Deserialize(json) : null;
@@ -129,9 +95,36 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
 
     public async ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
     {
+        // Entries older than the lifetime are past the cutoff, whether or not a write has pruned them yet.
         var cutoff = (timeProvider.GetUtcNow() - retention.GreetingLifetime).ToUnixTimeMilliseconds();
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ListScript, [StoreKeys.GreetingIndex], [cutoff, limit, StoreKeys.GreetingPrefix]))!;
-        return new GreetingList((int)result[0], [.. result.Skip(1).Select(g => Deserialize((string)g!))]);
+        var batch = Db.CreateBatch();
+        var count = batch.SortedSetLengthAsync(StoreKeys.GreetingIndex, cutoff, double.PositiveInfinity, Exclude.Start);
+        var newest = batch.SortedSetRangeByScoreAsync(StoreKeys.GreetingIndex, cutoff, double.PositiveInfinity, Exclude.Start, Order.Descending, 0, limit);
+        batch.Execute();
+        var ids = await newest;
+        var greetings = ids.Length == 0 ? [] : await Db.StringGetAsync([.. ids.Select(id => StoreKeys.Greeting(id!))]);
+        return new GreetingList((int)await count, [.. greetings.Where(g => !g.IsNull).Select(g => Deserialize(g!))]);
+    }
+
+    /// <summary>
+    /// Past capacity, the oldest go — 1 % of capacity beyond it at a time, so eviction is one step per
+    /// hundreds of writes, not a step on every one. By member, so two replicas evicting at once remove
+    /// the same entries once.
+    /// </summary>
+    private async Task EvictOldestAsync(RedisKey index, string prefix, long count, int capacity)
+    {
+        var over = count - capacity;
+        if (over <= 0)
+        {
+            return;
+        }
+
+        var oldest = await Db.SortedSetRangeByRankAsync(index, 0, over + capacity / 100 - 1);
+        var batch = Db.CreateBatch();
+        var deleted = batch.KeyDeleteAsync([.. oldest.Select(member => (RedisKey)(prefix + member))]);
+        var removed = batch.SortedSetRemoveAsync(index, oldest);
+        batch.Execute();
+        await Task.WhenAll(deleted, removed);
     }
 
     private static string ClaimValue(IdempotencyClaim.New claim) => $"{Claimed}{claim.Fingerprint}|{claim.Token}";
@@ -140,8 +133,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
     private static IdempotencyClaim Read(string value, string? fingerprint)
     {
         var end = value.IndexOf('|', 2);
-        var recorded = value[2..end];
-        if (fingerprint is not null && recorded != fingerprint)
+        if (fingerprint is not null && value[2..end] != fingerprint)
         {
             return new IdempotencyClaim.Mismatch();
         }
@@ -153,6 +145,4 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
 
     private static Greeting Deserialize(string json) =>
         JsonSerializer.Deserialize<Greeting>(json, Json) ?? throw new InvalidDataException("A stored greeting is empty.");
-
-    private static string Ms(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }

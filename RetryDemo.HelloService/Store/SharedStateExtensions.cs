@@ -17,7 +17,6 @@ public static class SharedStateExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(StateRetention.Default);
-        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
 
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionName)))
         {
@@ -28,7 +27,8 @@ public static class SharedStateExtensions
             return builder;
         }
 
-        builder.AddRedisClient(ConnectionName, configureOptions: options =>
+        // Connected at start-up, not inside the first request (which would pay for it).
+        builder.AddRedisClient(ConnectionName, settings => settings.DisableAutoActivation = false, options =>
         {
             // Answers (or a failure) well inside ClientService's 2 s attempt timeout, and at once while
             // the store is unreachable instead of queueing behind a reconnect.
@@ -42,6 +42,9 @@ public static class SharedStateExtensions
         builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();
         return builder;
     }
+
+    /// <summary>Answers 503 when the store cannot; after <c>MapDefaultEndpoints</c>, so it runs inside the exception handler.</summary>
+    public static IApplicationBuilder UseSharedState(this IApplicationBuilder app) => app.UseMiddleware<StoreUnavailableMiddleware>();
 
     private sealed class InProcessStateWarning(ILogger<InProcessStateWarning> logger) : IHostedService
     {

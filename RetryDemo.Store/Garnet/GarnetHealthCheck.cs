@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace RetryDemo.Store.Garnet;
 
-/// <summary>Healthy when Garnet answers PING on its own port, the way HelloService will reach it.</summary>
+/// <summary>Healthy when Garnet answers PING on its own port, the way HelloService reaches it.</summary>
 public sealed class GarnetHealthCheck(GarnetHost garnet) : IHealthCheck, IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
@@ -41,8 +41,8 @@ public sealed class GarnetHealthCheck(GarnetHost garnet) : IHealthCheck, IAsyncD
             {
                 EndPoints = { { "127.0.0.1", garnet.Port } },
                 AbortOnConnectFail = false,
-                ConnectTimeout = 2000,
-                AsyncTimeout = 2000,
+                ConnectTimeout = 5000,
+                AsyncTimeout = 5000,
             });
         }
         finally

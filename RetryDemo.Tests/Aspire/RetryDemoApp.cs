@@ -24,11 +24,13 @@ public sealed class RetryDemoApp : IAsyncDisposable
     private readonly Task _watching;
 
     private readonly OtlpReceiver? _otlp;
+    private readonly string _storeData;
 
-    private RetryDemoApp(DistributedApplication app, OtlpReceiver? otlp)
+    private RetryDemoApp(DistributedApplication app, OtlpReceiver? otlp, string storeData)
     {
         App = app;
         _otlp = otlp;
+        _storeData = storeData;
         _watching = Task.Run(async () =>
         {
             await foreach (var resourceEvent in app.ResourceNotifications.WatchAsync(_stopWatching.Token))
@@ -76,12 +78,16 @@ public sealed class RetryDemoApp : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         RetryDemoApp? started = null;
+        // Each app's store keeps its data apart: apps in parallel never share, and nothing is left in the repository.
+        var storeData = Path.Combine(Path.GetTempPath(), "retrydemo-app-store-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RetryDemo_AppHost>(options, args, timeout.Token);
+            var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RetryDemo_AppHost>(
+                options, [.. args, $"Store:DataDirectory={storeData}"], timeout.Token);
             configure(appHost);
-            started = new RetryDemoApp(await appHost.BuildAsync(timeout.Token), otlp);
+            started = new RetryDemoApp(await appHost.BuildAsync(timeout.Token), otlp, storeData);
             await started.App.StartAsync(timeout.Token);
+            await started.App.ResourceNotifications.WaitForResourceHealthyAsync("store", timeout.Token);
             await started.App.ResourceNotifications.WaitForResourceHealthyAsync("hello", timeout.Token);
             await started.App.ResourceNotifications.WaitForResourceHealthyAsync("client", timeout.Token);
             return started;
@@ -122,6 +128,10 @@ public sealed class RetryDemoApp : IAsyncDisposable
         }
 
         _stopWatching.Dispose();
+        if (Directory.Exists(_storeData))
+        {
+            Directory.Delete(_storeData, recursive: true);
+        }
     }
 
     private static async Task DisposeQuietlyAsync(RetryDemoApp? app, OtlpReceiver? otlp)

@@ -12,6 +12,9 @@ public abstract class FaultStateStoreContract
 
     protected abstract Task<IFaultStateStore> CreateAsync();
 
+    /// <summary><paramref name="count"/> views of the same state, as replicas see it (each its own connection).</summary>
+    protected abstract Task<IFaultStateStore[]> CreateReplicasAsync(int count);
+
     [Fact]
     public async Task ObserveAsync_NoFaultsSet_ReportsNone()
     {
@@ -21,12 +24,13 @@ public abstract class FaultStateStoreContract
     }
 
     [Fact]
-    public async Task ObserveAsync_ManyCallersAtOnce_TakeExactlyTheFailNextCount()
+    public async Task ObserveAsync_ManyReplicasAtOnce_TakeExactlyTheFailNextCount()
     {
-        var state = await CreateAsync();
+        var replicas = await CreateReplicasAsync(4);
+        var state = replicas[0];
         await state.FailNextAsync(7, 429, 2, None);
 
-        var observed = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(async () => await state.ObserveAsync(null, None))));
+        var observed = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () => await replicas[i % 4].ObserveAsync(i % 3 == 0 ? $"r{i}" : null, None))));
 
         Assert.Equal(7, observed.Count(o => o.FailNextStatus == 429 && o.FailNextRetryAfterSeconds == 2));
         Assert.Equal(33, observed.Count(o => o.FailNextStatus is null));
@@ -49,11 +53,11 @@ public abstract class FaultStateStoreContract
     }
 
     [Fact]
-    public async Task ObserveAsync_CountsAttemptsPerRequestId()
+    public async Task ObserveAsync_CountsAttemptsPerRequestId_WhicheverReplicaSeesThem()
     {
-        var state = await CreateAsync();
+        var replicas = await CreateReplicasAsync(3);
 
-        var a = new[] { await state.ObserveAsync("a", None), await state.ObserveAsync("a", None), await state.ObserveAsync("b", None), await state.ObserveAsync("a", None) };
+        var a = new[] { await replicas[0].ObserveAsync("a", None), await replicas[1].ObserveAsync("a", None), await replicas[2].ObserveAsync("b", None), await replicas[2].ObserveAsync("a", None) };
 
         Assert.Equal([1, 2, 1, 3], a.Select(o => o.Attempt));
     }
@@ -76,6 +80,8 @@ public sealed class InProcessFaultStateTests : FaultStateStoreContract
 {
     protected override Task<IFaultStateStore> CreateAsync() =>
         Task.FromResult<IFaultStateStore>(new InProcessFaultState(new MemoryCache(new MemoryCacheOptions { SizeLimit = 1000 }), StateRetention.Default));
+
+    protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => Enumerable.Repeat(await CreateAsync(), count).ToArray();
 }
 
 public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifetime
@@ -87,4 +93,6 @@ public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifeti
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     protected override async Task<IFaultStateStore> CreateAsync() => new RedisFaultState(await _server.ConnectAsync(), StateRetention.Default);
+
+    protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync()));
 }

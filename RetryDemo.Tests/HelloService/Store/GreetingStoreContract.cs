@@ -21,6 +21,9 @@ public abstract class GreetingStoreContract
 
     protected abstract Task<IGreetingStore> CreateAsync(StateRetention retention);
 
+    /// <summary><paramref name="count"/> stores over the same state, as replicas see it (each its own connection).</summary>
+    protected abstract Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count);
+
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
@@ -70,14 +73,42 @@ public abstract class GreetingStoreContract
     }
 
     [Fact]
-    public async Task ClaimAsync_ManyAtOnce_ExactlyOneGetsTheKey()
+    public async Task ClaimAsync_ManyReplicasAtOnce_ExactlyOneGetsTheKey()
     {
-        var store = await CreateAsync(StateRetention.Default);
+        var replicas = await CreateReplicasAsync(StateRetention.Default, 4);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Task.Run(async () => await store.ClaimAsync("contended", "fp", None))));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () => await replicas[i % 4].ClaimAsync("contended", "fp", None))));
 
         Assert.Single(claims, c => c is IdempotencyClaim.New);
         Assert.All(claims.Where(c => c is not IdempotencyClaim.New), c => Assert.IsType<IdempotencyClaim.InProgress>(c));
+    }
+
+    [Fact]
+    public async Task CommitAsync_ManyReplicasRacingForEachKey_CommitsEachKeyOnce()
+    {
+        var replicas = await CreateReplicasAsync(StateRetention.Default, 4);
+
+        // Every replica claims every key and commits what it won; a lost claim commits nothing.
+        var committed = await Task.WhenAll(Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+        {
+            var won = new List<Greeting>();
+            for (var k = 0; k < 25; k++)
+            {
+                if (await replicas[r].ClaimAsync($"race-{k}", "fp", None) is IdempotencyClaim.New claim && await replicas[r].CommitAsync($"n{k}", claim, None) is { } greeting)
+                {
+                    won.Add(greeting);
+                }
+            }
+
+            return won;
+        })));
+
+        Assert.Equal(25, committed.Sum(w => w.Count));
+        Assert.Equal(25, (await replicas[0].ListAsync(100, None)).Count);
+        for (var k = 0; k < 25; k++)
+        {
+            Assert.NotNull(await replicas[k % 4].FindByKeyAsync($"race-{k}", None));
+        }
     }
 
     [Fact]
@@ -223,6 +254,10 @@ public sealed class InProcessGreetingStoreTests : GreetingStoreContract
 {
     protected override Task<IGreetingStore> CreateAsync(StateRetention retention) =>
         Task.FromResult<IGreetingStore>(new InProcessGreetingStore(TimeProvider.System, retention));
+
+    // One process is one replica: its "replicas" are the same instance.
+    protected override async Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count) =>
+        Enumerable.Repeat(await CreateAsync(retention), count).ToArray();
 }
 
 public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifetime
@@ -235,4 +270,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
 
     protected override async Task<IGreetingStore> CreateAsync(StateRetention retention) =>
         new RedisGreetingStore(await _server.ConnectAsync(), TimeProvider.System, retention);
+
+    protected override async Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count) =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync(retention)));
 }
