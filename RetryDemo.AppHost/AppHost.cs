@@ -18,7 +18,7 @@ IResourceBuilder<ParameterResource> FaultSetting(string name, string defaultValu
 // is needed. Durable in a data folder (Store:DataDirectory; under `dotnet run`, .store-data beside this file).
 var store = builder.AddProject<Projects.RetryDemo_Store>("store", launchProfileName: "http")
     .WithoutHttpsCertificate()
-    .WithEndpoint(name: "tcp", scheme: "tcp", env: "Store__Port", isProxied: false)
+    .WithEndpoint(name: "tcp", scheme: "tcp", env: "Store__Port")
     .WithHttpHealthCheck("/health");
 if (builder.ExecutionContext.IsRunMode)
 {

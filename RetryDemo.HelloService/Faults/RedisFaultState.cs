@@ -24,13 +24,15 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
         }
         else
         {
-            // Counted and read in one MULTI/EXEC: one round trip.
+            // Counted and read in one pipelined batch: one round trip. Each command is atomic on its own,
+            // which is all a count and a read need.
             var key = StoreKeys.Attempts(countAttemptsOf);
-            var transaction = Db.CreateTransaction();
-            var counted = transaction.StringIncrementAsync(key);
-            _ = transaction.KeyExpireAsync(key, retention.AttemptCountLifetime);
-            var read = transaction.StringGetAsync(StateKeys);
-            await transaction.ExecuteAsync();
+            var batch = Db.CreateBatch();
+            var counted = batch.StringIncrementAsync(key);
+            var expiring = batch.KeyExpireAsync(key, retention.AttemptCountLifetime);
+            var read = batch.StringGetAsync(StateKeys);
+            batch.Execute();
+            await expiring;
             attempt = (int)await counted;
             state = await read;
         }

@@ -24,6 +24,27 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
     }
 
     [Fact]
+    public void Store_IsAProjectWithATcpEndpoint_NothingExternal()
+    {
+        var store = _resources.GetProperty("store");
+        var bindings = store.GetProperty("bindings").EnumerateObject().ToDictionary(b => b.Name, b => b.Value);
+
+        Assert.Equal("project.v0", store.GetProperty("type").GetString());
+        Assert.Equal("tcp", bindings["tcp"].GetProperty("transport").GetString());
+        Assert.All(bindings, b => Assert.False(b.Value.TryGetProperty("external", out var external) && external.GetBoolean(), $"store's {b.Key} binding is external"));
+        // In a container the store listens beyond loopback, for HelloService's replicas.
+        Assert.Equal("0.0.0.0", store.GetProperty("env").GetProperty("Store__Bind").GetString());
+    }
+
+    [Fact]
+    public void Hello_FindsTheStoreThroughItsTcpEndpoint()
+    {
+        var connection = _resources.GetProperty("hello").GetProperty("env").GetProperty("ConnectionStrings__store").GetString();
+
+        Assert.Equal("{store.bindings.tcp.host}:{store.bindings.tcp.port}", connection);
+    }
+
+    [Fact]
     public void Client_HttpEndpointIsExternal()
     {
         var http = _resources.GetProperty("client").GetProperty("bindings").GetProperty("http");
@@ -66,7 +87,7 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
     [Fact]
     public void NothingOnlyALaunchProfileSets_ReachesTheManifest()
     {
-        var services = new[] { ("hello", "RetryDemo.HelloService"), ("client", "RetryDemo.ClientService") };
+        var services = new[] { ("store", "RetryDemo.Store"), ("hello", "RetryDemo.HelloService"), ("client", "RetryDemo.ClientService") };
 
         foreach (var (resource, project) in services)
         {

@@ -109,6 +109,20 @@ public sealed class RetryDemoApp : IAsyncDisposable
     public IReadOnlyList<CustomResourceSnapshot> Instances(string resourceName) =>
         [.. Events.Where(e => e.Resource.Name == resourceName).GroupBy(e => e.ResourceId).Select(g => g.Last().Snapshot)];
 
+    /// <summary>The resource id of every replica of <paramref name="resourceName"/> (what a dashboard command targets).</summary>
+    public IReadOnlyList<string> ReplicaIds(string resourceName) =>
+        [.. Events.Where(e => e.Resource.Name == resourceName).Select(e => e.ResourceId).Distinct()];
+
+    /// <summary>Each replica's own address (the resource's endpoint is Aspire's proxy in front of them all).</summary>
+    public IReadOnlyList<Uri> ReplicaAddresses(string resourceName) =>
+        [.. Instances(resourceName).Select(instance => new Uri(
+            Assert.Single(instance.EnvironmentVariables, v => v.Name == "ASPNETCORE_URLS").Value!.Split(';')[0])).Distinct()];
+
+    /// <summary>The process id of the replica <paramref name="resourceId"/>, as DCP reports it.</summary>
+    public int ProcessId(string resourceId) => Convert.ToInt32(
+        Assert.Single(Events.Last(e => e.ResourceId == resourceId && e.Snapshot.Properties.Any(p => p.Name == "executable.pid")).Snapshot.Properties,
+            p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+
     public HttpClient CreateHttpClient(string resourceName)
     {
         // No resilience handler: tests must see exactly what the service answers.

@@ -60,13 +60,10 @@ public sealed class ServiceDiscoveryTests(DefaultApp app)
 }
 
 /// <summary>Three HelloService replicas behind Aspire's proxy.</summary>
-public sealed class ReplicaTests : IAsyncLifetime
+[Collection(ThreeReplicaAppCollection.Name)]
+public sealed class ReplicaTests(ThreeReplicaApp app)
 {
-    private RetryDemoApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await RetryDemoApp.StartAsync(args: "Parameters:hello-replicas=3");
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private readonly RetryDemoApp _app = app.Running;
 
     [Fact]
     public async Task Calls_ThroughClient_LandOnTheThreeReplicasOnly_AndReachAllThree()
@@ -74,7 +71,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         var instances = _app.Instances("hello");
         var replicas = instances.Select(ServiceDiscoveryTests.ServiceInstanceId).ToHashSet();
         Assert.Equal(3, replicas.Count);
-        await WarmUpAsync(instances);
+        await WarmUpAsync(_app);
         using var client = _app.CreateHttpClient("client");
 
         // The proxy balances connections, not requests: one sequential caller keeps one keep-alive
@@ -99,11 +96,9 @@ public sealed class ReplicaTests : IAsyncLifetime
     /// timeout while other apps start on the same 2 cores, and a dozen such timeouts at once drain the
     /// retry budget, which then rightly answers 503. Cold starts are not what this test is about.
     /// </summary>
-    private static async Task WarmUpAsync(IEnumerable<CustomResourceSnapshot> instances)
+    internal static async Task WarmUpAsync(RetryDemoApp app)
     {
-        // Each replica listens on a port of its own (the proxy's is the resource's endpoint).
-        var addresses = instances.Select(instance => new Uri(
-            Assert.Single(instance.EnvironmentVariables, v => v.Name == "ASPNETCORE_URLS").Value!.Split(';')[0])).ToHashSet();
+        var addresses = app.ReplicaAddresses("hello");
         Assert.Equal(3, addresses.Count);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };

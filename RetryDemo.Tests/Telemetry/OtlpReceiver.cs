@@ -86,8 +86,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // What did arrive says which exporter went quiet.
-                var received = string.Join("; ", LogRecords.GroupBy(r => r.ServiceName).Select(g => $"{g.Key}: {g.Count()} log records, last '{g.Last().Body}'"))
-                    + " DEBUG now=" + (condition(this) is not null) + " hello=[" + string.Join(" || ", LogRecords.Where(r => r.ServiceName == "hello").Select(r => r.Body)) + "]";
+                var received = string.Join("; ", LogRecords.GroupBy(r => r.ServiceName).Select(g => $"{g.Key}: {g.Count()} log records, the last '{g.Last().Body}'"));
                 throw new TimeoutException($"Timed out waiting for {what}. Received {Spans.Count()} spans; {received}.");
             }
         }

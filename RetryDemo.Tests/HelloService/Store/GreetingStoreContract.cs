@@ -15,7 +15,7 @@ public abstract class GreetingStoreContract
     {
         GreetingCapacity = 5,
         KeyCapacity = 4,
-        ClaimLease = TimeSpan.FromMilliseconds(300),
+        ClaimLease = TimeSpan.FromSeconds(1),
         ListPageSize = 3,
     };
 
@@ -202,7 +202,7 @@ public abstract class GreetingStoreContract
     [Fact]
     public async Task Greetings_PastTheirLifetime_AreGoneFromTheListAndTheCount()
     {
-        var store = await CreateAsync(Small with { GreetingLifetime = TimeSpan.FromMilliseconds(400), KeyLifetime = TimeSpan.FromMilliseconds(400) });
+        var store = await CreateAsync(Small with { GreetingLifetime = TimeSpan.FromMilliseconds(1500), KeyLifetime = TimeSpan.FromMilliseconds(1500) });
         var claim = (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp", None);
         var greeting = await store.CommitAsync("Ada", claim, None);
 

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace RetryDemo.Tests.AspireHosting;
+
+/// <summary>
+/// A HelloService replica killed (SIGKILL, no goodbye) under a stream of keyed writes through ClientService:
+/// the others carry on from the shared store, nothing acknowledged is lost, nothing is written twice,
+/// and every key answered before the kill still replays its own greeting. An app of its own (it kills a process).
+/// </summary>
+public sealed class ReplicaKillTests : IAsyncLifetime
+{
+    private const int Writes = 160;
+    private const int KillAfter = 40;
+
+    private RetryDemoApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await RetryDemoApp.StartAsync(args: "Parameters:hello-replicas=3");
+        await ReplicaTests.WarmUpAsync(_app);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task CreateGreeting_ReplicaKilledUnderLoad_NothingLostNothingDoubled()
+    {
+        var victim = _app.ReplicaIds("hello")[1];
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var outcomes = new ConcurrentDictionary<string, (HttpStatusCode Status, string? Id, bool BeforeKill)>();
+        var answered = 0;
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var writers = Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            using var client = _app.CreateHttpClient("client");
+            for (var i = worker; i < Writes; i += 4)
+            {
+                var key = $"kill-{run}-{i}";
+                var beforeKill = !killed.Task.IsCompleted;
+                var (status, id) = await PostAsync(client, key);
+                outcomes[key] = (status, id, beforeKill);
+                if (Interlocked.Increment(ref answered) == KillAfter)
+                {
+                    using var process = Process.GetProcessById(_app.ProcessId(victim));
+                    process.Kill();
+                    killed.SetResult();
+                }
+            }
+        })));
+        await writers.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(killed.Task.IsCompleted, "the replica was never killed");
+        using var hello = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        var stored = new Dictionary<string, string>();
+        foreach (var key in outcomes.Keys)
+        {
+            var (found, id) = await FindByKeyAsync(hello, _app, key);
+            if (found)
+            {
+                stored[key] = id!;
+            }
+        }
+
+        var created = outcomes.Where(o => o.Value.Status == HttpStatusCode.Created).ToList();
+        // Nothing lost: every 201 is stored under its key, with the id that was answered.
+        Assert.All(created, o => Assert.Equal(o.Value.Id, stored.GetValueOrDefault(o.Key)));
+        // Nothing doubled: one greeting per stored key, and no more greetings than keys.
+        Assert.Equal(stored.Count, stored.Values.Distinct().Count());
+        var count = (await hello.GetFromJsonAsync<JsonElement>(new Uri(await LiveReplicaAsync(hello, _app), "/greetings"))).GetProperty("count").GetInt32();
+        Assert.Equal(stored.Count, count);
+        // The kill is a transient failure: ClientService's retries carry almost every write through it.
+        Assert.True(created.Count >= Writes - 4, $"only {created.Count} of {Writes} writes were created: {string.Join(", ", outcomes.Where(o => o.Value.Status != HttpStatusCode.Created).Select(o => $"{o.Key}={(int)o.Value.Status}"))}");
+
+        // Every key answered before the kill replays its own greeting.
+        using var replay = _app.CreateHttpClient("client");
+        foreach (var (key, outcome) in created.Where(o => o.Value.BeforeKill))
+        {
+            var (status, id) = await PostAsync(replay, key);
+            Assert.Equal(HttpStatusCode.Created, status);
+            Assert.Equal(outcome.Id, id);
+        }
+
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Id)> PostAsync(HttpClient client, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = key }) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode == HttpStatusCode.Created
+            ? (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString())
+            : (response.StatusCode, null);
+    }
+
+    /// <summary>Asks each replica in turn until one answers (one of them is dead).</summary>
+    private static async Task<(bool Found, string? Id)> FindByKeyAsync(HttpClient hello, RetryDemoApp app, string key)
+    {
+        using var response = await hello.GetAsync(new Uri(await LiveReplicaAsync(hello, app), $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return (false, null);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (true, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+    }
+
+    private static async Task<Uri> LiveReplicaAsync(HttpClient hello, RetryDemoApp app)
+    {
+        foreach (var address in app.ReplicaAddresses("hello"))
+        {
+            try
+            {
+                using var alive = await hello.GetAsync(new Uri(address, "/alive"));
+                if (alive.IsSuccessStatusCode)
+                {
+                    return address;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The killed replica.
+            }
+        }
+
+        throw new InvalidOperationException("No HelloService replica answers.");
+    }
+}

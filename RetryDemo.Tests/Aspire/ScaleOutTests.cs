@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace RetryDemo.Tests.AspireHosting;
+
+/// <summary>
+/// Three HelloService replicas under the real AppHost, their state in the one store: they act as one
+/// service — attempt counts, operator commands and idempotency keys hold whichever replica an attempt meets.
+/// </summary>
+[Collection(ThreeReplicaAppCollection.Name)]
+public sealed class ScaleOutTests(ThreeReplicaApp app)
+{
+    private readonly RetryDemoApp _app = app.Running;
+
+    [Fact]
+    public async Task SeedScenario_ThreeCallersAtOnce_EveryCallReads500_500_200()
+    {
+        await app.ResetFaultsAsync();
+
+        // Three callers, three connections: the proxy spreads them (and their retries) over the replicas.
+        var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            using var client = _app.CreateHttpClient("client");
+            var statuses = new List<int[]>();
+            for (var call = 0; call < 10; call++)
+            {
+                using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500");
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                statuses.Add([.. AppHostTests.AttemptStatuses(body.GetProperty("report"))]);
+            }
+
+            return statuses;
+        })));
+
+        var all = calls.SelectMany(c => c).ToList();
+        Assert.Equal(30, all.Count);
+        Assert.All(all, statuses => Assert.Equal([500, 500, 200], statuses));
+    }
+
+    [Fact]
+    public async Task OperatorCommands_SentToOneReplica_ActOnEveryReplica()
+    {
+        await app.ResetFaultsAsync();
+        var replicas = _app.ReplicaIds("hello");
+        var addresses = _app.ReplicaAddresses("hello");
+        Assert.Equal(3, replicas.Count);
+
+        await RunAsync(replicas[0], "outage-on");
+        var during = await StatusesAsync(addresses, rounds: 2);
+        await RunAsync(replicas[1], "outage-off");
+        var after = await StatusesAsync(addresses, rounds: 1);
+        await RunAsync(replicas[2], "fail-next");
+        var failNext = await StatusesAsync(addresses, rounds: 3);
+
+        Assert.All(during, s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
+        Assert.All(after, s => Assert.Equal(HttpStatusCode.OK, s));
+        // "Fail next 5" is one count for the service: five failures in all, wherever they land.
+        Assert.Equal(5, failNext.Count(s => s == HttpStatusCode.ServiceUnavailable));
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.ServiceUnavailable, 5), .. Enumerable.Repeat(HttpStatusCode.OK, 4)], failNext);
+    }
+
+    [Fact]
+    public async Task CreateGreeting_120KeysUnderCommitFaults_EachWrittenOnceAndFoundOnEveryReplica()
+    {
+        await app.ResetFaultsAsync();
+        var addresses = _app.ReplicaAddresses("hello");
+        using var hello = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        var before = await CountAsync(hello, addresses[0]);
+        var run = Guid.NewGuid().ToString("N")[..8];
+
+        var created = new ConcurrentDictionary<string, string>();
+        var failures = new ConcurrentBag<string>();
+        await Parallel.ForAsync(0, 120, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            using var client = _app.CreateHttpClient("client");
+            var key = $"scale-{run}-{i}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings?commitFailRate=0.4") { Content = JsonContent.Create(new { name = $"caller {i}" }) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request, ct);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                created[key] = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
+            }
+            else
+            {
+                failures.Add($"{key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            }
+        });
+
+        Assert.Empty(failures);
+        Assert.Equal(120, created.Values.Distinct().Count());
+        Assert.Equal(before + 120, await CountAsync(hello, addresses[0]));
+        foreach (var address in addresses)
+        {
+            foreach (var (key, id) in created)
+            {
+                var stored = await hello.GetFromJsonAsync<JsonElement>(new Uri(address, $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
+                Assert.Equal(id, stored.GetProperty("id").GetString());
+            }
+        }
+    }
+
+    private static async Task<int> CountAsync(HttpClient hello, Uri replica) =>
+        (await hello.GetFromJsonAsync<JsonElement>(new Uri(replica, "/greetings"))).GetProperty("count").GetInt32();
+
+    private async Task RunAsync(string replicaId, string command)
+    {
+        var result = await _app.App.ResourceCommands.ExecuteCommandAsync(replicaId, command);
+        Assert.True(result.Success, $"{replicaId}/{command}: {result.Message}");
+    }
+
+    /// <summary>GET /hello on each replica in turn, <paramref name="rounds"/> times round.</summary>
+    private static async Task<List<HttpStatusCode>> StatusesAsync(IReadOnlyList<Uri> replicas, int rounds)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var replica in replicas)
+            {
+                using var response = await http.GetAsync(new Uri(replica, "/hello"));
+                statuses.Add(response.StatusCode);
+            }
+        }
+
+        return statuses;
+    }
+}
