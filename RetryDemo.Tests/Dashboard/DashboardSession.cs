@@ -67,7 +67,7 @@ public sealed class DashboardSession : IAsyncLifetime
     private async Task WaitUntilTracesArriveAsync(HttpClient client)
     {
         var page = await Browser.NewPageAsync();
-        const int tries = 6;
+        const int tries = 12;
         for (var attempt = 1; ; attempt++)
         {
             var traceId = ActivityTraceId.CreateRandom().ToHexString();
