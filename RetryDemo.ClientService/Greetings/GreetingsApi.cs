@@ -48,8 +48,14 @@ public static class GreetingsApi
 
         var result = await client.CreateGreetingAsync(body.Name!.Trim(), key, faults, context.RequestAborted);
         var report = AttemptReport.From(result.Report);
-        return result.Reply is { } greeting
-            ? TypedResults.Created($"/greetings/{greeting.Id}", new GreetingResponse(greeting.Id, greeting.Message, key, report))
-            : HelloProblems.From(result, report, context);
+        if (result.Reply is { } greeting)
+        {
+            return TypedResults.Created($"/greetings/{greeting.Id}", new GreetingResponse(greeting.Id, greeting.Message, key, report));
+        }
+
+        // The key to retry with, when the outcome is unknown: the caller may not have chosen it.
+        var problem = HelloProblems.From(result, report, context);
+        problem.ProblemDetails.Extensions["idempotencyKey"] = key;
+        return problem;
     }
 }

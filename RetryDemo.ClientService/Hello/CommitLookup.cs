@@ -13,16 +13,23 @@ public sealed class CommitLookup(HttpClient http)
 {
     public const string PipelineName = "hello-commit-lookup";
 
-    public async Task<CommitCheck> FindByKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<CommitCheck> FindByKeyAsync(string idempotencyKey, string name, CancellationToken cancellationToken)
     {
         try
         {
-            // The key travels as a query value, so no spelling of it ('..', 'a/b', '%2e') changes the path.
-            using var response = await http.GetAsync($"/greetings/by-key?key={Uri.EscapeDataString(idempotencyKey)}", cancellationToken);
-            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            // The key travels as a query value, so no spelling of it ('..', 'a/b', '%2e') changes the path;
+            // the name lets HelloService refuse a key held for another greeting (422) instead of returning it.
+            using var response = await http.GetAsync(
+                $"/greetings/by-key?key={Uri.EscapeDataString(idempotencyKey)}&name={Uri.EscapeDataString(name)}", cancellationToken);
+            switch (response.StatusCode)
             {
-                return CommitCheck.NotCommitted;
+                case System.Net.HttpStatusCode.NotFound:
+                    return CommitCheck.NotCommitted;
+                case System.Net.HttpStatusCode.UnprocessableEntity:
+                    return CommitCheck.HeldForAnotherGreeting;
             }
+
+            // Anything else, a 409 (a write with the key still in progress, which may yet commit) included, is no answer.
 
             return response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<GreetingReply>(cancellationToken) is { Id.Length: > 0, Message.Length: > 0 } greeting
                 ? CommitCheck.Found(greeting)
@@ -45,10 +52,11 @@ public sealed class CommitLookup(HttpClient http)
     }
 }
 
-/// <summary>What <see cref="CommitLookup"/> learned: committed (with the greeting), not committed, or unknown.</summary>
-public sealed record CommitCheck(GreetingReply? Greeting, bool Known)
+/// <summary>What <see cref="CommitLookup"/> learned: committed (with the greeting), not committed, held for another greeting, or unknown.</summary>
+public sealed record CommitCheck(GreetingReply? Greeting, bool Known, bool KeyReused = false)
 {
     public static readonly CommitCheck NotCommitted = new(null, true);
+    public static readonly CommitCheck HeldForAnotherGreeting = new(null, true, KeyReused: true);
     public static readonly CommitCheck Unknown = new(null, false);
 
     public static CommitCheck Found(GreetingReply greeting) => new(greeting, true);

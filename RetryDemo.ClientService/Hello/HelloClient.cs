@@ -46,7 +46,7 @@ public sealed class HelloClient(
             },
             faults,
             reply => reply is GreetingReply { Id.Length: > 0 },
-            reconcile: ct => commitLookup.FindByKeyAsync(idempotencyKey, ct),
+            reconcile: ct => commitLookup.FindByKeyAsync(idempotencyKey, name, ct),
             cancellationToken);
 
     private async Task<HelloCallResult<T>> CallAsync<T>(
@@ -69,9 +69,13 @@ public sealed class HelloClient(
             {
                 result = HelloCallResult<T>.Success(committed, result.Report with { Reconciled = true });
             }
+            else if (check.KeyReused)
+            {
+                result = result with { Failure = HelloFailure.Rejected, LastStatusCode = StatusCodes.Status422UnprocessableEntity, RetryAfter = null };
+            }
             else if (!check.Known)
             {
-                result = result with { Failure = HelloFailure.OutcomeUnknown, RetryAfter = OutcomeUnknownRetryAfter };
+                result = result with { Failure = HelloFailure.OutcomeUnknown, RetryAfter = result.RetryAfter > OutcomeUnknownRetryAfter ? result.RetryAfter : OutcomeUnknownRetryAfter };
             }
         }
 

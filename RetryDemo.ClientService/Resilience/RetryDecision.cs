@@ -70,7 +70,9 @@ public sealed class RetryDecision(
     // Every attempt that reached HelloService tells the budget how HelloService is doing.
     private void Observe(in RetryPredicateArguments<HttpResponseMessage> args, bool transient)
     {
-        if (!budget.Enabled || args.Outcome.Exception is BrokenCircuitException || args.Context.CancellationToken.IsCancellationRequested)
+        // A 409 for a key still in progress says nothing about HelloService's health: it is not counted.
+        if (!budget.Enabled || args.Outcome.Exception is BrokenCircuitException || args.Context.CancellationToken.IsCancellationRequested
+            || IdempotencyConflict.IsInProgress(args.Outcome.Result))
         {
             return;
         }

@@ -103,21 +103,39 @@ public static class GreetingsApi
     public static async Task<Results<Ok<Greeting>, ProblemHttpResult>> GetGreeting(string id, IGreetingStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is { } greeting ? TypedResults.Ok(greeting) : NotFound("No such greeting.");
 
-    /// <summary>Whether a write with this key was committed; the key travels as a query value, never as a path segment.</summary>
+    /// <summary>
+    /// Whether a write with this key was committed. The key travels as a query value, never as a path
+    /// segment; with <c>name</c>, a key held for another name answers 422. A key still claimed answers
+    /// 409: its write may yet commit, so "not found" (404) is only ever said of a key nobody holds.
+    /// </summary>
     public static async Task<Results<Ok<Greeting>, ValidationProblem, ProblemHttpResult>> GetGreetingByKey(
-        [FromQuery(Name = "key")] string? key, IGreetingStore store, CancellationToken cancellationToken)
+        [FromQuery(Name = "key")] string? key, [FromQuery(Name = "name")] string? name, IGreetingStore store, CancellationToken cancellationToken)
     {
+        var errors = new Dictionary<string, string[]>();
         if (key is null || IdempotencyKeys.Problem([key]) is not null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["key"] = [$"key must be 1–{IdempotencyKeys.MaxLength} visible ASCII characters, given once."],
-            }, title: "Invalid key");
+            errors["key"] = [$"key must be 1–{IdempotencyKeys.MaxLength} visible ASCII characters, given once."];
         }
 
-        return await store.FindByKeyAsync(key, cancellationToken) is { } greeting
-            ? TypedResults.Ok(greeting)
-            : NotFound("No greeting was committed for this key.");
+        if (name is not null && GreetingNameAttribute.Problem(name) is { } nameProblem)
+        {
+            errors["name"] = [nameProblem];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid lookup");
+        }
+
+        return await store.FindByKeyAsync(key!, name is null ? null : Fingerprint(name.Trim()), cancellationToken) switch
+        {
+            IdempotencyClaim.Committed committed => TypedResults.Ok(committed.Greeting),
+            IdempotencyClaim.InProgress => TypedResults.Problem("A write with this key is still in progress; it may yet commit.",
+                statusCode: StatusCodes.Status409Conflict, title: "Request in progress"),
+            IdempotencyClaim.Mismatch => TypedResults.Problem($"This {WireHeaders.IdempotencyKey} was used for a different greeting.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused"),
+            _ => NotFound("No greeting was committed for this key, and no write with it is in progress."),
+        };
     }
 
     // Faults that strike after the write: the reply is lost (503) or late (beyond the caller's attempt timeout).
@@ -156,7 +174,7 @@ public static class GreetingsApi
         {
             await store.AbandonAsync(claim, CancellationToken.None);
         }
-        catch (Exception ex) when (StoreFailure.Is(ex))
+        catch (Exception ex) when (StoreFailure.Is(ex, CancellationToken.None))
         {
             StoreLog.ClaimLeftToExpire(logger);
         }

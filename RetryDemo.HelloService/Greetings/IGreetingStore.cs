@@ -17,7 +17,12 @@ public interface IGreetingStore
 
     ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken);
 
-    ValueTask<Greeting?> FindByKeyAsync(string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// What became of a key: <see cref="IdempotencyClaim.Committed"/>, <see cref="IdempotencyClaim.InProgress"/>
+    /// (claimed, not yet committed: it may still commit), <see cref="IdempotencyClaim.Mismatch"/> (committed or
+    /// claimed for another payload than <paramref name="fingerprint"/>), or null when nothing holds it.
+    /// </summary>
+    ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken);
 
     /// <summary>How many greetings are kept, and the newest <paramref name="limit"/> of them, newest first.</summary>
     ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken);

@@ -82,12 +82,17 @@ public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateReten
         }
     }
 
-    public ValueTask<Greeting?> FindByKeyAsync(string key, CancellationToken cancellationToken)
+    public ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Prune();
-            return ValueTask.FromResult(_keys.TryGet(key, out var record) ? record.Greeting : null);
+            IdempotencyClaim? found = _keys.TryGet(key, out var record)
+                ? (fingerprint is null || record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch())
+                : _claims.TryGetValue(key, out var held) && held.Until > Now
+                    ? (fingerprint is null || held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress() : new IdempotencyClaim.Mismatch())
+                    : null;
+            return ValueTask.FromResult(found);
         }
     }
 

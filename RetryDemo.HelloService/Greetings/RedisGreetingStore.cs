@@ -88,10 +88,8 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
     public async ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken) =>
         (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? Deserialize(json) : null;
 
-    public async ValueTask<Greeting?> FindByKeyAsync(string key, CancellationToken cancellationToken) =>
-        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value && Read(value, fingerprint: null) is IdempotencyClaim.Committed committed
-            ? committed.Greeting
-            : null;
+    public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) =>
+        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? Read(value, fingerprint) : null;
 
     public async ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
     {

@@ -24,7 +24,8 @@ public sealed record StateRetention
 
     public TimeSpan GreetingLifetime { get; init; } = TimeSpan.FromHours(24);
 
-    public int GreetingCapacity { get; init; } = 100_000;
+    /// <summary>As many as keys, so a key's replay never points at a greeting already evicted.</summary>
+    public int GreetingCapacity { get; init; } = 200_000;
 
     /// <summary>
     /// How long a claimed key stays claimed without an outcome: long enough for the claim-to-commit step

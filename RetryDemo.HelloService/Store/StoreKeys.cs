@@ -12,13 +12,14 @@ public static class StoreKeys
     public static readonly RedisKey FailNextSpec = Prefix + "faults:fail-next:spec";
 
     /// <summary>Greeting ids by creation time (ms): the newest-first page and the count, without a scan.</summary>
-    public static readonly RedisKey GreetingIndex = Prefix + "greetings:index";
+    public static readonly RedisKey GreetingIndex = Prefix + "index:greetings";
 
     /// <summary>Idempotency keys by commit time (ms), so the oldest go first when there are too many.</summary>
-    public static readonly RedisKey KeyIndex = Prefix + "idempotency:index";
+    public static readonly RedisKey KeyIndex = Prefix + "index:idempotency-keys";
 
+    // The records' prefixes end in their own segment, so no key or id a caller chooses can name an index.
     public const string GreetingPrefix = Prefix + "greeting:";
-    public const string KeyPrefix = Prefix + "idempotency:";
+    public const string KeyPrefix = Prefix + "idempotency-key:";
 
     public static RedisKey Attempts(string requestId) => Prefix + "attempts:" + requestId;
 

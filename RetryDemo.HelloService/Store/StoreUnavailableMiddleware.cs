@@ -16,7 +16,7 @@ public sealed class StoreUnavailableMiddleware(RequestDelegate next, IProblemDet
         {
             await next(context);
         }
-        catch (Exception ex) when (StoreFailure.Is(ex) && !context.Response.HasStarted)
+        catch (Exception ex) when (StoreFailure.Is(ex, context.RequestAborted) && !context.Response.HasStarted)
         {
             StoreLog.Unavailable(logger, context.Request.Method, context.Request.Path, ex.GetType().Name);
             context.Response.Clear();
@@ -29,7 +29,7 @@ public sealed class StoreUnavailableMiddleware(RequestDelegate next, IProblemDet
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
                     Title = "Store unavailable",
-                    Detail = "HelloService's shared store did not answer; nothing was changed. Retry shortly.",
+                    Detail = "HelloService's shared store did not answer, so this request's outcome is unknown. Retry shortly (a write with the same Idempotency-Key: it is never applied twice).",
                 },
             });
         }

@@ -68,6 +68,7 @@ public sealed class CommitLookupTests
     public static TheoryData<string, HttpStatusCode, string> UnknownAnswers => new()
     {
         { "store down", HttpStatusCode.ServiceUnavailable, """{"title":"Store unavailable"}""" },
+        { "a write with the key still in progress (it may yet commit)", HttpStatusCode.Conflict, """{"title":"Request in progress"}""" },
         { "a list, not a greeting", HttpStatusCode.OK, """{"count":0,"latest":[]}""" },
         { "a greeting without an id", HttpStatusCode.OK, """{"id":null,"message":"Hello, Ada!"}""" },
         { "not JSON", HttpStatusCode.OK, "<html>proxy</html>" },
@@ -115,7 +116,38 @@ public sealed class CommitLookupTests
 
         var lookup = Assert.Single(lookups);
         Assert.Equal("/greetings/by-key", lookup.AbsolutePath);
-        Assert.Equal(key, Uri.UnescapeDataString(lookup.Query["?key=".Length..]));
+        var query = lookup.Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        Assert.Equal(key, query["key"]);
+        Assert.Equal("Ada", query["name"]);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_TheLookupFindsTheKeyHeldForAnotherName_IsTheCallersMistake422()
+    {
+        var (hello, _) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.UnprocessableEntity, """{"title":"Idempotency key reused"}""", "application/problem+json")));
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Equal(HelloFailure.Rejected, result.Failure);
+        Assert.Equal(422, result.LastStatusCode);
+        Assert.Null(result.Reply);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_409WhileAnotherAttemptHoldsTheKey_IsRetriedWithoutCostingTheBudget()
+    {
+        var hello = new ScriptedHandler((attempt, _) => Task.FromResult(attempt <= 2
+            ? Json(HttpStatusCode.Conflict, """{"title":"Request in progress"}""", "application/problem+json")
+            : Json(HttpStatusCode.Created, Greeting)));
+        await using var pipeline = new HelloPipeline(hello);
+        var budget = (RetryBudget)pipeline.Services.GetService(typeof(RetryBudget))!;
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Null(result.Failure);
+        Assert.Equal([409, 409, 201], result.Report.Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal(budget.Snapshot().MaxTokens, budget.Snapshot().Tokens);
     }
 
     [Fact]

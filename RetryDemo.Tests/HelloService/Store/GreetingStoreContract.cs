@@ -36,7 +36,7 @@ public abstract class GreetingStoreContract
 
         Assert.NotNull(greeting);
         Assert.Equal("Hello, Ada!", greeting.Message);
-        Assert.Equal(greeting, await store.FindByKeyAsync("k1", None));
+        Assert.Equal(greeting, await CommittedAsync(store, "k1"));
         Assert.Equal(greeting, await store.FindAsync(greeting.Id, None));
     }
 
@@ -107,7 +107,7 @@ public abstract class GreetingStoreContract
         Assert.Equal(25, (await replicas[0].ListAsync(100, None)).Count);
         for (var k = 0; k < 25; k++)
         {
-            Assert.NotNull(await replicas[k % 4].FindByKeyAsync($"race-{k}", None));
+            Assert.NotNull(await CommittedAsync(replicas[k % 4], $"race-{k}"));
         }
     }
 
@@ -121,7 +121,7 @@ public abstract class GreetingStoreContract
 
         var second = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("k1", "fp", None));
         Assert.NotEqual(first.Token, second.Token);
-        Assert.Null(await store.FindByKeyAsync("k1", None));
+        Assert.Null(await CommittedAsync(store, "k1"));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public abstract class GreetingStoreContract
         var greeting = await store.CommitAsync("Ada", fresh, None);
 
         Assert.NotNull(greeting);
-        Assert.Equal(greeting, await store.FindByKeyAsync("k1", None));
+        Assert.Equal(greeting, await CommittedAsync(store, "k1"));
         Assert.Equal(1, (await store.ListAsync(10, None)).Count);
     }
 
@@ -195,8 +195,8 @@ public abstract class GreetingStoreContract
             await Task.Delay(2);
         }
 
-        Assert.Null(await store.FindByKeyAsync("key-0", None));
-        Assert.NotNull(await store.FindByKeyAsync("key-8", None));
+        Assert.Null(await CommittedAsync(store, "key-0"));
+        Assert.NotNull(await CommittedAsync(store, "key-8"));
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public abstract class GreetingStoreContract
         await Eventually(async () => (await store.ListAsync(10, None)).Count == 0 ? true : (bool?)null);
 
         Assert.Empty((await store.ListAsync(10, None)).Latest);
-        await Eventually(async () => await store.FindByKeyAsync("k1", None) is null ? true : (bool?)null);
+        await Eventually(async () => await CommittedAsync(store, "k1") is null ? true : (bool?)null);
         Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("k1", "fp", None));
         Assert.NotNull(greeting);
     }
@@ -221,15 +221,44 @@ public abstract class GreetingStoreContract
     [InlineData("%2e")]
     [InlineData("P|x|y")]
     [InlineData("C|x|{}")]
+    [InlineData("index")]
+    [InlineData(":index:greetings")]
     public async Task Keys_OfAnyShape_AreStoredAndFoundAsThemselves(string key)
     {
         var store = await CreateAsync(StateRetention.Default);
 
         var greeting = await store.CommitAsync("Ada", (IdempotencyClaim.New)await store.ClaimAsync(key, "fp", None), None);
 
-        Assert.Equal(greeting, await store.FindByKeyAsync(key, None));
-        Assert.Null(await store.FindByKeyAsync(key + "x", None));
+        Assert.Equal(greeting, await CommittedAsync(store, key));
+        Assert.Null(await CommittedAsync(store, key + "x"));
     }
+
+    [Fact]
+    public async Task FindByKeyAsync_ClaimedNotCommitted_IsInProgress_NotNothing()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.ClaimAsync("k1", "fp-ada", None);
+
+        Assert.IsType<IdempotencyClaim.InProgress>(await store.FindByKeyAsync("k1", "fp-ada", None));
+        Assert.IsType<IdempotencyClaim.InProgress>(await store.FindByKeyAsync("k1", null, None));
+        Assert.Null(await store.FindByKeyAsync("k2", null, None));
+    }
+
+    [Fact]
+    public async Task FindByKeyAsync_ForAnotherPayload_IsAMismatch_WhetherCommittedOrClaimed()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.CommitAsync("Ada", (IdempotencyClaim.New)await store.ClaimAsync("done", "fp-ada", None), None);
+        await store.ClaimAsync("held", "fp-ada", None);
+
+        Assert.IsType<IdempotencyClaim.Mismatch>(await store.FindByKeyAsync("done", "fp-grace", None));
+        Assert.IsType<IdempotencyClaim.Mismatch>(await store.FindByKeyAsync("held", "fp-grace", None));
+        Assert.IsType<IdempotencyClaim.Committed>(await store.FindByKeyAsync("done", "fp-ada", None));
+    }
+
+    /// <summary>The greeting committed under <paramref name="key"/>, or null.</summary>
+    protected static async Task<Greeting?> CommittedAsync(IGreetingStore store, string key) =>
+        (await store.FindByKeyAsync(key, null, None) as IdempotencyClaim.Committed)?.Greeting;
 
     /// <summary>Polls until <paramref name="probe"/> gives a value: at most 10 s, then fails saying so.</summary>
     protected static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : class
