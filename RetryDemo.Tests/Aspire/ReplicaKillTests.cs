@@ -47,7 +47,8 @@ public sealed class ReplicaKillTests : IAsyncLifetime
                 if (Interlocked.Increment(ref answered) == KillAfter)
                 {
                     using var process = Process.GetProcessById(_app.ProcessId(victim));
-                    process.Kill();
+                    // The resource runs under `dotnet run`: the whole tree goes, the service with it, as with a crashed container.
+                    process.Kill(entireProcessTree: true);
                     killed.SetResult();
                 }
             }
@@ -55,6 +56,7 @@ public sealed class ReplicaKillTests : IAsyncLifetime
         await writers.WaitAsync(TimeSpan.FromMinutes(3));
 
         Assert.True(killed.Task.IsCompleted, "the replica was never killed");
+        Assert.Equal(2, await AliveReplicasAsync(_app));
         using var hello = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         var stored = new Dictionary<string, string>();
         foreach (var key in outcomes.Keys)
@@ -108,6 +110,26 @@ public sealed class ReplicaKillTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (true, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+    }
+
+    private static async Task<int> AliveReplicasAsync(RetryDemoApp app)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var alive = 0;
+        foreach (var address in app.ReplicaAddresses("hello"))
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(address, "/alive"));
+                alive += response.IsSuccessStatusCode ? 1 : 0;
+            }
+            catch (HttpRequestException)
+            {
+                // The killed replica: nothing listens at its address.
+            }
+        }
+
+        return alive;
     }
 
     private static async Task<Uri> LiveReplicaAsync(HttpClient hello, RetryDemoApp app)
