@@ -23,9 +23,12 @@ wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && retu
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 cat > "$work/writes.lua" <<'LUA'
+-- Every thread writes keys of its own: setup() numbers the threads, init() builds the prefix from that number.
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("number", threads) end
 local counter = 0
 local prefix = ""
-function init(args) prefix = args[1] .. "-" .. tostring(math.random(1, 1e9)) end
+function init(args) prefix = args[1] .. "-" .. tostring(wrk.thread:get("number")) end
 function request()
   counter = counter + 1
   return wrk.format("POST", "/greetings", { ["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. "-" .. counter }, '{"name":"Ada"}')
@@ -39,7 +42,7 @@ run_writes() { # label, url, hello pid, store pid or ""
     n=$((n + 1))
     out=$(wrk -t2 -c16 -d"${slice}s" -s "$work/writes.lua" "$url/greetings" -- "$label$n")
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
-    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
     done_writes=$((done_writes + requests))
     printf "slice %2d: %7d writes, %6.0f /s, non-2xx %s, HelloService RSS %s MB%s\n" "$n" "$requests" "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$hello")" \
       "$([ -n "$store" ] && echo ", store RSS $(rss_mb "$store") MB")"
