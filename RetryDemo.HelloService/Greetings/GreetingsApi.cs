@@ -97,8 +97,8 @@ public static class GreetingsApi
             : await AfterCommitAsync(greeting, key, context, dice, timeProvider, logger);
     }
 
-    public static async Task<Ok<GreetingList>> ListGreetings(IGreetingStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListAsync(StateRetention.Default.ListPageSize, cancellationToken));
+    public static async Task<Ok<GreetingList>> ListGreetings(IGreetingStore store, StateRetention retention, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(retention.ListPageSize, cancellationToken));
 
     public static async Task<Results<Ok<Greeting>, ProblemHttpResult>> GetGreeting(string id, IGreetingStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is { } greeting ? TypedResults.Ok(greeting) : NotFound("No such greeting.");
