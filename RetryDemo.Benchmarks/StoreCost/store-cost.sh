@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HelloService's cost per GET /hello with its state in the store beside its state in process, side by
-# side in one run: two HelloService processes (Release, Production logging), one store, wrk driving each
-# in alternating rounds. CPU per request comes from /proc (utime + stime of the HelloService process, and
+# side in one run: three HelloService processes (Release, Production logging) — in process, with the store,
+# and with the store but no span per store command — one store, and wrk driving each in rotating rounds. CPU per request comes from /proc (utime + stime of the HelloService process, and
 # of the store process for the store variant), latency from wrk.
 #   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh [rounds] [seconds-per-round]
 # Prints one line per round and the medians; needs wrk (Debian: apt-get install wrk).
@@ -9,31 +9,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-6}
 seconds=${2:-10}
-command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
+source RetryDemo.Benchmarks/StoreCost/processes.sh
 
-dotnet build -c Release RetryDemo.HelloService >/dev/null
-dotnet build -c Release RetryDemo.Store >/dev/null
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-data=$(mktemp -d)
-store_port=$(free_port); store_http=$(free_port); local_port=$(free_port); shared_port=$(free_port)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
-
-start() { # dir, dll, env... ; echoes the pid
-  local dir=$1 dll=$2; shift 2
-  (cd "$dir" && exec env -u ASPNETCORE_ENVIRONMENT Logging__LogLevel__Default=Warning "$@" dotnet "bin/Release/net10.0/$dll" >/dev/null 2>&1) &
-  echo $!
-}
-wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.1; done; echo "$1 never became healthy" >&2; exit 1; }
-
-store=$(start RetryDemo.Store RetryDemo.Store.dll Store__Port=$store_port Store__DataDirectory=$data ASPNETCORE_URLS=http://127.0.0.1:$store_http); pids+=("$store")
+store_port=$(free_port); store_http=$(free_port); local_port=$(free_port); shared_port=$(free_port); quiet_port=$(free_port)
+store=$(start_store "$store_port" "$store_http"); pids+=("$store")
 wait_healthy http://127.0.0.1:$store_http
 local_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS=http://127.0.0.1:$local_port); pids+=("$local_pid")
 shared_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS=http://127.0.0.1:$shared_port ConnectionStrings__store=127.0.0.1:$store_port); pids+=("$shared_pid")
-wait_healthy http://127.0.0.1:$local_port
-wait_healthy http://127.0.0.1:$shared_port
+# The same, without a span per store command (Aspire's client integration setting).
+quiet_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS=http://127.0.0.1:$quiet_port ConnectionStrings__store=127.0.0.1:$store_port \
+  Aspire__StackExchange__Redis__DisableTracing=true); pids+=("$quiet_pid")
+for port in "$local_port" "$shared_port" "$quiet_port"; do wait_healthy "http://127.0.0.1:$port"; done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
@@ -52,18 +38,24 @@ measure() {
     'BEGIN { printf "%d %.1f %s %s %.1f\n", r, t * 1e6 / hz / r, p50, p99, s * 1e6 / hz / r }'
 }
 
-echo "warming up"; measure "$local_port" "$local_pid" 3 >/dev/null; measure "$shared_port" "$shared_pid" 3 >/dev/null
-printf "%-5s | %-40s | %-48s | %s\n" round "in process: req, CPU µs/req, p50, p99" "store: req, CPU µs/req, p50, p99, store µs/req" "CPU ratio"
-ratios=()
+echo "warming up"; for v in "$local_port $local_pid" "$shared_port $shared_pid" "$quiet_port $quiet_pid"; do measure $v 3 >/dev/null; done
+printf "%-5s | %-34s | %-44s | %-44s | %s\n" round "in process: req, CPU µs/req, p50, p99" "store: req, CPU µs/req, p50, p99, store µs" "store, no command spans: same" "CPU ratios"
+ratios=(); quiet_ratios=()
 for round in $(seq "$rounds"); do
-  # Alternate which variant goes first, so neither always runs on a warmer machine.
-  if (( round % 2 )); then
-    a=$(measure "$local_port" "$local_pid" "$seconds"); b=$(measure "$shared_port" "$shared_pid" "$seconds")
-  else
-    b=$(measure "$shared_port" "$shared_pid" "$seconds"); a=$(measure "$local_port" "$local_pid" "$seconds")
-  fi
+  # Rotate which variant goes first, so none always runs on a warmer machine.
+  order=(local shared quiet); for _ in $(seq $((round % 3))); do order=("${order[@]:1}" "${order[0]}"); done
+  for v in "${order[@]}"; do
+    case $v in
+      local) a=$(measure "$local_port" "$local_pid" "$seconds") ;;
+      shared) b=$(measure "$shared_port" "$shared_pid" "$seconds") ;;
+      quiet) c=$(measure "$quiet_port" "$quiet_pid" "$seconds") ;;
+    esac
+  done
   ratio=$(awk -v a="$(echo "$a" | cut -d' ' -f2)" -v b="$(echo "$b" | cut -d' ' -f2)" 'BEGIN { printf "%.2f", b / a }')
-  ratios+=("$ratio")
-  printf "%-5s | %-40s | %-48s | %s\n" "$round" "$(echo "$a" | cut -d' ' -f1-4)" "$b" "$ratio"
+  quiet_ratio=$(awk -v a="$(echo "$a" | cut -d' ' -f2)" -v c="$(echo "$c" | cut -d' ' -f2)" 'BEGIN { printf "%.2f", c / a }')
+  ratios+=("$ratio"); quiet_ratios+=("$quiet_ratio")
+  printf "%-5s | %-34s | %-44s | %-44s | %s, %s\n" "$round" "$(echo "$a" | cut -d' ' -f1-4)" "$b" "$c" "$ratio" "$quiet_ratio"
 done
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END {printf "store ÷ in process, HelloService CPU per request: median %.2f (range %.2f–%.2f over %d rounds)\n", (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2), v[1], v[NR], NR}'
+median() { sort -n | awk '{v[NR]=$1} END {printf "median %.2f (range %.2f–%.2f over %d rounds)", (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2), v[1], v[NR], NR}'; }
+echo "HelloService CPU per request, store ÷ in process: $(printf '%s\n' "${ratios[@]}" | median)"
+echo "HelloService CPU per request, store without command spans ÷ in process: $(printf '%s\n' "${quiet_ratios[@]}" | median)"

@@ -8,18 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 total=${1:-300000}
 slice=${2:-15}
-command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
-dotnet build -c Release RetryDemo.HelloService >/dev/null
-dotnet build -c Release RetryDemo.Store >/dev/null
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-start() { local dir=$1 dll=$2; shift 2
-  (cd "$dir" && exec env -u ASPNETCORE_ENVIRONMENT Logging__LogLevel__Default=Warning "$@" dotnet "bin/Release/net10.0/$dll" >/dev/null 2>&1) & echo $!; }
-wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.1; done; echo "$1 never became healthy" >&2; exit 1; }
+source RetryDemo.Benchmarks/StoreCost/processes.sh
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 cat > "$work/writes.lua" <<'LUA'
@@ -59,7 +48,7 @@ run_writes in-process http://127.0.0.1:$local_port "$local_pid" ""
 echo "in process, GET /greetings at its fullest: $(list_rate http://127.0.0.1:$local_port) /s"
 
 store_port=$(free_port); store_http=$(free_port); shared_port=$(free_port)
-store=$(start RetryDemo.Store RetryDemo.Store.dll Store__Port=$store_port Store__DataDirectory=$work/data ASPNETCORE_URLS=http://127.0.0.1:$store_http); pids+=("$store")
+store=$(start_store "$store_port" "$store_http"); pids+=("$store")
 wait_healthy http://127.0.0.1:$store_http
 shared_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS=http://127.0.0.1:$shared_port ConnectionStrings__store=127.0.0.1:$store_port); pids+=("$shared_pid")
 wait_healthy http://127.0.0.1:$shared_port

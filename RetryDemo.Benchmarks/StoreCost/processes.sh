@@ -1,0 +1,23 @@
+# Sourced by the StoreCost scripts: Release builds, free ports, background services stopped on exit.
+# The caller sets `set -euo pipefail` and runs from the repository root.
+command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
+dotnet build -c Release RetryDemo.HelloService >/dev/null
+dotnet build -c Release RetryDemo.Store >/dev/null
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# start <project dir> <dll> [VAR=value…]: runs the Release build with Production logging; echoes the pid.
+start() {
+  local dir=$1 dll=$2; shift 2
+  (cd "$dir" && exec env -u ASPNETCORE_ENVIRONMENT Logging__LogLevel__Default=Warning "$@" dotnet "bin/Release/net10.0/$dll" >/dev/null 2>&1) &
+  echo $!
+}
+wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.1; done; echo "$1 never became healthy" >&2; exit 1; }
+# start_store <tcp port> <http port>: a store with its data in $work; echoes the pid (wait_healthy on the http port).
+start_store() {
+  start RetryDemo.Store RetryDemo.Store.dll Store__Port="$1" Store__DataDirectory="$work/store-$1" ASPNETCORE_URLS="http://127.0.0.1:$2"
+}
