@@ -1,3 +1,4 @@
+using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Greetings;
 using RetryDemo.ClientService.Hello;
 
@@ -5,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddHelloClient();
+builder.AddFaultForwarding();
 
 var app = builder.Build();
 

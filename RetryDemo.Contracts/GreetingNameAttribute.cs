@@ -9,7 +9,9 @@ namespace RetryDemo.Contracts;
 /// person counts them), so emoji, ZWJ sequences, combining marks and CJK are each one. Refused: a
 /// control or format character standing on its own (a tab, a line break, a zero-width space, a soft
 /// hyphen…), and an unpaired surrogate. Format characters inside a cluster — the zero-width joiner of
-/// 👩‍💻, the tags of a subdivision flag — belong to the visible character they join.
+/// 👩‍💻, the tags of a subdivision flag — belong to the visible character they join; TAG characters
+/// anywhere else (after "Bob", say) are hidden text and refused. A name must show at least one
+/// character: fillers that render as blank (Hangul fillers, the braille blank) don't count.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 public sealed class GreetingNameAttribute : ValidationAttribute
@@ -42,6 +44,7 @@ public sealed class GreetingNameAttribute : ValidationAttribute
         }
 
         var elements = 0;
+        var visible = false;
         for (var start = 0; start < trimmed.Length; elements++)
         {
             var length = StringInfo.GetNextTextElementLength(trimmed, start);
@@ -52,10 +55,38 @@ public sealed class GreetingNameAttribute : ValidationAttribute
                 return $"The name contains a control or format character (U+{first.Value:X4}); it must be visible characters only.";
             }
 
+            if (HasStrayTags(element, first))
+            {
+                return "The name contains TAG characters outside a flag; they are hidden text, not part of a name.";
+            }
+
+            visible |= !Rune.IsWhiteSpace(first) && !IsBlankFiller(first);
             start += length;
         }
 
+        if (!visible)
+        {
+            return "The name is required and must contain visible characters.";
+        }
+
         return elements <= MaxLength ? null : $"The name is {elements} characters long; at most {MaxLength} are allowed.";
+    }
+
+    // Letters by category, yet drawn as nothing: Hangul fillers, the halfwidth Hangul filler, the braille blank.
+    private static bool IsBlankFiller(Rune rune) => rune.Value is 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800;
+
+    // TAG characters (U+E0020–U+E007F) belong only to a tag sequence: the black flag, tags, then the cancel tag.
+    private static bool HasStrayTags(ReadOnlySpan<char> element, Rune first)
+    {
+        var tags = false;
+        var last = first;
+        foreach (var rune in element.EnumerateRunes())
+        {
+            tags |= rune.Value is >= 0xE0020 and <= 0xE007F;
+            last = rune;
+        }
+
+        return tags && (first.Value != 0x1F3F4 || last.Value != 0xE007F);
     }
 
     private static bool ContainsControl(ReadOnlySpan<char> element)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,10 +7,15 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Turns request-binding failures (a route value that is not a number, malformed JSON, a body too
-/// large) into 4xx problem details that say what was wrong, instead of the generic 500.
+/// large) into 4xx problem details that say what was wrong, instead of the generic 500. A binding
+/// failure is told by the parameter's name only: ASP.NET Core's own message carries the CLR type and
+/// the raw input, which a stranger has no business reading back.
 /// </summary>
-public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
+    [GeneratedRegex("parameter \"(?:[^\"]* )?(?<name>[^\" ]+)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex BindingParameter();
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not BadHttpRequestException badRequest)
@@ -18,16 +24,21 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDet
         }
 
         httpContext.Response.StatusCode = badRequest.StatusCode;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = badRequest.StatusCode,
-                Title = "Bad request",
-                Detail = badRequest.Message,
-            },
-        });
+        var problem = BindingParameter().Match(badRequest.Message) is { Success: true } binding
+            ? Named(binding.Groups["name"].Value, badRequest)
+            : new ProblemDetails { Detail = badRequest.Message };
+        problem.Status = badRequest.StatusCode;
+        problem.Title = "Bad request";
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
+    }
+
+    private static HttpValidationProblemDetails Named(string parameter, BadHttpRequestException badRequest)
+    {
+        var rule = badRequest.Message.Contains("request body", StringComparison.Ordinal)
+            ? "The request body is not the JSON this endpoint expects."
+            : badRequest.Message.StartsWith("Required", StringComparison.Ordinal)
+                ? $"{parameter} is required."
+                : $"{parameter} could not be read; see the endpoint's OpenAPI description for its format.";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [parameter] = [rule] }) { Detail = rule };
     }
 }

@@ -26,7 +26,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(HeaderParameter.Document);
         // Binding failures throw in every environment, so the handler above can say what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddServiceDiscovery();

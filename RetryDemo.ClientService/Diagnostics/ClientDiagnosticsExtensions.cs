@@ -4,11 +4,12 @@ namespace RetryDemo.ClientService.Diagnostics;
 
 public static class ClientDiagnosticsExtensions
 {
-    /// <summary>ClientService's meter and activity source, and the processor that tags each attempt's span.</summary>
+    /// <summary>ClientService's meter and activity source, the processor that tags each attempt's span, and a trace of its own for each outside request.</summary>
     public static IHostApplicationBuilder AddClientDiagnostics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ClientTelemetry>();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new AttemptSpanProcessor()));
+        builder.Services.AddSingleton<IHttpContextFactory>(services => new IncomingTraceContext(new DefaultHttpContextFactory(services)));
         return builder;
     }
 }

@@ -44,7 +44,7 @@ public sealed class CommitLookup(HttpClient http)
 
     public static void AddTo(IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
     {
-        var lookup = services.AddHttpClient<CommitLookup>((provider, http) => http.BaseAddress = baseAddress(provider));
+        var lookup = services.AddHttpClient<CommitLookup>((provider, http) => http.BaseAddress = baseAddress(provider)).FollowingNoRedirects();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to replace the default handler.
         lookup.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using RetryDemo.ClientService.Faults;
 
 namespace RetryDemo.ClientService.Hello;
 
@@ -7,16 +8,18 @@ public static class HelloApi
     public static IEndpointRouteBuilder MapHelloApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/hello", GetHello)
+            .AcceptsFaultParameters()
             .WithName("GetHello")
             .WithSummary("Calls HelloService through the tuned resilience pipeline and reports every attempt.")
             .ProducesHelloProblems();
         return app;
     }
 
-    public static async Task<Results<Ok<HelloResponse>, ProblemHttpResult, ValidationProblem>> GetHello(
-        [AsParameters] FaultRequest faults, HelloClient client, HttpContext context)
+    public static async Task<Results<Ok<HelloResponse>, ProblemHttpResult, ValidationProblem>> GetHello(HelloClient client, HttpContext context)
     {
-        if (faults.Validate() is { Count: > 0 } errors)
+        var errors = new Dictionary<string, string[]>();
+        var faults = FaultRequest.Read(context.Request.Query, errors);
+        if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid fault request");
         }

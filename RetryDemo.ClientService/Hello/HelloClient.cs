@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using RetryDemo.ClientService.Diagnostics;
+using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Contracts;
 
@@ -27,6 +28,15 @@ public sealed class HelloClient(
             log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
             faults,
             reply => reply is HelloReply { Message.Length: > 0 },
+            reconcile: null,
+            cancellationToken);
+
+    /// <summary>A greeting by its id; <paramref name="id"/> is checked by the caller (<see cref="Greetings.GreetingsApi"/>), so it stays one path segment.</summary>
+    public Task<HelloCallResult<GreetingReply>> GetGreetingAsync(string id, CancellationToken cancellationToken) =>
+        CallAsync<GreetingReply>(
+            log => new AttemptLoggedRequest(HttpMethod.Get, $"/greetings/{Uri.EscapeDataString(id)}", log),
+            FaultRequest.None,
+            reply => reply is GreetingReply { Id.Length: > 0 },
             reconcile: null,
             cancellationToken);
 
@@ -95,7 +105,8 @@ public sealed class HelloClient(
             request.Headers.Add(name, value);
         }
 
-        if (options.Value.FaultControlKey is { Length: > 0 } key)
+        // The key unlocks HelloService's fault headers; a call without any carries no secret.
+        if (!faults.IsEmpty && options.Value.FaultControlKey is { Length: > 0 } key)
         {
             request.Headers.Add(WireHeaders.FaultControlKey, key);
         }

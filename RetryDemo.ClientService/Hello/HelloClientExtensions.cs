@@ -19,9 +19,25 @@ public static class HelloClientExtensions
         builder.AddClientDiagnostics();
         static Uri BaseAddress(IServiceProvider services) => new(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress);
         builder.Services.AddHttpClient<HelloClient>((services, http) => http.BaseAddress = BaseAddress(services))
+            .FollowingNoRedirects()
             .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName));
         CommitLookup.AddTo(builder.Services, BaseAddress);
 
         return builder;
     }
+
+    /// <summary>A redirect from HelloService is a failure to report, never a hop to follow: the request may carry the fault-control key.</summary>
+    public static IHttpClientBuilder FollowingNoRedirects(this IHttpClientBuilder client) =>
+        client.ConfigurePrimaryHttpMessageHandler((handler, _) =>
+        {
+            switch (handler)
+            {
+                case SocketsHttpHandler sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler classic:
+                    classic.AllowAutoRedirect = false;
+                    break;
+            }
+        });
 }

@@ -1,18 +1,15 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using RetryDemo.Contracts;
 
 namespace RetryDemo.HelloService.Faults;
 
 /// <summary>Decides whether a request may use fault controls; refusals are logged without the key.</summary>
-public sealed class FaultControlGate(IOptionsMonitor<FaultControlOptions> options, ILogger<FaultControlGate> logger)
+public sealed class FaultControlGate(LastValidOptions<FaultControlOptions> options, ILogger<FaultControlGate> logger)
 {
     /// <returns>Null when allowed, otherwise the problem to answer with.</returns>
     public ProblemHttpResult? Check(HttpContext context, string action)
     {
-        var current = options.CurrentValue;
+        var current = options.Current;
         if (!current.Enabled)
         {
             return Refuse(context, action, StatusCodes.Status404NotFound, "Fault controls are disabled on this instance (FaultControl:Enabled is false).");
@@ -29,7 +26,7 @@ public sealed class FaultControlGate(IOptionsMonitor<FaultControlOptions> option
             return Refuse(context, action, StatusCodes.Status401Unauthorized, $"Fault controls need the {WireHeaders.FaultControlKey} header.");
         }
 
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(current.Key))
+        return FaultControlKeys.Matches(given, current.Key)
             ? null
             : Refuse(context, action, StatusCodes.Status403Forbidden, $"The {WireHeaders.FaultControlKey} header does not match.");
     }

@@ -10,15 +10,16 @@ public static class FaultInjectionExtensions
         builder.Services.AddOptions<FaultOptions>()
             .BindConfiguration(FaultOptions.SectionName)
             .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .ValidateOnStart()
+            .KeepLastValid();
 
         builder.Services.AddOptions<FaultControlOptions>()
             .BindConfiguration(FaultControlOptions.SectionName)
-            .ValidateOnStart();
+            .ValidateOnStart()
+            .KeepLastValid();
         builder.Services.AddSingleton<IValidateOptions<FaultControlOptions>, FaultControlOptionsValidator>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<FaultProfile>();
         builder.Services.AddSingleton<FaultDice>();
         builder.Services.AddSingleton<FaultControlGate>();
         builder.Services.AddSingleton<FaultInjectionFilter>();

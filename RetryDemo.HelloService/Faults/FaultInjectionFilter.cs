@@ -1,3 +1,4 @@
+using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.HelloService.Hello;
 
@@ -8,7 +9,7 @@ namespace RetryDemo.HelloService.Faults;
 /// operator's fail-next, then the profile's fail-first and random rate; latency applies to every reply.
 /// </summary>
 public sealed class FaultInjectionFilter(
-    FaultProfile profile,
+    LastValidOptions<FaultOptions> profile,
     IFaultStateStore state,
     FaultControlGate gate,
     FaultDice dice,
@@ -22,7 +23,6 @@ public sealed class FaultInjectionFilter(
         var headers = context.Request.Headers;
         var errors = new Dictionary<string, string[]>();
 
-        var requestId = FaultHeaders.ReadRequestId(headers, errors);
         var options = profile.Current;
         if (FaultHeaders.HasOverrides(headers))
         {
@@ -34,9 +34,15 @@ public sealed class FaultInjectionFilter(
             options = FaultHeaders.Apply(options, headers, errors);
         }
 
+        var requestId = FaultHeaders.ReadRequestId(headers, needed: headers.ContainsKey(WireHeaders.FaultFailFirst), errors, out var ignored);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid fault settings");
+        }
+
+        if (ignored)
+        {
+            FaultLog.RequestIdIgnored(logger);
         }
 
         var ct = context.RequestAborted;

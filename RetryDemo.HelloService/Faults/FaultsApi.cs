@@ -27,16 +27,16 @@ public static class FaultsApi
         return app;
     }
 
-    public static async Task<Ok<FaultsResponse>> GetFaults(IFaultStateStore state, FaultProfile profile, CancellationToken ct) =>
+    public static async Task<Ok<FaultsResponse>> GetFaults(IFaultStateStore state, LastValidOptions<FaultOptions> profile, CancellationToken ct) =>
         TypedResults.Ok(new FaultsResponse(await state.SnapshotAsync(ct), profile.Current));
 
     public static Task<Results<Ok<FaultStateSnapshot>, ValidationProblem>> FailNext(
-        int count, int? status, int? retryAfterSeconds, IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) =>
-        Apply(new FailNextCommand(count, status ?? FaultLimits.DefaultFailureStatusCode, retryAfterSeconds ?? 0), state, logger, "fail-next", ct);
+        string count, string? status, string? retryAfterSeconds, IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) =>
+        Apply(errors => FailNextCommand.Parse(count, status, FaultLimits.DefaultFailureStatusCode, retryAfterSeconds, 0, errors), state, logger, "fail-next", ct);
 
     public static Task<Results<Ok<FaultStateSnapshot>, ValidationProblem>> Throttle(
-        int count, int? retryAfterSeconds, IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) =>
-        Apply(new FailNextCommand(count, StatusCodes.Status429TooManyRequests, retryAfterSeconds ?? 1), state, logger, "throttle", ct);
+        string count, string? retryAfterSeconds, IFaultStateStore state, ILogger<IFaultStateStore> logger, CancellationToken ct) =>
+        Apply(errors => FailNextCommand.Parse(count, null, StatusCodes.Status429TooManyRequests, retryAfterSeconds, 1, errors), state, logger, "throttle", ct);
 
     public static async Task<Ok<FaultStateSnapshot>> SetOutage(IFaultStateStore state, ILogger<IFaultStateStore> logger, bool on, CancellationToken ct) =>
         Applied(await state.SetOutageAsync(on, ct), logger, on ? "outage on" : "outage off");
@@ -45,10 +45,10 @@ public static class FaultsApi
         Applied(await state.ResetAsync(ct), logger, "reset");
 
     private static async Task<Results<Ok<FaultStateSnapshot>, ValidationProblem>> Apply(
-        FailNextCommand command, IFaultStateStore state, ILogger logger, string action, CancellationToken ct)
+        Func<Dictionary<string, string[]>, FailNextCommand?> parse, IFaultStateStore state, ILogger logger, string action, CancellationToken ct)
     {
-        var errors = DataAnnotationErrors.Of(command);
-        if (errors.Count > 0)
+        var errors = new Dictionary<string, string[]>();
+        if (parse(errors) is not { } command)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid fault command");
         }

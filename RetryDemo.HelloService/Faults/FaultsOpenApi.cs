@@ -14,17 +14,17 @@ public static class FaultsOpenApi
 {
     private static readonly (string Name, JsonSchemaType Type, string Description)[] FaultHeaders =
     [
-        (WireHeaders.RequestId, JsonSchemaType.String, "The logical call's id, the same on every attempt; fail-first counts attempts per id."),
-        (WireHeaders.FaultFailFirst, JsonSchemaType.Integer, "Fail attempts 1..N of this logical request."),
-        (WireHeaders.FaultRate, JsonSchemaType.Number, "Fail with this probability (0–1)."),
-        (WireHeaders.FaultStatus, JsonSchemaType.Integer, $"Status of a failing attempt: {string.Join(", ", FaultLimits.FailureStatuses)}."),
-        (WireHeaders.FaultRetryAfter, JsonSchemaType.Integer, "Retry-After seconds on a failing 429 or 503."),
-        (WireHeaders.FaultLatencyMs, JsonSchemaType.Integer, "Latency added to the reply (≤ 30 000 ms)."),
-        (WireHeaders.FaultHang, JsonSchemaType.Boolean, "A failing attempt hangs until the caller gives up."),
-        (WireHeaders.FaultCommitFailRate, JsonSchemaType.Number, "A write is committed, then answered 503 (a lost reply), with this probability."),
-        (WireHeaders.FaultCommitDelayRate, JsonSchemaType.Number, "A write is committed, then answered late, with this probability."),
-        (WireHeaders.FaultCommitDelayMs, JsonSchemaType.Integer, "How late such a reply is (≤ 30 000 ms)."),
+        (WireHeaders.RequestId, JsonSchemaType.String,
+            "The logical call's id, the same on every attempt; fail-first counts attempts per id. A malformed one is ignored, unless X-Fault-Fail-First needs it."),
+        .. FaultSettings.All.Select(setting => (setting.Header, SchemaFor(setting.Kind), setting.Documentation)),
     ];
+
+    private static JsonSchemaType SchemaFor(FaultValueKind kind) => kind switch
+    {
+        FaultValueKind.Boolean => JsonSchemaType.Boolean,
+        FaultValueKind.Probability => JsonSchemaType.Number,
+        _ => JsonSchemaType.Integer,
+    };
 
     public static IHostApplicationBuilder AddFaultsOpenApi(this IHostApplicationBuilder builder)
     {

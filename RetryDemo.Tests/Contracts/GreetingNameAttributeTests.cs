@@ -14,6 +14,7 @@ public class GreetingNameAttributeTests
         "李小龙",
         "🏴󠁧󠁢󠁳󠁣󠁴󠁿",                                 // a subdivision flag: black flag + tag characters
         "  Ada  ",                                // trimmed
+        "\u3164Ada",                              // a filler beside visible characters
         string.Concat(Enumerable.Repeat("👩‍💻", GreetingNameAttribute.MaxLength)), // 100 characters, 500 UTF-16 units
     };
 
@@ -30,6 +31,11 @@ public class GreetingNameAttributeTests
         { "\u200dAda", "control or format" },    // a joiner that joins nothing
         { new string('n', GreetingNameAttribute.MaxLength + 1), "at most 100" },
         { string.Concat(Enumerable.Repeat("🙂", GreetingNameAttribute.MaxLength + 1)), "at most 100" },
+        { "\u3164\u3164\u3164", "visible characters" },   // Hangul fillers only
+        { "\u2800 \u2800", "visible characters" },        // braille blanks and a space
+        { "\uFFA0\u115F\u1160", "visible characters" },   // the other Hangul fillers
+        { "Bob" + string.Concat(Enumerable.Repeat(char.ConvertFromUtf32(0xE0041), 28)), "TAG characters" }, // hidden text after a name
+        { "🏴" + char.ConvertFromUtf32(0xE0067) + char.ConvertFromUtf32(0xE0062), "TAG characters" },    // a flag never cancelled
     };
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RetryDemo.Contracts;
+using RetryDemo.Contracts.Faults;
 using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.EndToEnd;
@@ -30,18 +31,12 @@ public sealed class WireContractTests : IAsyncLifetime
         { "failStatus=503&retryAfter=3601", "retryAfter" },
         { "latencyMs=30001", "latencyMs" },
         { "commitDelayMs=-1", "commitDelayMs" },
+        { "failureRate=0,1", "failureRate" },
+        { "failFirst=1,000", "failFirst" },
     };
 
-    /// <summary>The header HelloService reads each query parameter's value from.</summary>
-    private static readonly Dictionary<string, string> HeaderOf = new()
-    {
-        ["failFirst"] = WireHeaders.FaultFailFirst,
-        ["failStatus"] = WireHeaders.FaultStatus,
-        ["retryAfter"] = WireHeaders.FaultRetryAfter,
-        ["failureRate"] = WireHeaders.FaultRate,
-        ["latencyMs"] = WireHeaders.FaultLatencyMs,
-        ["commitDelayMs"] = WireHeaders.FaultCommitDelayMs,
-    };
+    /// <summary>The header HelloService reads a query parameter's value from.</summary>
+    private static string HeaderOf(string query) => FaultSettings.All.Single(setting => setting.Query == query).Header;
 
     [Theory]
     [MemberData(nameof(BadFaults))]
@@ -52,7 +47,7 @@ public sealed class WireContractTests : IAsyncLifetime
         using var direct = new HttpRequestMessage(HttpMethod.Get, "/hello");
         foreach (var pair in query.Split('&').Select(p => p.Split('=')))
         {
-            direct.Headers.Add(HeaderOf[pair[0]], pair[1]);
+            direct.Headers.Add(HeaderOf(pair[0]), pair[1]);
         }
 
         using var viaClient = await client.GetAsync($"/hello?{query}");
@@ -61,7 +56,7 @@ public sealed class WireContractTests : IAsyncLifetime
 
         await AssertNamesAsync(viaClient, queryField);
         await AssertNamesAsync(greetingViaClient, queryField);
-        await AssertNamesAsync(atHello, HeaderOf[queryField]);
+        await AssertNamesAsync(atHello, HeaderOf(queryField));
         Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Hello;
 
 namespace RetryDemo.Tests.Infrastructure;

@@ -13,19 +13,20 @@ public sealed class RetryDemoSystem : IAsyncDisposable
     public RetryDemoSystem(
         IReadOnlyDictionary<string, string?>? helloSettings = null,
         IReadOnlyDictionary<string, string?>? clientSettings = null,
-        Action<IServiceCollection>? configureHello = null)
+        Action<IServiceCollection>? configureHello = null,
+        string environment = "Development")
     {
         Hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>(helloSettings ?? new Dictionary<string, string?>())
         {
             ["OTEL_SERVICE_NAME"] = "hello",
-        }, configureHello);
+        }, configureHello, environment);
 
         var client = new Dictionary<string, string?>(clientSettings ?? new Dictionary<string, string?>())
         {
             ["OTEL_SERVICE_NAME"] = "client",
             ["services:hello:http:0"] = Hello.Address.ToString(),
         };
-        Client = new ServiceHost<HelloClient>(client);
+        Client = new ServiceHost<HelloClient>(client, environment: environment);
     }
 
     public ServiceHost<ServiceInstance> Hello { get; }

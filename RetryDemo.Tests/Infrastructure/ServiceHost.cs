@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace RetryDemo.Tests.Infrastructure;
@@ -16,10 +17,14 @@ public sealed class ServiceHost<TMarker> : WebApplicationFactory<TMarker> where 
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _configureServices;
     private readonly string _environment;
+    private readonly IConfigurationSource? _reloadable;
 
-    public ServiceHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null, string environment = "Development")
+    /// <param name="reloadable">A configuration source added last, for tests that change configuration while the service runs.</param>
+    public ServiceHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null, string environment = "Development",
+        IConfigurationSource? reloadable = null)
     {
         _settings = settings;
+        _reloadable = reloadable;
         _configureServices = configureServices;
         _environment = environment;
         // Kestrel without a fixed port: the "urls" setting below picks a free loopback port. (UseKestrel(0)
@@ -43,6 +48,11 @@ public sealed class ServiceHost<TMarker> : WebApplicationFactory<TMarker> where 
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_reloadable is not null)
+        {
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.Add(_reloadable));
         }
 
         if (_configureServices is not null)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using RetryDemo.Contracts;
+using RetryDemo.Contracts.Faults;
 using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.OpenApi;
@@ -45,15 +46,17 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ClientDocument_DescribesTheFaultQueryAndProblemAnswers()
+    public async Task ClientDocument_DescribesEveryParameterTheEndpointsRead()
     {
         using var http = _system.Client.CreatePlainClient();
-        var hello = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths").GetProperty("/hello").GetProperty("get");
+        var paths = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        var faultQuery = FaultSettings.All.Select(setting => "query " + setting.Query).ToHashSet();
 
-        var query = hello.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString());
-        Assert.Superset(new HashSet<string?> { "failFirst", "failStatus", "failureRate", "retryAfter", "latencyMs", "hang" }, query.ToHashSet());
-        var responses = hello.GetProperty("responses");
-        foreach (var status in new[] { "200", "400", "429", "502", "503" })
+        Assert.Equal([.. faultQuery, "header " + WireHeaders.FaultControlKey], Parameters(paths, "/hello", "get"));
+        Assert.Equal([.. faultQuery, "header " + WireHeaders.FaultControlKey, "header " + WireHeaders.IdempotencyKey], Parameters(paths, "/greetings", "post"));
+        Assert.Equal(["path id"], Parameters(paths, "/greetings/{id}", "get"));
+        var responses = paths.GetProperty("/hello").GetProperty("get").GetProperty("responses");
+        foreach (var status in new[] { "200", "400", "403", "429", "502", "503" })
         {
             Assert.True(responses.TryGetProperty(status, out _), $"GET /hello documents no {status}");
         }
@@ -62,16 +65,23 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HelloDocument_DescribesTheFaultHeaders()
+    public async Task HelloDocument_DescribesEveryHeaderTheEndpointsRead()
     {
         using var http = _system.Hello.CreatePlainClient();
-        var hello = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths").GetProperty("/hello").GetProperty("get");
+        var paths = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        var faultHeaders = FaultSettings.All.Select(setting => "header " + setting.Header).ToHashSet();
+        faultHeaders.UnionWith(["header " + WireHeaders.RequestId, "header " + WireHeaders.FaultControlKey]);
 
-        var headers = hello.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToHashSet();
-
-        Assert.Superset(new HashSet<string?> { WireHeaders.RequestId, WireHeaders.FaultFailFirst, WireHeaders.FaultStatus, WireHeaders.FaultRetryAfter, WireHeaders.FaultRate, WireHeaders.FaultControlKey }, headers);
-        Assert.True(hello.GetProperty("responses").GetProperty("503").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        Assert.Equal(faultHeaders, Parameters(paths, "/hello", "get"));
+        Assert.Equal([.. faultHeaders, "header " + WireHeaders.IdempotencyKey], Parameters(paths, "/greetings", "post"));
+        Assert.Equal(["path count", "query status", "query retryAfterSeconds", "header " + WireHeaders.FaultControlKey], Parameters(paths, "/faults/fail-next/{count}", "post"));
+        Assert.True(paths.GetProperty("/hello").GetProperty("get").GetProperty("responses").GetProperty("503").GetProperty("content").TryGetProperty("application/problem+json", out _));
     }
+
+    private static HashSet<string> Parameters(JsonElement paths, string path, string method) =>
+        paths.GetProperty(path).GetProperty(method).TryGetProperty("parameters", out var parameters)
+            ? parameters.EnumerateArray().Select(p => $"{p.GetProperty("in").GetString()} {p.GetProperty("name").GetString()}").ToHashSet()
+            : [];
 
     // Route parameters as the document writes them ({count}); any trailing slash of a group's root dropped.
     private static string Normalize(string endpoint) => endpoint.TrimEnd('/');

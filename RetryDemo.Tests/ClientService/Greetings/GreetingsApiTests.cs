@@ -60,4 +60,36 @@ public class GreetingsApiTests
 
         Assert.Equal(1, (await hello.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
     }
+
+    [Fact]
+    public async Task CreateGreeting_Location_AnswersOnClientService()
+    {
+        await using var system = new RetryDemoSystem();
+        using var client = system.Client.CreatePlainClient();
+
+        using var created = await client.PostAsJsonAsync("/greetings", new { name = "Ada" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+
+        using var fetched = await client.GetAsync(created.Headers.Location);
+
+        Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+        Assert.Equal(id, (await fetched.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString());
+    }
+
+    [Theory]
+    [InlineData("/greetings/0123456789abcdef0123456789abcdef")] // well formed, never created
+    [InlineData("/greetings/..%2F..%2Fhello")]
+    [InlineData("/greetings/%2e%2e")]
+    [InlineData("/greetings/a.b")]
+    public async Task GetGreeting_NoSuchGreeting_Answers404(string path)
+    {
+        await using var system = new RetryDemoSystem();
+        using var client = system.Client.CreatePlainClient();
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;

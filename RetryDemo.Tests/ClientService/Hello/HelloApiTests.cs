@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using RetryDemo.ClientService.Hello;
 using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Hello;
@@ -32,5 +34,51 @@ public class HelloApiTests
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         using var healthy = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("failureRate=0,1", "failureRate")]       // a ',' is never a decimal point (nor a thousands separator)
+    [InlineData("failureRate=1,", "failureRate")]
+    [InlineData("failFirst=1,000", "failFirst")]
+    [InlineData("failFirst=1&failFirst=2", "failFirst")] // given twice
+    public async Task GetHello_AmbiguousQuery_Answers400NamingTheFieldNotTheInput(string query, string field)
+    {
+        await using var system = new RetryDemoSystem();
+        using var http = system.Client.CreatePlainClient();
+
+        using var response = await http.GetAsync($"/hello?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString()!;
+        Assert.StartsWith(field, message);
+        Assert.DoesNotContain("Nullable", problem.ToString());
+    }
+
+    [Fact]
+    public async Task GetHello_HelloServiceRedirects_IsNotFollowedAndAnswers502()
+    {
+        await using var elsewhere = await HelloStandIn.StartAsync(HelloStandIn.Hello);
+        await using var hello = await HelloStandIn.StartAsync(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = new Uri(elsewhere.Address, context.Request.Path + context.Request.QueryString).ToString();
+            return Task.CompletedTask;
+        });
+        const string key = "the-fault-control-key-0123456789";
+        await using var client = new ServiceHost<HelloClient>(new Dictionary<string, string?>
+        {
+            ["services:hello:http:0"] = hello.Address.ToString(),
+            ["HelloClient:FaultControlKey"] = key,
+        });
+        using var http = client.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello?failFirst=1");
+        request.Headers.Add("X-Fault-Control-Key", key);
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Single(hello.Requests);
+        Assert.Empty(elsewhere.Requests);
     }
 }

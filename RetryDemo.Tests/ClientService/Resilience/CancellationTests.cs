@@ -1,4 +1,5 @@
 using System.Net;
+using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.Tests.Infrastructure;
 

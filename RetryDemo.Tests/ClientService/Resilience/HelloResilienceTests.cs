@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
+using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;

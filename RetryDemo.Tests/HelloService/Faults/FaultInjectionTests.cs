@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using RetryDemo.HelloService.Faults;
 using RetryDemo.HelloService.Hello;
 using RetryDemo.Tests.Infrastructure;
@@ -69,8 +72,9 @@ public class FaultInjectionTests
         { "X-Fault-Retry-After", "-1" },
         { "X-Fault-Retry-After", "86400" },
         { "X-Fault-Hang", "maybe" },
-        { "X-Request-Id", "has spaces" },
-        { "X-Request-Id", new string('x', 65) },
+        { "X-Fault-Rate", "0,1" },
+        { "X-Fault-Rate", "1," },
+        { "X-Fault-Fail-First", "1,000" },
     };
 
     [Theory]
@@ -87,7 +91,47 @@ public class FaultInjectionTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(problem.GetProperty("errors").TryGetProperty(header, out _), $"errors should name {header}: {problem}");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(header, out var messages), $"errors should name {header}: {problem}");
+        Assert.DoesNotContain(value, messages[0].GetString()!);
+    }
+
+    public static TheoryData<string[]> ForeignRequestIds => new()
+    {
+        new[] { "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}" },
+        new[] { "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8" },
+        new[] { new string('x', 65) },
+        new[] { "has spaces" },
+        new[] { "one", "two" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignRequestIds))]
+    public async Task GetHello_ForeignRequestIdWithoutFailFirst_IsIgnored(string[] values)
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.TryAddWithoutValidation("X-Request-Id", values);
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetHello_MalformedRequestIdWithFailFirst_Answers400NamingIt()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.TryAddWithoutValidation("X-Request-Id", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}");
+        request.Headers.Add("X-Fault-Fail-First", "2");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("X-Request-Id", out _), problem.ToString());
     }
 
     [Fact]
@@ -180,5 +224,88 @@ public class FaultInjectionTests
         using var response = await http.SendAsync(request);
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/faults/fail-next/abc")]
+    [InlineData("/faults/fail-next/2?status=five")]
+    [InlineData("/faults/throttle/x?retryAfterSeconds=y")]
+    [InlineData("/faults/outage/on")]
+    public async Task FaultControls_Disabled_AnswerNotFoundBeforeReadingTheCommand(string path)
+    {
+        await using var hello = StartHello(environment: "Production");
+        using var http = hello.CreatePlainClient();
+
+        using var response = await http.PostAsync(path, null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("the-right-key")]                 // a prefix
+    [InlineData("the-right-key-01234567890")]     // one character more
+    public async Task FaultControls_WrongKeyOfAnyLength_IsForbidden(string presented)
+    {
+        await using var hello = StartHello(new()
+        {
+            ["FaultControl:Enabled"] = "true",
+            ["FaultControl:Key"] = "the-right-key-0123456789",
+        }, environment: "Production");
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/faults/reset");
+        request.Headers.Add("X-Fault-Control-Key", presented);
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task FaultControls_InvalidKeyReloaded_KeepTheLastValidKey()
+    {
+        var configuration = new ChangeableConfiguration();
+        await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>
+        {
+            ["FaultControl:Enabled"] = "true",
+            ["FaultControl:Key"] = "the-right-key-0123456789",
+        }, environment: "Production", reloadable: configuration);
+        using var http = hello.CreatePlainClient();
+
+        configuration.Change("FaultControl:Key", "short"); // under the 16-character minimum
+        var statuses = new List<HttpStatusCode>();
+        foreach (var key in new[] { "the-right-key-0123456789", "short", null })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/faults");
+            if (key is not null) request.Headers.Add("X-Fault-Control-Key", key);
+            using var response = await http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized], statuses);
+    }
+
+    [Fact]
+    public async Task FaultHeaders_WithoutKey_AreRefusedWithoutLoggingAboveDebug()
+    {
+        await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>
+        {
+            ["FaultControl:Enabled"] = "true",
+            ["FaultControl:Key"] = "the-right-key-0123456789",
+        }, services => services.AddLogging(logging => logging.AddFakeLogging()), environment: "Production");
+        using var http = hello.CreatePlainClient();
+        hello.Services.GetFakeLogCollector().Clear(); // start-up's own lines
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+            request.Headers.Add("X-Fault-Rate", "1");
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        var logs = hello.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.DoesNotContain(logs, record => record.Level >= LogLevel.Information && record.Category?.StartsWith("RetryDemo", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(logs, record => record.Exception is not null);
     }
 }

@@ -1,0 +1,37 @@
+using RetryDemo.Contracts.Faults;
+
+namespace RetryDemo.ClientService.Faults;
+
+/// <summary>
+/// Faults a caller asks HelloService to inject for this one logical request (the query string of
+/// <c>GET /hello</c> and <c>POST /greetings</c>), forwarded as <c>X-Fault-*</c> headers. Parsed here
+/// with the contract's own parser, so a bad value is the caller's 400, not a downstream failure, and
+/// both services read a value the same way.
+/// </summary>
+public sealed class FaultRequest(FaultValues values)
+{
+    public static readonly FaultRequest None = new(FaultValues.None);
+
+    public FaultValues Values { get; } = values;
+
+    public bool IsEmpty => Values.IsEmpty;
+
+    public IEnumerable<KeyValuePair<string, string>> ToHeaders() => Values.ToHeaders();
+
+    /// <summary>The fault parameters a query names, whatever their values.</summary>
+    public static IReadOnlyList<string> Named(IQueryCollection query) =>
+        FaultSettings.All.Where(setting => query.ContainsKey(setting.Query)).Select(setting => setting.Query).ToArray();
+
+    public static FaultRequest Read(IQueryCollection query, Dictionary<string, string[]> errors)
+    {
+        var values = FaultValues.Read(setting => setting.Query, name => query[name], errors);
+
+        // HelloService's own cross-field rule, where this request names the status (otherwise its profile's status applies, known only there).
+        if (values[FaultSettings.RetryAfter] > 0 && values[FaultSettings.FailStatus] is { } status && !FaultLimits.AllowsRetryAfter((int)status))
+        {
+            errors[FaultSettings.RetryAfter.Query] = [FaultLimits.RetryAfterNotAllowed(FaultSettings.RetryAfter.Query, (int)status)];
+        }
+
+        return new FaultRequest(values);
+    }
+}

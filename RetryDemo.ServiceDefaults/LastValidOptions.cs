@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Reloadable options that survive a bad reload: an invalid change is rejected and logged once, and the
+/// last valid values stay in force, so a typo in configuration never turns every request into a 500.
+/// Start-up still fails on invalid values (<c>ValidateOnStart</c>); this only guards later reloads.
+/// Registered with <see cref="LastValidOptionsExtensions.KeepLastValid"/>, which takes the first values
+/// at start-up: taken at the first request instead, they might already be a bad reload's.
+/// </summary>
+public sealed partial class LastValidOptions<T> : IHostedService where T : class
+{
+    private readonly IOptionsMonitor<T> _monitor;
+    private readonly ILogger<LastValidOptions<T>> _logger;
+    private T _lastValid;
+    private string? _lastRejection;
+
+    public LastValidOptions(IOptionsMonitor<T> monitor, ILogger<LastValidOptions<T>> logger)
+    {
+        _monitor = monitor;
+        _logger = logger;
+        _lastValid = monitor.CurrentValue;
+    }
+
+    public T Current
+    {
+        get
+        {
+            try
+            {
+                _lastValid = _monitor.CurrentValue;
+                _lastRejection = null;
+                return _lastValid;
+            }
+            catch (OptionsValidationException ex)
+            {
+                // Once per rejected change, not once per request.
+                if (ex.Message != Interlocked.Exchange(ref _lastRejection, ex.Message))
+                {
+                    InvalidReloadIgnored(_logger, typeof(T).Name, ex.Message);
+                }
+
+                return _lastValid;
+            }
+        }
+    }
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(1, LogLevel.Error, "Reloaded {Options} configuration is invalid and was ignored; the last valid values stay in force: {Reason}")]
+    private static partial void InvalidReloadIgnored(ILogger logger, string options, string reason);
+}
+
+public static class LastValidOptionsExtensions
+{
+    /// <summary>Makes <see cref="LastValidOptions{T}"/> available, holding these options' values from start-up on.</summary>
+    public static OptionsBuilder<T> KeepLastValid<T>(this OptionsBuilder<T> options) where T : class
+    {
+        options.Services.AddSingleton<LastValidOptions<T>>();
+        options.Services.AddHostedService(services => services.GetRequiredService<LastValidOptions<T>>());
+        return options;
+    }
+}

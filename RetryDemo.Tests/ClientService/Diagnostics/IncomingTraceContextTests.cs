@@ -1,0 +1,36 @@
+using System.Net;
+using RetryDemo.ClientService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Diagnostics;
+
+public class IncomingTraceContextTests
+{
+    private const string OutsideTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    [Fact]
+    public async Task Request_WithOutsideTraceContextAndBaggage_StartsItsOwnTraceAndPassesNoBaggage()
+    {
+        await using var hello = await HelloStandIn.StartAsync(HelloStandIn.Hello);
+        await using var client = new ServiceHost<HelloClient>(new Dictionary<string, string?> { ["services:hello:http:0"] = hello.Address.ToString() });
+        using var http = client.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.Add("traceparent", $"00-{OutsideTraceId}-00f067aa0ba902b7-01");
+        request.Headers.Add("tracestate", "vendor=outside");
+        request.Headers.Add("baggage", "user.role=admin");
+        request.Headers.Add("Correlation-Context", "user.role=admin");
+        request.Headers.Add("Request-Id", "|outside.1.");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = Assert.Single(hello.Requests);
+        // The trace goes on inside the app, as ClientService's own.
+        var traceparent = sent["traceparent"].ToString();
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceparent);
+        Assert.DoesNotContain(OutsideTraceId, traceparent);
+        Assert.False(sent.ContainsKey("tracestate"), sent["tracestate"]);
+        Assert.False(sent.ContainsKey("baggage"), sent["baggage"]);
+        Assert.False(sent.ContainsKey("Correlation-Context"), sent["Correlation-Context"]);
+    }
+}

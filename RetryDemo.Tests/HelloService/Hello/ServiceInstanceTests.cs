@@ -1,0 +1,32 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using RetryDemo.HelloService.Hello;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.HelloService.Hello;
+
+public class ServiceInstanceTests
+{
+    [Fact]
+    public async Task Name_OutsideDevelopment_IsOpaque()
+    {
+        await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?> { ["ServiceInstance"] = $"{Environment.MachineName}-{Environment.ProcessId}" },
+            environment: "Production");
+        using var http = hello.CreatePlainClient();
+
+        var instance = (await http.GetFromJsonAsync<JsonElement>("/hello")).GetProperty("instance").GetString()!;
+
+        Assert.Matches("^replica-[0-9a-f]{12}$", instance);
+    }
+
+    [Fact]
+    public async Task Name_InDevelopment_IsTheReplicaName()
+    {
+        await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?> { ["ServiceInstance"] = "hello-replica-a" });
+        using var http = hello.CreatePlainClient();
+
+        var instance = (await http.GetFromJsonAsync<JsonElement>("/hello")).GetProperty("instance").GetString();
+
+        Assert.Equal("hello-replica-a", instance);
+    }
+}
