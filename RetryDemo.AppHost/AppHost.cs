@@ -70,11 +70,12 @@ builder.AddProject<Projects.RetryDemo_ClientService>("client", launchProfileName
         Method = HttpMethod.Get,
         ResultMode = HttpCommandResultMode.Json,
         IconName = "Send",
-        PrepareRequest = context =>
+        PrepareRequest = async context =>
         {
-            // A query in the command's path would be escaped, so it is added here.
+            // A query in the command's path would be escaped, so it is added here. Outside Development
+            // ClientService forwards fault parameters only with the key.
             context.Request.RequestUri = new Uri(context.Request.RequestUri!, SeedScenario);
-            return Task.CompletedTask;
+            context.Request.Headers.Add(WireHeaders.FaultControlKey, await faultControlKey.Resource.GetValueAsync(context.CancellationToken));
         },
     });
 

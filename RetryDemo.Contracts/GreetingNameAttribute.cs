@@ -18,6 +18,9 @@ public sealed class GreetingNameAttribute : ValidationAttribute
 {
     public const int MaxLength = 100;
 
+    /// <summary>The longest character (text element) in UTF-16 units: a family emoji or a subdivision flag fits; a letter carrying hidden marks doesn't.</summary>
+    public const int MaxElementLength = 32;
+
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
         var members = validationContext.MemberName is { } member ? new[] { member } : null;
@@ -50,7 +53,8 @@ public sealed class GreetingNameAttribute : ValidationAttribute
             var length = StringInfo.GetNextTextElementLength(trimmed, start);
             var element = trimmed.AsSpan(start, length);
             Rune.DecodeFromUtf16(element, out var first, out _);
-            if (Rune.GetUnicodeCategory(first) is UnicodeCategory.Control or UnicodeCategory.Format || ContainsControl(element))
+            if (Rune.GetUnicodeCategory(first) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                || ContainsControl(element))
             {
                 return $"The name contains a control or format character (U+{first.Value:X4}); it must be visible characters only.";
             }
@@ -60,7 +64,14 @@ public sealed class GreetingNameAttribute : ValidationAttribute
                 return "The name contains TAG characters outside a flag; they are hidden text, not part of a name.";
             }
 
-            visible |= !Rune.IsWhiteSpace(first) && !IsBlankFiller(first);
+            if (length > MaxElementLength)
+            {
+                return $"The name has a character made of more than {MaxElementLength} code units (marks or selectors piled on one letter).";
+            }
+
+            // A cluster that is only marks or selectors (U+034F, U+FE0F on their own) shows nothing either.
+            visible |= !Rune.IsWhiteSpace(first) && !IsBlankFiller(first)
+                       && Rune.GetUnicodeCategory(first) is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark);
             start += length;
         }
 
@@ -93,7 +104,7 @@ public sealed class GreetingNameAttribute : ValidationAttribute
     {
         foreach (var rune in element.EnumerateRunes())
         {
-            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Control)
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
             {
                 return true;
             }

@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
-    [GeneratedRegex("parameter \"(?:[^\"]* )?(?<name>[^\" ]+)\"", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(?:Failed to bind|Failed to read|Required) parameter \"(?:[^\"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"", RegexOptions.CultureInvariant)]
     private static partial Regex BindingParameter();
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -26,11 +26,26 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         httpContext.Response.StatusCode = badRequest.StatusCode;
         var problem = BindingParameter().Match(badRequest.Message) is { Success: true } binding
             ? Named(binding.Groups["name"].Value, badRequest)
-            : new ProblemDetails { Detail = badRequest.Message };
+            : new ProblemDetails { Detail = Generic(badRequest.StatusCode) };
         problem.Status = badRequest.StatusCode;
         problem.Title = "Bad request";
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
+        // Whatever the caller's Accept header: a handler that declines leaves an error log with a stack
+        // trace behind, which a stranger could then buy with every malformed request.
+        if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem }))
+        {
+            await httpContext.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/problem+json", cancellationToken);
+        }
+
+        return true;
     }
+
+    // ASP.NET Core's own messages can quote the request (a Content-Type, a value); these don't.
+    private static string Generic(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large for this endpoint.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body's media type is not supported; send application/json.",
+        _ => "The request could not be read; see the endpoint's OpenAPI description.",
+    };
 
     private static HttpValidationProblemDetails Named(string parameter, BadHttpRequestException badRequest)
     {

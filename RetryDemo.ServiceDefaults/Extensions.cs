@@ -25,6 +25,7 @@ public static class Extensions
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi(HeaderParameter.Document);
         // Binding failures throw in every environment, so the handler above can say what was wrong.

@@ -35,8 +35,9 @@ public sealed partial class LastValidOptions<T> : IHostedService where T : class
                 _lastRejection = null;
                 return _lastValid;
             }
-            catch (OptionsValidationException ex)
+            catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)
             {
+                // Invalid values, or values that don't even convert (LatencyMs=abc: the binder throws InvalidOperationException).
                 // Once per rejected change, not once per request.
                 if (ex.Message != Interlocked.Exchange(ref _lastRejection, ex.Message))
                 {

@@ -10,10 +10,11 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-# start <project dir> <dll> [VAR=value…]: runs the Release build with Production logging; echoes the pid.
+# start <project dir> <dll> [VAR=value…]: runs the Release build with Production logging (its console to
+# $START_LOG, else nowhere); echoes the pid.
 start() {
   local dir=$1 dll=$2; shift 2
-  (cd "$dir" && exec env -u ASPNETCORE_ENVIRONMENT Logging__LogLevel__Default=Warning "$@" dotnet "bin/Release/net10.0/$dll" >/dev/null 2>&1) &
+  (cd "$dir" && exec env -u ASPNETCORE_ENVIRONMENT Logging__LogLevel__Default=Warning "$@" dotnet "bin/Release/net10.0/$dll" >"${START_LOG:-/dev/null}" 2>&1) &
   echo $!
 }
 wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.1; done; echo "$1 never became healthy" >&2; exit 1; }

@@ -9,7 +9,11 @@ public static class ClientDiagnosticsExtensions
     {
         builder.Services.AddSingleton<ClientTelemetry>();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new AttemptSpanProcessor()));
-        builder.Services.AddSingleton<IHttpContextFactory>(services => new IncomingTraceContext(new DefaultHttpContextFactory(services)));
+        // In Development the caller is the developer (the dashboard, a test, curl), whose trace is worth continuing.
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddSingleton<IHttpContextFactory>(services => new IncomingTraceContext(new DefaultHttpContextFactory(services)));
+        }
         return builder;
     }
 }

@@ -8,6 +8,7 @@ namespace RetryDemo.ClientService.Diagnostics;
 /// as the request's context is created, before ASP.NET Core and OpenTelemetry read them to start the
 /// server span; removing them later would be too late, and a custom propagator would not reach
 /// OpenTelemetry's own extraction. Inside the app, ClientService's trace continues into HelloService as usual.
+/// Outside Development only (see <see cref="ClientDiagnosticsExtensions"/>).
 /// </summary>
 public sealed class IncomingTraceContext(IHttpContextFactory inner) : IHttpContextFactory
 {

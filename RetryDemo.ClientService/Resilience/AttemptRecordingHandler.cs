@@ -46,9 +46,15 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
         }
     }
 
-    // Quiet when the first try works; a success after retries is worth a line, a failure a warning.
-    private static LogLevel LevelFor(HttpResponseMessage response, int number) =>
-        !response.IsSuccessStatusCode ? LogLevel.Warning : number > 1 ? LogLevel.Information : LogLevel.Debug;
+    // Quiet when the first try works; a success after retries is worth a line, a failure a warning. An answer
+    // about the caller's own request (no such greeting, a key in use or reused) is the caller's business:
+    // a stranger could otherwise buy a warning per request.
+    private static LogLevel LevelFor(HttpResponseMessage response, int number) => (int)response.StatusCode switch
+    {
+        404 or 409 or 422 => LogLevel.Debug,
+        _ when !response.IsSuccessStatusCode => LogLevel.Warning,
+        _ => number > 1 ? LogLevel.Information : LogLevel.Debug,
+    };
 }
 
 internal static partial class AttemptLogMessages

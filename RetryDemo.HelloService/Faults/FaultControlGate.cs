@@ -33,7 +33,7 @@ public sealed class FaultControlGate(LastValidOptions<FaultControlOptions> optio
 
     private ProblemHttpResult Refuse(HttpContext context, string action, int status, string detail)
     {
-        FaultLog.ControlRefused(logger, action, detail, context.Connection.RemoteIpAddress?.ToString());
+        FaultLog.ControlRefused(logger, action, detail, context.Connection.RemoteIpAddress);
         return TypedResults.Problem(detail, statusCode: status, title: "Fault control refused");
     }
 }

@@ -9,7 +9,7 @@ internal static partial class FaultLog
 
     // Debug: a stranger's refused requests must not cost more log than they cost to answer.
     [LoggerMessage(2, LogLevel.Debug, "Fault control {Action} refused: {Reason} (from {RemoteAddress})")]
-    public static partial void ControlRefused(ILogger logger, string action, string reason, string? remoteAddress);
+    public static partial void ControlRefused(ILogger logger, string action, string reason, System.Net.IPAddress? remoteAddress);
 
     [LoggerMessage(3, LogLevel.Information, "Fault control {Action} applied: {State}")]
     public static partial void ControlApplied(ILogger logger, string action, FaultStateSnapshot state);

@@ -36,6 +36,12 @@ public class GreetingNameAttributeTests
         { "\uFFA0\u115F\u1160", "visible characters" },   // the other Hangul fillers
         { "Bob" + string.Concat(Enumerable.Repeat(char.ConvertFromUtf32(0xE0041), 28)), "TAG characters" }, // hidden text after a name
         { "🏴" + char.ConvertFromUtf32(0xE0067) + char.ConvertFromUtf32(0xE0062), "TAG characters" },    // a flag never cancelled
+        { "Bob\u2028Eve", "control or format" },                 // a line separator
+        { "Bob\u2029Eve", "control or format" },                 // a paragraph separator
+        { "\u034f", "visible characters" },                      // a combining grapheme joiner alone
+        { "\ufe0f \u0301", "visible characters" },              // a variation selector and an accent, on nothing
+        { "Bob" + string.Concat(Enumerable.Repeat(char.ConvertFromUtf32(0xE0100), 40)), "more than 32" }, // hidden selectors on a letter
+        { "🏴" + string.Concat(Enumerable.Repeat(char.ConvertFromUtf32(0xE0061), 30)) + char.ConvertFromUtf32(0xE007F), "more than 32" }, // a "flag" carrying text
     };
 
     [Theory]

@@ -12,8 +12,8 @@ public class IncomingTraceContextTests
     public async Task Request_WithOutsideTraceContextAndBaggage_StartsItsOwnTraceAndPassesNoBaggage()
     {
         await using var hello = await HelloStandIn.StartAsync(HelloStandIn.Hello);
-        await using var client = new ServiceHost<HelloClient>(new Dictionary<string, string?> { ["services:hello:http:0"] = hello.Address.ToString() });
-        using var http = client.CreatePlainClient();
+        await using var client = new ServiceHost<HelloClient>(new Dictionary<string, string?> { ["services:hello:http:0"] = hello.Address.ToString() }, environment: "Production");
+        using var http = Untraced(client);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.Add("traceparent", $"00-{OutsideTraceId}-00f067aa0ba902b7-01");
@@ -33,4 +33,24 @@ public class IncomingTraceContextTests
         Assert.False(sent.ContainsKey("baggage"), sent["baggage"]);
         Assert.False(sent.ContainsKey("Correlation-Context"), sent["Correlation-Context"]);
     }
+
+    [Fact]
+    public async Task Request_InDevelopment_ContinuesTheCallersTrace()
+    {
+        await using var hello = await HelloStandIn.StartAsync(HelloStandIn.Hello);
+        await using var client = new ServiceHost<HelloClient>(new Dictionary<string, string?> { ["services:hello:http:0"] = hello.Address.ToString() });
+        using var http = Untraced(client);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.Add("traceparent", $"00-{OutsideTraceId}-00f067aa0ba902b7-01");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(OutsideTraceId, Assert.Single(hello.Requests)["traceparent"].ToString());
+    }
+
+    // This test process traces too (the hosts in it register OpenTelemetry): a plain HttpClient would
+    // replace the test's traceparent with its own, and the assertions would prove nothing.
+    private static HttpClient Untraced(ServiceHost<HelloClient> client) =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = client.Address };
 }

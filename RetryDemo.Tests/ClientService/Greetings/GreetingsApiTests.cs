@@ -92,4 +92,25 @@ public class GreetingsApiTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Theory]
+    [InlineData("application/json", "{", HttpStatusCode.BadRequest)]
+    [InlineData("text/x-parameter \"secret\"", "{}", HttpStatusCode.UnsupportedMediaType)]
+    public async Task CreateGreeting_UnreadableBody_AnswersProblemWhateverTheAcceptHeaderWithoutEchoingIt(string contentType, string body, HttpStatusCode expected)
+    {
+        await using var system = new RetryDemoSystem();
+        using var client = system.Client.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("secret", text);
+        Assert.DoesNotContain("NewGreeting", text);
+    }
 }
