@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using RetryDemo.HelloService.Store;
 
 namespace RetryDemo.Tests.AspireHosting;
 
@@ -99,17 +100,30 @@ public sealed class ReplicaKillTests : IAsyncLifetime
             : (response.StatusCode, null);
     }
 
-    /// <summary>Asks each replica in turn until one answers (one of them is dead).</summary>
+    /// <summary>
+    /// Asks a live replica (one of them is dead) whether the key was committed. A key the dead replica
+    /// had claimed answers 409 until its claim's lease runs out; then it is either committed or free.
+    /// </summary>
     private static async Task<(bool Found, string? Id)> FindByKeyAsync(HttpClient hello, RetryDemoApp app, string key)
     {
-        using var response = await hello.GetAsync(new Uri(await LiveReplicaAsync(hello, app), $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var deadline = DateTime.UtcNow + StateRetention.Default.ClaimLease + TimeSpan.FromSeconds(30);
+        while (true)
         {
-            return (false, null);
-        }
+            using var response = await hello.GetAsync(new Uri(await LiveReplicaAsync(hello, app), $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return (false, null);
+            }
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (true, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+            if (response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (true, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        }
     }
 
     private static async Task<int> AliveReplicasAsync(RetryDemoApp app)
