@@ -153,6 +153,8 @@ public static class OutageExperiment
                 BaseAddress = client.Address,
                 Timeout = TimeSpan.FromMinutes(1),
             };
+            // ClientService (Production here) forwards ?failureRate= only from callers presenting the key.
+            callers.DefaultRequestHeaders.Add("X-Fault-Control-Key", FaultControlKey);
 
             // Warm up both processes (JIT, connections) before the clock starts.
             for (var i = 0; i < 20; i++)
@@ -229,6 +231,7 @@ public static class OutageExperiment
         await hello.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
         await client.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
         using var caller = new HttpClient { BaseAddress = client.Address, Timeout = TimeSpan.FromMinutes(1) };
+        caller.DefaultRequestHeaders.Add("X-Fault-Control-Key", FaultControlKey);
         // "ok", or the problem's reason (Exhausted, RetryBudgetExhausted, CircuitOpen…).
         var outcomes = new List<string>();
         for (var call = 0; call < count; call++)
@@ -249,7 +252,7 @@ public static class OutageExperiment
         [
             QuietLogs,
             $"--services:hello:http:0={hello}",
-            $"--HelloClient:FaultControlKey={FaultControlKey}", // lets the callers' ?failureRate= through
+            $"--HelloClient:FaultControlKey={FaultControlKey}", // the callers present it too, to have their ?failureRate= forwarded
             .. settings.Select(setting => $"--{setting.Key}={setting.Value}"),
         ]);
 

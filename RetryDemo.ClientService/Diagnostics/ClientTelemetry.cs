@@ -54,6 +54,7 @@ public sealed class ClientTelemetry : IDisposable
         HelloFailure.Rejected => "rejected",
         HelloFailure.BadResponse => "bad_response",
         HelloFailure.OutcomeUnknown => "outcome_unknown",
+        HelloFailure.RateLimited => "rate_limited",
         _ => "other",
     };
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using RetryDemo.ClientService.Resilience;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Hello;
 
@@ -18,9 +19,10 @@ public sealed class CommitLookup(HttpClient http)
         try
         {
             // The key travels as a query value, so no spelling of it ('..', 'a/b', '%2e') changes the path;
-            // the name lets HelloService refuse a key held for another greeting (422) instead of returning it.
+            // the name's fingerprint lets HelloService refuse a key held for another greeting (422) instead
+            // of returning it, in a URL of the same length whatever the name.
             using var response = await http.GetAsync(
-                $"/greetings/by-key?key={Uri.EscapeDataString(idempotencyKey)}&name={Uri.EscapeDataString(name)}", cancellationToken);
+                $"/greetings/by-key?key={Uri.EscapeDataString(idempotencyKey)}&fingerprint={GreetingFingerprint.Of(name)}", cancellationToken);
             switch (response.StatusCode)
             {
                 case System.Net.HttpStatusCode.NotFound:

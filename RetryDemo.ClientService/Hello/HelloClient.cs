@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Timeout;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Faults;
@@ -22,6 +23,9 @@ public sealed class HelloClient(
 {
     /// <summary>When to try again with the same key after an unknown outcome: soon, the store or HelloService is usually back.</summary>
     private static readonly TimeSpan OutcomeUnknownRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>When to come back after being shed at the concurrency limit: calls finish in milliseconds, so the limit frees up fast.</summary>
+    private static readonly TimeSpan RateLimitedRetryAfter = TimeSpan.FromSeconds(1);
 
     public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken) =>
         CallAsync<HelloReply>(
@@ -71,7 +75,7 @@ public sealed class HelloClient(
         using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
         var result = await SendAsync(createRequest, faults, isValid, cancellationToken);
         // A refusal (4xx) wrote nothing, and neither did a call no attempt of which was sent.
-        if (reconcile is not null && result.Failure is not null and not HelloFailure.Rejected && result.Report.Attempts.Count > 0
+        if (reconcile is not null && result.Failure is not null and not HelloFailure.Rejected and not HelloFailure.RateLimited && result.Report.Attempts.Count > 0
             && !cancellationToken.IsCancellationRequested)
         {
             var check = await reconcile(cancellationToken);
@@ -129,6 +133,11 @@ public sealed class HelloClient(
                 _ => StoppedBy(HelloFailure.Exhausted, log),
             };
             return HelloCallResult<T>.Failed(failure, Report(log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            // Shed before any attempt: the caller may come back soon (the limiter's hint, else a second).
+            return HelloCallResult<T>.Failed(HelloFailure.RateLimited, Report(log), retryAfter: ex.RetryAfter ?? RateLimitedRetryAfter);
         }
         catch (BrokenCircuitException ex)
         {

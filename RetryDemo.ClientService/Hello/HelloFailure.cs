@@ -20,4 +20,6 @@ public enum HelloFailure
     BadResponse,
     /// <summary>A write's attempts all failed and HelloService could not say whether one was committed.</summary>
     OutcomeUnknown,
+    /// <summary>ClientService is at its limit of concurrent calls to HelloService (the pipeline's rate limiter); HelloService was not called.</summary>
+    RateLimited,
 }

@@ -39,6 +39,8 @@ public static class HelloProblems
             HelloFailure.RetryBudgetExhausted => (StatusCodes.Status503ServiceUnavailable,
                 $"HelloService failed (last: {result.LastStatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no response"}) and the retry budget is spent: most recent attempts failed, so this one was not retried."),
             HelloFailure.CircuitOpen => (StatusCodes.Status503ServiceUnavailable, "HelloService is failing; the circuit breaker is open, so it was not called."),
+            HelloFailure.RateLimited => (StatusCodes.Status503ServiceUnavailable,
+                "ClientService is at its limit of concurrent calls to HelloService, so this one was shed without calling it; try again after Retry-After."),
             HelloFailure.TimedOut => (StatusCodes.Status503ServiceUnavailable, "HelloService did not answer within the total request timeout."),
             HelloFailure.Unreachable => (StatusCodes.Status503ServiceUnavailable, $"HelloService could not be reached after {report.Attempts.Count} attempts."),
             _ => (StatusCodes.Status503ServiceUnavailable, $"HelloService still failing after {report.Attempts.Count} attempts (last status {result.LastStatusCode})."),
@@ -48,6 +50,7 @@ public static class HelloProblems
         {
             HelloFailure.OutcomeUnknown => ("Outcome unknown", OutcomeUnknownType),
             HelloFailure.Rejected when status == StatusCodes.Status422UnprocessableEntity => ("Idempotency key reused", null),
+            HelloFailure.RateLimited => ("Overloaded", null),
             _ => ("HelloService unavailable", null),
         };
         return TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: new Dictionary<string, object?>

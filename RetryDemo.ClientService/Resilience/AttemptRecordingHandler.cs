@@ -39,7 +39,14 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
         }
         catch (Exception ex)
         {
-            var error = ex is OperationCanceledException && !log.CallCancelled ? "timeout" : ex.GetType().Name;
+            // Names the caller can read in the report: what went wrong, not which CLR type said so.
+            var error = ex switch
+            {
+                OperationCanceledException when !log.CallCancelled => "timeout",
+                OperationCanceledException => "cancelled",
+                HttpRequestException => "unreachable",
+                _ => "error",
+            };
             var record = log.EndAttempt(number, startedAt, null, error);
             AttemptLogMessages.Attempt(logger, record, log.RequestId, LogLevel.Warning);
             throw;

@@ -43,8 +43,19 @@ public static class HelloResilienceDefaults
     /// <summary>Polly's shortest: a probe every half second, so calls succeed again within a second of HelloService's return.</summary>
     public static readonly TimeSpan BreakerBreakDuration = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Calls to HelloService in flight at once (the standard handler's default is 1,000, no queue); beyond
+    /// it a call is shed at once with 503 and Retry-After. ClientService serves about 10,000 calls/s here
+    /// (docs/benchmarks.md), so 500 in flight is ≈ 50 ms of waiting at full speed: past that a caller does
+    /// better with a fast 503 than a slow 200. A permit is held for the whole call, retries and backoff
+    /// included, so a slow HelloService lowers the rate the limit lets through, which is the point.
+    /// </summary>
+    public const int ConcurrentCalls = 500;
+
     public static void Apply(HttpStandardResilienceOptions options)
     {
+        options.RateLimiter.DefaultRateLimiterOptions.PermitLimit = ConcurrentCalls;
+        options.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 0;
         options.Retry.MaxRetryAttempts = MaxRetryAttempts;
         options.Retry.BackoffType = DelayBackoffType.Exponential;
         options.Retry.UseJitter = true;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly.Telemetry;
 using RetryDemo.ClientService.Hello;
 
 namespace RetryDemo.ClientService.Resilience;
@@ -52,6 +53,16 @@ public static class HelloResilienceExtensions
         });
 
         http.Services.AddSingleton(new HelloResiliencePipeline(pipeline.PipelineName));
+
+        // A call shed at the concurrency limit is expected under overload and answered 503 with a reason;
+        // Polly would log each at Error. The failures counter (outcome rate_limited) counts them instead.
+        http.Services.Configure<TelemetryOptions>(telemetry =>
+        {
+            var previous = telemetry.SeverityProvider;
+            telemetry.SeverityProvider = args => args.Event.EventName == "OnRateLimiterRejected"
+                ? ResilienceEventSeverity.Debug
+                : previous?.Invoke(args) ?? args.Event.Severity;
+        });
 
         // Inside the pipeline, so it sees (and records) every attempt.
         http.Services.AddTransient<AttemptRecordingHandler>();

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
 using Microsoft.AspNetCore.Mvc;
@@ -57,7 +55,7 @@ public static class GreetingsApi
         IdempotencyClaim.New? claim = null;
         if (key.Length > 0)
         {
-            switch (await store.ClaimAsync(key, Fingerprint(name), ct))
+            switch (await store.ClaimAsync(key, GreetingFingerprint.Of(name), ct))
             {
                 case IdempotencyClaim.Mismatch:
                     return TypedResults.Problem($"This {WireHeaders.IdempotencyKey} was already used for a different greeting.",
@@ -107,11 +105,13 @@ public static class GreetingsApi
 
     /// <summary>
     /// Whether a write with this key was committed. The key travels as a query value, never as a path
-    /// segment; with <c>name</c>, a key held for another name answers 422. A key still claimed answers
-    /// 409: its write may yet commit, so "not found" (404) is only ever said of a key nobody holds.
+    /// segment; with <c>name</c> (or its <c>fingerprint</c>, which ClientService sends), a key held for
+    /// another name answers 422. A key still claimed answers 409: its write may yet commit, so "not found"
+    /// (404) is only ever said of a key nobody holds.
     /// </summary>
     public static async Task<Results<Ok<Greeting>, ValidationProblem, ProblemHttpResult>> GetGreetingByKey(
-        [FromQuery(Name = "key")] string? key, [FromQuery(Name = "name")] string? name, IGreetingStore store, CancellationToken cancellationToken)
+        [FromQuery(Name = "key")] string? key, [FromQuery(Name = "name")] string? name, [FromQuery(Name = "fingerprint")] string? fingerprint,
+        IGreetingStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (key is null || IdempotencyKeys.Problem([key]) is not null)
@@ -124,12 +124,18 @@ public static class GreetingsApi
             errors["name"] = [nameProblem];
         }
 
+        if (fingerprint is not null && (name is not null || !GreetingFingerprint.IsWellFormed(fingerprint)))
+        {
+            errors["fingerprint"] = [$"fingerprint must be {GreetingFingerprint.Length} hexadecimal digits (the SHA-256 of the trimmed name), and not given with name."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid lookup");
         }
 
-        return await store.FindByKeyAsync(key!, name is null ? null : Fingerprint(name.Trim()), cancellationToken) switch
+        var payload = name is not null ? GreetingFingerprint.Of(name.Trim()) : fingerprint?.ToUpperInvariant();
+        return await store.FindByKeyAsync(key!, payload, cancellationToken) switch
         {
             IdempotencyClaim.Committed committed => TypedResults.Ok(committed.Greeting),
             IdempotencyClaim.InProgress => TypedResults.Problem("A write with this key is still in progress; it may yet commit.",
@@ -184,7 +190,6 @@ public static class GreetingsApi
 
     private static Dictionary<string, string[]> Validate(CreateGreetingRequest body) => DataAnnotationErrors.Of(body);
 
-    private static string Fingerprint(string name) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
 
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -119,7 +119,7 @@ public sealed class CommitLookupTests
         Assert.Equal("/greetings/by-key", lookup.AbsolutePath);
         var query = lookup.Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
         Assert.Equal(key, query["key"]);
-        Assert.Equal("Ada", query["name"]);
+        Assert.Equal(RetryDemo.Contracts.GreetingFingerprint.Of("Ada"), query["fingerprint"]);
     }
 
     [Fact]

@@ -108,4 +108,35 @@ public class GreetingsApiTests
         Assert.Equal(0, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("Ada", HttpStatusCode.OK)]
+    [InlineData("Grace", HttpStatusCode.UnprocessableEntity)]
+    public async Task GetGreetingByKey_WithTheNamesFingerprint_TellsTheKeysOwnGreetingFromAnother(string name, HttpStatusCode expected)
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+        using var created = await http.SendAsync(Post("""{"name":"Ada"}""", "key-fp"));
+
+        using var byFingerprint = await http.GetAsync($"/greetings/by-key?key=key-fp&fingerprint={RetryDemo.Contracts.GreetingFingerprint.Of(name).ToLowerInvariant()}");
+        using var byName = await http.GetAsync($"/greetings/by-key?key=key-fp&name={name}");
+
+        Assert.Equal(expected, byFingerprint.StatusCode);
+        Assert.Equal(expected, byName.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("fingerprint=abc")]
+    [InlineData("fingerprint=" + "zz00000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("name=Ada&fingerprint=" + "0000000000000000000000000000000000000000000000000000000000000000")]
+    public async Task GetGreetingByKey_MalformedFingerprint_Answers400NamingIt(string query)
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var response = await http.GetAsync($"/greetings/by-key?key=k&{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("fingerprint", await response.Content.ReadAsStringAsync());
+    }
 }
