@@ -17,12 +17,11 @@ public static class HelloProblems
     /// <summary>The problem type of <see cref="HelloFailure.OutcomeUnknown"/>: retry with the same Idempotency-Key.</summary>
     public const string OutcomeUnknownType = "urn:retrydemo:problem:outcome-unknown";
 
+    /// <summary>When to try again after a 503 that came with no hint of its own: soon, as the pipeline itself would.</summary>
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
+
     public static ProblemHttpResult From<T>(HelloCallResult<T> result, AttemptReport report, HttpContext context) where T : class
     {
-        if (result.RetryAfter is { } retryAfter)
-        {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        }
 
         // A downstream 4xx is HelloService refusing us: a bad gateway, not "try again later" — except a
         // key reused for another payload, which is the caller's own mistake and keeps its 422.
@@ -45,6 +44,13 @@ public static class HelloProblems
             HelloFailure.Unreachable => (StatusCodes.Status503ServiceUnavailable, $"HelloService could not be reached after {report.Attempts.Count} attempts."),
             _ => (StatusCodes.Status503ServiceUnavailable, $"HelloService still failing after {report.Attempts.Count} attempts (last status {result.LastStatusCode})."),
         };
+
+        // Every 503 says when to come back; a 429 passes HelloService's own hint on.
+        var hint = result.RetryAfter ?? (status == StatusCodes.Status503ServiceUnavailable ? DefaultRetryAfter : null);
+        if (hint is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
 
         var (title, type) = result.Failure switch
         {

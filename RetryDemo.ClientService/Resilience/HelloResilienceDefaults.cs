@@ -44,13 +44,13 @@ public static class HelloResilienceDefaults
     public static readonly TimeSpan BreakerBreakDuration = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Calls to HelloService in flight at once (the standard handler's default is 1,000, no queue); beyond
-    /// it a call is shed at once with 503 and Retry-After. ClientService serves about 10,000 calls/s here
-    /// (docs/benchmarks.md), so 500 in flight is ≈ 50 ms of waiting at full speed: past that a caller does
-    /// better with a fast 503 than a slow 200. A permit is held for the whole call, retries and backoff
-    /// included, so a slow HelloService lowers the rate the limit lets through, which is the point.
+    /// Calls to HelloService in flight at once, beyond which a call is shed at once (503, Retry-After, reason
+    /// RateLimited), with no queue. A permit is held for the whole call, retries and backoff included, so
+    /// this bounds the work and memory a slow HelloService can pile up: 1,000 calls for at most the 15 s
+    /// total timeout. Measured with RetryDemo.Benchmarks/Edge/overload.sh (docs/benchmarks.md): lower
+    /// limits shed more without serving faster, since a caller shed re-sends at once.
     /// </summary>
-    public const int ConcurrentCalls = 500;
+    public const int ConcurrentCalls = 1000;
 
     public static void Apply(HttpStandardResilienceOptions options)
     {

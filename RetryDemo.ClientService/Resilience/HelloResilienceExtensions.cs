@@ -54,12 +54,14 @@ public static class HelloResilienceExtensions
 
         http.Services.AddSingleton(new HelloResiliencePipeline(pipeline.PipelineName));
 
-        // A call shed at the concurrency limit is expected under overload and answered 503 with a reason;
-        // Polly would log each at Error. The failures counter (outcome rate_limited) counts them instead.
+        // Polly logs every attempt's events itself (a shed call and a timed-out attempt at Error, a retry at
+        // Warning, each failed attempt with its stack trace): under overload a few records per call, paid by
+        // the overloaded process. Each is already told once: an attempt by AttemptRecordingHandler's line,
+        // a shed call by its 503 and the failures counter (rate_limited). Breaker state changes keep their level.
         http.Services.Configure<TelemetryOptions>(telemetry =>
         {
             var previous = telemetry.SeverityProvider;
-            telemetry.SeverityProvider = args => args.Event.EventName == "OnRateLimiterRejected"
+            telemetry.SeverityProvider = args => args.Event.EventName is "OnRateLimiterRejected" or "OnTimeout" or "OnRetry" or "ExecutionAttempt"
                 ? ResilienceEventSeverity.Debug
                 : previous?.Invoke(args) ?? args.Event.Severity;
         });
