@@ -1,13 +1,14 @@
 using BenchmarkDotNet.Running;
 using RetryDemo.Benchmarks;
 using RetryDemo.Benchmarks.Allocations;
+using RetryDemo.Benchmarks.BudgetModel;
 using RetryDemo.Benchmarks.Loopback;
 using RetryDemo.Benchmarks.Outage;
 using RetryDemo.Benchmarks.Paired;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
-// `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]` and `outage [--smoke]`
+// `budget-model [trials]` simulates the retry budget's random walk; `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]` and `outage [--smoke]`
 // run the loopback experiments, `allocations [calls]` the allocation profile, `paired [rounds] [--smoke]` the
 // interleaved micro comparison; anything else goes to BenchmarkDotNet.
 return args switch
@@ -18,6 +19,7 @@ return args switch
     ["outage", ..] => await OutageExperiment.RunAsync(args),
     ["allocations", ..] => await AllocationProfile.RunAsync(args),
     ["paired", ..] => await PairedOverhead.RunAsync(args),
+    ["budget-model", ..] => await RetryBudgetModel.RunAsync(args),
     _ => RunBenchmarks(args),
 };
 
