@@ -93,7 +93,7 @@ public class RetryBudgetTests
     public void Defaults_AreTheDocumentedValues()
     {
         Assert.True(RetryBudgetDefaults.Enabled);
-        Assert.Equal(20, RetryBudgetDefaults.MaxTokens);
+        Assert.Equal(50, RetryBudgetDefaults.MaxTokens);
         Assert.Equal(2, RetryBudgetDefaults.TokenRatio);
 
         var options = new RetryBudgetOptions();
