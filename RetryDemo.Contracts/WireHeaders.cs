@@ -21,4 +21,5 @@ public static class WireHeaders
     public const string FaultCommitFailRate = "X-Fault-Commit-Fail-Rate";
     public const string FaultCommitDelayRate = "X-Fault-Commit-Delay-Rate";
     public const string FaultCommitDelayMs = "X-Fault-Commit-Delay-Ms";
+    public const string FaultSeed = "X-Fault-Seed";
 }

@@ -236,7 +236,8 @@ public static class OutageExperiment
         var outcomes = new List<string>();
         for (var call = 0; call < count; call++)
         {
-            using var response = await caller.GetAsync("/hello?failureRate=0.5");
+            // Seeded per call (seed = call number): every run, and every configuration, meets the same failures.
+            using var response = await caller.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/hello?failureRate=0.5&seed={call + 1}"));
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             outcomes.Add(response.IsSuccessStatusCode ? "ok" : body.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "?" : $"{(int)response.StatusCode}");
         }

@@ -30,6 +30,9 @@ public static class FaultSettings
     public static readonly FaultSetting CommitDelayMs = new("commitDelayMs", WireHeaders.FaultCommitDelayMs, FaultValueKind.WholeNumber,
         FaultLimits.MaxLatencyMs, "How late such a reply is, in milliseconds.");
 
+    public static readonly FaultSetting Seed = new("seed", WireHeaders.FaultSeed, FaultValueKind.WholeNumber, int.MaxValue,
+        "Makes this request's random failures repeatable: attempt n fails when a hash of (seed, n) is below the rate, on any replica, in any run.");
+
     public static IReadOnlyList<FaultSetting> All { get; } =
-        [FailFirst, FailStatus, FailureRate, RetryAfter, LatencyMs, Hang, CommitFailRate, CommitDelayRate, CommitDelayMs];
+        [FailFirst, FailStatus, FailureRate, RetryAfter, LatencyMs, Hang, CommitFailRate, CommitDelayRate, CommitDelayMs, Seed];
 }

@@ -83,6 +83,7 @@ public static class FaultHeaders
         else if (setting == FaultSettings.CommitFailRate) options.CommitFailRate = value;
         else if (setting == FaultSettings.CommitDelayRate) options.CommitDelayRate = value;
         else if (setting == FaultSettings.CommitDelayMs) options.CommitDelayMs = (int)value;
+        else if (setting == FaultSettings.Seed) options.Seed = (int)value;
         else throw new ArgumentOutOfRangeException(nameof(setting), setting, "A fault setting with no option to override.");
     }
 

@@ -34,7 +34,7 @@ public sealed class FaultInjectionFilter(
             options = FaultHeaders.Apply(options, headers, errors);
         }
 
-        var requestId = FaultHeaders.ReadRequestId(headers, needed: headers.ContainsKey(WireHeaders.FaultFailFirst), errors, out var ignored);
+        var requestId = FaultHeaders.ReadRequestId(headers, needed: headers.ContainsKey(WireHeaders.FaultFailFirst) || headers.ContainsKey(WireHeaders.FaultSeed), errors, out var ignored);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid fault settings");
@@ -46,9 +46,10 @@ public sealed class FaultInjectionFilter(
         }
 
         var ct = context.RequestAborted;
-        // Attempts are only counted when fail-first needs them: a load test must not fill the store.
-        var observed = await state.ObserveAsync(options.FailFirstAttempts > 0 ? requestId : null, ct);
-        int? attempt = options.FailFirstAttempts > 0 ? observed.Attempt ?? 1 : null;
+        // Attempts are only counted when fail-first or a seed needs them: a load test must not fill the store.
+        var counted = options.FailFirstAttempts > 0 || options.Seed is not null;
+        var observed = await state.ObserveAsync(counted ? requestId : null, ct);
+        int? attempt = counted ? observed.Attempt ?? 1 : null;
         context.Features.Set(new AttemptFeature { Attempt = attempt, Options = options });
 
         try
@@ -112,7 +113,7 @@ public sealed class FaultInjectionFilter(
             return ("fail-first", options.FailureStatusCode, options.RetryAfterSeconds);
         }
 
-        if (options.FailureRate > 0 && dice.Roll() < options.FailureRate)
+        if (options.FailureRate > 0 && (options.Seed is { } seed ? FaultDice.Roll(seed, attempt ?? 1) : dice.Roll()) < options.FailureRate)
         {
             return ("random", options.FailureStatusCode, options.RetryAfterSeconds);
         }

@@ -46,6 +46,12 @@ public sealed class FaultOptions : IValidatableObject
     [Range(0, FaultLimits.MaxLatencyMs)]
     public int CommitDelayMs { get; set; }
 
+    /// <summary>
+    /// Per request only (<c>X-Fault-Seed</c>): the failure rate's rolls come from (seed, attempt number)
+    /// instead of a random source, so a test or an experiment sees the same failures every run.
+    /// </summary>
+    public int? Seed { get; set; }
+
     public bool HasSelector => FailFirstAttempts > 0 || FailureRate > 0;
 
     public FaultOptions Clone() => (FaultOptions)MemberwiseClone();

@@ -60,4 +60,30 @@ public class RandomFailureTests
         var expectedAttempts = Enumerable.Range(0, maxRetryAttempts + 1).Sum(i => Math.Pow(FailureRate, i));
         Assert.InRange((double)attempts / Calls, expectedAttempts * 0.9, expectedAttempts * 1.1);
     }
+
+    [Fact]
+    public async Task GetHello_SeededFailuresThroughClientService_AreTheSameInEveryRun()
+    {
+        // ?seed= travels to HelloService as X-Fault-Seed: each call's attempts fail by (seed, attempt),
+        // so two fresh systems give every call the same attempt statuses. Seeds 1..20 at 50 %.
+        var runs = new List<List<string>>();
+        for (var run = 0; run < 2; run++)
+        {
+            await using var system = new RetryDemoSystem(clientSettings: SeedScenarioTests.FastRetries);
+            using var client = system.Client.CreatePlainClient();
+            var statuses = new List<string>();
+            for (var seed = 1; seed <= 20; seed++)
+            {
+                // A call whose five attempts all fail answers 503 problem details, with the same report.
+                using var response = await client.GetAsync($"/hello?failureRate=0.5&seed={seed}");
+                var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+                statuses.Add((int)response.StatusCode + ":" + string.Join(",", answer.GetProperty("report").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32())));
+            }
+
+            runs.Add(statuses);
+        }
+
+        Assert.Equal(runs[0], runs[1]);
+        Assert.Contains(runs[0], s => s.Contains("503", StringComparison.Ordinal));
+    }
 }

@@ -308,4 +308,69 @@ public class FaultInjectionTests
         Assert.DoesNotContain(logs, record => record.Level >= LogLevel.Information && record.Category?.StartsWith("RetryDemo", StringComparison.Ordinal) == true);
         Assert.DoesNotContain(logs, record => record.Exception is not null);
     }
+
+    [Fact]
+    public async Task GetHello_WithSeed_FailsTheSameAttemptsOnEveryInstance()
+    {
+        // Two fresh instances (replicas, or two runs), the same seeds and request ids: the same statuses.
+        var runs = new List<List<HttpStatusCode>>();
+        for (var instance = 0; instance < 2; instance++)
+        {
+            await using var hello = StartHello();
+            using var http = hello.CreatePlainClient();
+            var statuses = new List<HttpStatusCode>();
+            for (var call = 0; call < 20; call++)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+                    request.Headers.Add("X-Request-Id", $"seeded-{call}");
+                    request.Headers.Add("X-Fault-Rate", "0.5");
+                    request.Headers.Add("X-Fault-Seed", (1000 + call).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    using var response = await http.SendAsync(request);
+                    statuses.Add(response.StatusCode);
+                }
+            }
+
+            runs.Add(statuses);
+        }
+
+        Assert.Equal(runs[0], runs[1]);
+        // And it is a rate, not a constant: both answers occur (60 rolls at 0.5).
+        Assert.Contains(HttpStatusCode.OK, runs[0]);
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, runs[0]);
+    }
+
+    [Fact]
+    public void Roll_SeededRolls_AreUniformEnough()
+    {
+        // 100,000 seeded rolls: the share under 0.5 is 0.5 within five standard deviations (±0.008).
+        var below = 0;
+        for (var seed = 0; seed < 10_000; seed++)
+        {
+            for (var attempt = 1; attempt <= 10; attempt++)
+            {
+                var roll = FaultDice.Roll(seed, attempt);
+                Assert.InRange(roll, 0.0, 0.9999999999999999);
+                below += roll < 0.5 ? 1 : 0;
+            }
+        }
+
+        Assert.InRange(below / 100_000.0, 0.492, 0.508);
+    }
+
+    [Fact]
+    public async Task GetHello_SeedWithoutRequestId_Answers400NamingIt()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.TryAddWithoutValidation("X-Request-Id", "{not-an-id}");
+        request.Headers.Add("X-Fault-Seed", "7");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("X-Request-Id", await response.Content.ReadAsStringAsync());
+    }
 }
