@@ -27,7 +27,7 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddOpenApi(HeaderParameter.Document);
+        builder.Services.AddOpenApi(DocumentedParameter.Document);
         // Binding failures throw in every environment, so the handler above can say what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddServiceDiscovery();

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
@@ -11,42 +10,24 @@ public static class FaultParametersExtensions
     {
         builder.Services.AddOptions<FaultForwardingOptions>().BindConfiguration(FaultForwardingOptions.SectionName);
         builder.Services.AddSingleton<FaultForwardingGate>();
-
-        // The handlers read the fault parameters from the query themselves (after the gate), so the
-        // OpenAPI generator cannot see them: they are described here, from the contract's descriptors.
-        builder.Services.Configure<OpenApiOptions>("v1", options => options.AddOperationTransformer((operation, context, _) =>
-        {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<FaultQueryMetadata>().Any())
-            {
-                operation.Parameters ??= [];
-                foreach (var setting in FaultSettings.All)
-                {
-                    operation.Parameters.Add(Parameter(setting.Query, ParameterLocation.Query, SchemaFor(setting.Kind), setting.Documentation));
-                }
-
-                operation.Parameters.Add(Parameter(WireHeaders.FaultControlKey, ParameterLocation.Header, JsonSchemaType.String,
-                    "The fault-control key; outside Development, fault parameters are forwarded only with it (else 403)."));
-            }
-
-            return Task.CompletedTask;
-        }));
         return builder;
     }
 
-    /// <summary>Lets an endpoint take fault parameters, behind <see cref="FaultForwardingGate"/>.</summary>
-    public static RouteHandlerBuilder AcceptsFaultParameters(this RouteHandlerBuilder endpoint) => endpoint
-        .AddEndpointFilter<FaultForwardingGate>()
-        .WithMetadata(FaultQueryMetadata.Instance)
-        .ProducesProblem(StatusCodes.Status403Forbidden);
-
-    internal static OpenApiParameter Parameter(string name, ParameterLocation location, JsonSchemaType type, string description) => new()
+    /// <summary>
+    /// Lets an endpoint take fault parameters, behind <see cref="FaultForwardingGate"/>. The handlers read
+    /// them from the query themselves (after the gate), so they are documented from the contract's descriptors.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsFaultParameters(this RouteHandlerBuilder endpoint)
     {
-        Name = name,
-        In = location,
-        Required = false,
-        Description = description,
-        Schema = new OpenApiSchema { Type = type },
-    };
+        endpoint.AddEndpointFilter<FaultForwardingGate>().ProducesProblem(StatusCodes.Status403Forbidden);
+        foreach (var setting in FaultSettings.All)
+        {
+            endpoint.ReadsQuery(setting.Query, setting.Documentation, SchemaFor(setting.Kind));
+        }
+
+        return endpoint.ReadsHeader(WireHeaders.FaultControlKey,
+            "The fault-control key; outside Development, fault parameters are forwarded only with it (else 403).");
+    }
 
     private static JsonSchemaType SchemaFor(FaultValueKind kind) => kind switch
     {

@@ -23,7 +23,6 @@ public static class FaultInjectionExtensions
         builder.Services.AddSingleton<FaultDice>();
         builder.Services.AddSingleton<FaultControlGate>();
         builder.Services.AddSingleton<FaultInjectionFilter>();
-        builder.AddFaultsOpenApi();
 
         return builder;
     }

@@ -11,7 +11,7 @@ public static class FaultsApi
     {
         var api = app.MapGroup("/faults")
             .AddEndpointFilter(RequireFaultControl)
-            .WithMetadata(RequiresFaultControlKey.Instance)
+            .RequiresFaultControlKey()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

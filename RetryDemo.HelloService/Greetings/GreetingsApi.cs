@@ -21,7 +21,7 @@ public static class GreetingsApi
 
         api.MapPost("/", CreateGreeting)
             .AddEndpointFilter<FaultInjectionFilter>()
-            .WithMetadata(AcceptsFaultHeaders.Instance)
+            .AcceptsFaultHeaders()
             .ReadsHeader(WireHeaders.IdempotencyKey,
                 "Makes the write safe to retry: the first request with a key commits, any later one replays its outcome (409 while it is in progress, 422 for another name).")
             .ProducesProblem(StatusCodes.Status409Conflict)

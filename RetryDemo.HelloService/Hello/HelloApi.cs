@@ -11,7 +11,7 @@ public static class HelloApi
     {
         app.MapGet("/hello", GetHello)
             .AddEndpointFilter<FaultInjectionFilter>()
-            .WithMetadata(AcceptsFaultHeaders.Instance)
+            .AcceptsFaultHeaders()
             .WithName("GetHello")
             .WithSummary("Hello, World! — or the fault this request, the fault profile or an operator asks for.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
