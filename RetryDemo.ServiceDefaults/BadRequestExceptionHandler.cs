@@ -29,13 +29,10 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             : new ProblemDetails { Detail = Generic(badRequest.StatusCode) };
         problem.Status = badRequest.StatusCode;
         problem.Title = "Bad request";
-        // Whatever the caller's Accept header: a handler that declines leaves an error log with a stack
-        // trace behind, which a stranger could then buy with every malformed request.
-        if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem }))
-        {
-            await httpContext.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/problem+json", cancellationToken);
-        }
-
+        // Handled whatever the caller's Accept header (FallbackProblemDetailsWriter writes when no other
+        // writer will): a handler that declines leaves an error log with a stack trace behind, which a
+        // stranger could then buy with every malformed request.
+        await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
         return true;
     }
 

@@ -13,7 +13,7 @@ namespace RetryDemo.ClientService.Diagnostics;
 public sealed class IncomingTraceContext(IHttpContextFactory inner) : IHttpContextFactory
 {
     /// <summary>W3C Trace Context and Baggage, and their pre-W3C forms.</summary>
-    public static readonly string[] Headers = ["traceparent", "tracestate", "baggage", "Correlation-Context", "Request-Id"];
+    private static readonly string[] Headers = ["traceparent", "tracestate", "baggage", "Correlation-Context", "Request-Id"];
 
     public HttpContext Create(IFeatureCollection featureCollection)
     {

@@ -15,8 +15,6 @@ public sealed class FaultValues
 
     public double? this[FaultSetting setting] => _values.TryGetValue(setting, out var value) ? value : null;
 
-    public static FaultValues Of(params (FaultSetting Setting, double Value)[] values) => new(values.ToDictionary(v => v.Setting, v => v.Value));
-
     /// <summary>
     /// Reads every setting present in a request. <paramref name="fieldOf"/> names a setting as the caller
     /// wrote it (query name or header); <paramref name="valuesOf"/> gives its raw values, empty when absent.
