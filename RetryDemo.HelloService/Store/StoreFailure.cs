@@ -8,7 +8,8 @@ namespace RetryDemo.HelloService.Store;
 /// </summary>
 public static class StoreFailure
 {
-    public static bool Is(Exception exception) => exception is RedisException;
+    // RedisTimeoutException is a TimeoutException, not a RedisException: a slow store is a failure too.
+    public static bool Is(Exception exception) => exception is RedisException or RedisTimeoutException;
 
     /// <summary>
     /// Also a cancellation the caller did not ask for: the store client cancels what is in flight when it

@@ -1,0 +1,20 @@
+using RetryDemo.HelloService.Store;
+using StackExchange.Redis;
+
+namespace RetryDemo.Tests.HelloService.Store;
+
+public class StoreFailureTests
+{
+    [Fact]
+    public void Is_StoreTimeout_IsAStoreFailure() =>
+        // Not a RedisException: without this, a store slower than its 1 s timeout answered a bare 500.
+        Assert.True(StoreFailure.Is(new RedisTimeoutException("Timeout awaiting response", CommandStatus.Sent)));
+
+    [Fact]
+    public void Is_ConnectionFailure_IsAStoreFailure() =>
+        Assert.True(StoreFailure.Is(new RedisConnectionException(ConnectionFailureType.UnableToConnect, "down")));
+
+    [Fact]
+    public void Is_OtherException_IsNot() =>
+        Assert.False(StoreFailure.Is(new InvalidOperationException()));
+}
