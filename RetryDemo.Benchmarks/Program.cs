@@ -2,13 +2,14 @@ using BenchmarkDotNet.Running;
 using RetryDemo.Benchmarks;
 using RetryDemo.Benchmarks.Allocations;
 using RetryDemo.Benchmarks.BudgetModel;
+using RetryDemo.Benchmarks.HalfFailing;
 using RetryDemo.Benchmarks.Loopback;
 using RetryDemo.Benchmarks.Outage;
 using RetryDemo.Benchmarks.Paired;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
-// `budget-model [trials]` simulates the retry budget's random walk; `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]` and `outage [--smoke]`
+// `budget-model [trials]` simulates the retry budget's random walk; `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]`, `outage [--smoke]` and `half-failing [--smoke]`
 // run the loopback experiments, `allocations [calls]` the allocation profile, `paired [rounds] [--smoke]` the
 // interleaved micro comparison; anything else goes to BenchmarkDotNet.
 return args switch
@@ -17,6 +18,7 @@ return args switch
     ["retry-storm", ..] => await RetryStormExperiment.RunAsync(args),
     ["loopback", ..] => await LoopbackExperiment.RunAsync(args),
     ["outage", ..] => await OutageExperiment.RunAsync(args),
+    ["half-failing", ..] => await HalfFailingExperiment.RunAsync(args),
     ["allocations", ..] => await AllocationProfile.RunAsync(args),
     ["paired", ..] => await PairedOverhead.RunAsync(args),
     ["budget-model", ..] => await RetryBudgetModel.RunAsync(args),

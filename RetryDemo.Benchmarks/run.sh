@@ -31,6 +31,7 @@ if $smoke; then
   run retry-storm 20
   run loopback --smoke --profile
   run outage --smoke
+  run half-failing --smoke
   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh 1 2
 else
   run --filter '*PipelineOverhead*' --launchCount 1 --warmupCount 3 --iterationCount 15
@@ -41,5 +42,6 @@ else
   run loopback --profile
   prepare_baseline
   run outage --baseline "$baseline"
+  run half-failing
   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh 8 10
 fi

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RetryDemo.Benchmarks.Charts;
+using RetryDemo.Benchmarks.HalfFailing;
 using RetryDemo.Benchmarks.Processes;
 
 namespace RetryDemo.Benchmarks.Outage;
@@ -232,17 +233,8 @@ public static class OutageExperiment
         await client.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
         using var caller = new HttpClient { BaseAddress = client.Address, Timeout = TimeSpan.FromMinutes(1) };
         caller.DefaultRequestHeaders.Add("X-Fault-Control-Key", FaultControlKey);
-        // "ok", or the problem's reason (Exhausted, RetryBudgetExhausted, CircuitOpen…).
-        var outcomes = new List<string>();
-        for (var call = 0; call < count; call++)
-        {
-            // Seeded per call (seed = call number): every run, and every configuration, meets the same failures.
-            using var response = await caller.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/hello?failureRate=0.5&seed={call + 1}"));
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-            outcomes.Add(response.IsSuccessStatusCode ? "ok" : body.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "?" : $"{(int)response.StatusCode}");
-        }
-
-        return outcomes;
+        // Seeded per call (seed = call number): every run, and every configuration, meets the same failures.
+        return await HalfFailingExperiment.SequentialAsync(caller, count, firstSeed: 1);
     }
 
     private static ServiceProcess StartHello() =>

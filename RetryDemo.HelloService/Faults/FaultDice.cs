@@ -7,12 +7,12 @@ public class FaultDice
     public virtual double Roll() => Random.Shared.NextDouble();
 
     /// <summary>
-    /// The roll of attempt <paramref name="attempt"/> under <paramref name="seed"/>: the same on every
-    /// replica and in every run (SplitMix64's finalizer over both, the top 53 bits as a fraction).
+    /// Roll number <paramref name="number"/> under <paramref name="seed"/>: the same on every replica and in
+    /// every run (SplitMix64's finalizer over both, the top 53 bits as a fraction).
     /// </summary>
-    public static double Roll(int seed, int attempt)
+    public static double Roll(int seed, long number)
     {
-        var z = ((ulong)(uint)seed << 32 | (uint)attempt) + 0x9E3779B97F4A7C15UL;
+        var z = ((ulong)(uint)seed << 32) + (ulong)number + 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         z ^= z >> 31;

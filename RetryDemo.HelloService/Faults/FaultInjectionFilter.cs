@@ -34,7 +34,8 @@ public sealed class FaultInjectionFilter(
             options = FaultHeaders.Apply(options, headers, errors);
         }
 
-        var requestId = FaultHeaders.ReadRequestId(headers, needed: headers.ContainsKey(WireHeaders.FaultFailFirst) || headers.ContainsKey(WireHeaders.FaultSeed), errors, out var ignored);
+        var seededPerRequest = headers.ContainsKey(WireHeaders.FaultSeed);
+        var requestId = FaultHeaders.ReadRequestId(headers, needed: headers.ContainsKey(WireHeaders.FaultFailFirst) || seededPerRequest, errors, out var ignored);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid fault settings");
@@ -46,9 +47,11 @@ public sealed class FaultInjectionFilter(
         }
 
         var ct = context.RequestAborted;
-        // Attempts are only counted when fail-first or a seed needs them: a load test must not fill the store.
-        var counted = options.FailFirstAttempts > 0 || options.Seed is not null;
-        var observed = await state.ObserveAsync(counted ? requestId : null, ct);
+        // Attempts are only counted when fail-first or a request's seed needs them: a load test must not fill
+        // the store. A configured seed numbers the service's rolls instead (one counter).
+        var counted = options.FailFirstAttempts > 0 || seededPerRequest;
+        var numbered = options.Seed is not null && !seededPerRequest && options.FailureRate > 0;
+        var observed = await state.ObserveAsync(counted ? requestId : null, numbered, ct);
         int? attempt = counted ? observed.Attempt ?? 1 : null;
         context.Features.Set(new AttemptFeature { Attempt = attempt, Options = options });
 
@@ -113,7 +116,7 @@ public sealed class FaultInjectionFilter(
             return ("fail-first", options.FailureStatusCode, options.RetryAfterSeconds);
         }
 
-        if (options.FailureRate > 0 && (options.Seed is { } seed ? FaultDice.Roll(seed, attempt ?? 1) : dice.Roll()) < options.FailureRate)
+        if (options.FailureRate > 0 && (options.Seed is { } seed ? FaultDice.Roll(seed, observed.Roll ?? attempt ?? 1) : dice.Roll()) < options.FailureRate)
         {
             return ("random", options.FailureStatusCode, options.RetryAfterSeconds);
         }

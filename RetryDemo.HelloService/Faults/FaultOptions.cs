@@ -47,9 +47,11 @@ public sealed class FaultOptions : IValidatableObject
     public int CommitDelayMs { get; set; }
 
     /// <summary>
-    /// Per request only (<c>X-Fault-Seed</c>): the failure rate's rolls come from (seed, attempt number)
-    /// instead of a random source, so a test or an experiment sees the same failures every run.
+    /// Makes the failure rate's rolls repeatable, so a test or an experiment sees the same failures every run.
+    /// Per request (<c>X-Fault-Seed</c>), attempt n of that request rolls (seed, n). From configuration, the
+    /// service's n-th request since the last reset rolls (seed, n), counted across replicas in the store.
     /// </summary>
+    [Range(0, int.MaxValue)]
     public int? Seed { get; set; }
 
     public bool HasSelector => FailFirstAttempts > 0 || FailureRate > 0;

@@ -13,25 +13,27 @@ public sealed class InProcessFaultState(IMemoryCache attempts, StateRetention re
     private int _failNextStatus = FaultLimits.DefaultFailureStatusCode;
     private int _failNextRetryAfterSeconds;
     private bool _outage;
+    private long _rolls;
 
-    public ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, CancellationToken cancellationToken)
+    public ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, bool numberRoll, CancellationToken cancellationToken)
     {
         int? attempt = countAttemptsOf is null ? null : NextAttempt(countAttemptsOf);
         lock (_gate)
         {
+            long? roll = numberRoll ? ++_rolls : null;
             if (_outage)
             {
-                return ValueTask.FromResult(new AttemptFaults(true, null, 0, attempt));
+                return ValueTask.FromResult(new AttemptFaults(true, null, 0, attempt, roll));
             }
 
             if (_failNextRemaining > 0)
             {
                 _failNextRemaining--;
-                return ValueTask.FromResult(new AttemptFaults(false, _failNextStatus, _failNextRetryAfterSeconds, attempt));
+                return ValueTask.FromResult(new AttemptFaults(false, _failNextStatus, _failNextRetryAfterSeconds, attempt, roll));
             }
-        }
 
-        return ValueTask.FromResult(new AttemptFaults(false, null, 0, attempt));
+            return ValueTask.FromResult(new AttemptFaults(false, null, 0, attempt, roll));
+        }
     }
 
     public ValueTask<FaultStateSnapshot> SnapshotAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Snapshot());
@@ -66,6 +68,7 @@ public sealed class InProcessFaultState(IMemoryCache attempts, StateRetention re
             _failNextStatus = FaultLimits.DefaultFailureStatusCode;
             _failNextRetryAfterSeconds = 0;
             _outage = false;
+            _rolls = 0;
         }
 
         return SnapshotAsync(cancellationToken);

@@ -6,7 +6,8 @@ namespace RetryDemo.HelloService.Faults;
 
 /// <summary>
 /// Fault state in the shared store: every replica sees one outage, one "fail next" count and one attempt
-/// count per request. An attempt costs one round trip (a second only while "fail next" has failures left).
+/// count per request, and one sequence of seeded rolls. An attempt costs one round trip (a second only while
+/// "fail next" has failures left).
 /// </summary>
 public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention retention) : IFaultStateStore
 {
@@ -14,11 +15,12 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, CancellationToken cancellationToken)
+    public async ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, bool numberRoll, CancellationToken cancellationToken)
     {
         RedisValue[] state;
         int? attempt = null;
-        if (countAttemptsOf is null)
+        long? roll = null;
+        if (countAttemptsOf is null && !numberRoll)
         {
             state = await Db.StringGetAsync(StateKeys);
         }
@@ -26,30 +28,42 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
         {
             // Counted and read in one pipelined batch: one round trip. Each command is atomic on its own,
             // which is all a count and a read need.
-            var key = StoreKeys.Attempts(countAttemptsOf);
             var batch = Db.CreateBatch();
-            var counted = batch.StringIncrementAsync(key);
-            var expiring = batch.KeyExpireAsync(key, retention.AttemptCountLifetime);
+            Task<long>? counted = null;
+            Task<bool>? expiring = null;
+            if (countAttemptsOf is not null)
+            {
+                var key = StoreKeys.Attempts(countAttemptsOf);
+                counted = batch.StringIncrementAsync(key);
+                expiring = batch.KeyExpireAsync(key, retention.AttemptCountLifetime);
+            }
+
+            var numbered = numberRoll ? batch.StringIncrementAsync(StoreKeys.SeededRolls) : null;
             var read = batch.StringGetAsync(StateKeys);
             batch.Execute();
-            await expiring;
-            attempt = (int)await counted;
+            if (expiring is not null)
+            {
+                await expiring;
+            }
+
+            attempt = counted is null ? null : (int)await counted;
+            roll = numbered is null ? null : await numbered;
             state = await read;
         }
 
         if (!state[0].IsNull)
         {
-            return new AttemptFaults(true, null, 0, attempt);
+            return new AttemptFaults(true, null, 0, attempt, roll);
         }
 
         // Taking a failure is a DECR: a result below zero means another attempt took the last one.
         if (!state[1].IsNull && state[1].TryParse(out long left) && left > 0 && await Db.StringDecrementAsync(StoreKeys.FailNextRemaining) >= 0)
         {
             var (status, retryAfter) = Spec(state[2]);
-            return new AttemptFaults(false, status, retryAfter, attempt);
+            return new AttemptFaults(false, status, retryAfter, attempt, roll);
         }
 
-        return new AttemptFaults(false, null, 0, attempt);
+        return new AttemptFaults(false, null, 0, attempt, roll);
     }
 
     public async ValueTask<FaultStateSnapshot> SnapshotAsync(CancellationToken cancellationToken)
@@ -90,7 +104,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> ResetAsync(CancellationToken cancellationToken)
     {
-        await Db.KeyDeleteAsync(StateKeys);
+        await Db.KeyDeleteAsync([.. StateKeys, StoreKeys.SeededRolls]);
         return await SnapshotAsync(cancellationToken);
     }
 

@@ -11,6 +11,9 @@ public static class StoreKeys
     public static readonly RedisKey FailNextRemaining = Prefix + "faults:fail-next";
     public static readonly RedisKey FailNextSpec = Prefix + "faults:fail-next:spec";
 
+    /// <summary>How many requests have rolled under the configured seed since the last reset: one counter, one key.</summary>
+    public static readonly RedisKey SeededRolls = Prefix + "faults:seeded-rolls";
+
     /// <summary>Greeting ids by creation time (ms): the newest-first page and the count, without a scan.</summary>
     public static readonly RedisKey GreetingIndex = Prefix + "index:greetings";
 

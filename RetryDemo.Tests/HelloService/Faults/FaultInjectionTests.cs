@@ -342,6 +342,55 @@ public class FaultInjectionTests
     }
 
     [Fact]
+    public async Task GetHello_ConfiguredSeed_TheNthRequestRollsTheSameOnEveryInstanceAndAfterReset()
+    {
+        // Faults:Seed from configuration: request n since the last reset rolls (seed, n), whatever its id.
+        Dictionary<string, string?> profile = new() { ["Faults:FailureRate"] = "0.5", ["Faults:Seed"] = "42" };
+        var expected = Enumerable.Range(1, 40).Select(n => FaultDice.Roll(42, n) < 0.5 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK).ToList();
+        var runs = new List<List<HttpStatusCode>>();
+        for (var instance = 0; instance < 2; instance++)
+        {
+            await using var hello = StartHello(profile);
+            using var http = hello.CreatePlainClient();
+            for (var run = 0; run < 2; run++)
+            {
+                var statuses = new List<HttpStatusCode>();
+                for (var call = 0; call < expected.Count; call++)
+                {
+                    using var response = await http.GetAsync("/hello");
+                    statuses.Add(response.StatusCode);
+                }
+
+                runs.Add(statuses);
+                (await http.PostAsync("/faults/reset", null)).EnsureSuccessStatusCode();
+            }
+        }
+
+        Assert.All(runs, statuses => Assert.Equal(expected, statuses));
+        // A sequence, not one roll repeated: both answers occur.
+        Assert.Contains(HttpStatusCode.OK, expected);
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, expected);
+    }
+
+    [Fact]
+    public async Task GetHello_ConfiguredSeedAndARequestSeed_TheRequestsSeedDecides()
+    {
+        await using var hello = StartHello(new() { ["Faults:FailureRate"] = "0.5", ["Faults:Seed"] = "42" });
+        using var http = hello.CreatePlainClient();
+        // The request's own seed rolls (seed, attempt): attempt 1 of seed s answers as FaultDice says, every time.
+        var seed = Enumerable.Range(0, 100).First(s => FaultDice.Roll(s, 1) < 0.5);
+
+        for (var call = 0; call < 5; call++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+            request.Headers.Add("X-Request-Id", $"own-seed-{call}");
+            request.Headers.Add("X-Fault-Seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public void Roll_SeededRolls_AreUniformEnough()
     {
         // 100,000 seeded rolls: the share under 0.5 is 0.5 within five standard deviations (±0.008).

@@ -20,7 +20,7 @@ public abstract class FaultStateStoreContract
     {
         var state = await CreateAsync();
 
-        Assert.Equal(new AttemptFaults(false, null, 0, null), await state.ObserveAsync(null, None));
+        Assert.Equal(new AttemptFaults(false, null, 0, null), await state.ObserveAsync(null, false, None));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public abstract class FaultStateStoreContract
         var state = replicas[0];
         await state.FailNextAsync(7, 429, 2, None);
 
-        var observed = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () => await replicas[i % 4].ObserveAsync(i % 3 == 0 ? $"r{i}" : null, None))));
+        var observed = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () => await replicas[i % 4].ObserveAsync(i % 3 == 0 ? $"r{i}" : null, false, None))));
 
         Assert.Equal(7, observed.Count(o => o.FailNextStatus == 429 && o.FailNextRetryAfterSeconds == 2));
         Assert.Equal(33, observed.Count(o => o.FailNextStatus is null));
@@ -44,7 +44,7 @@ public abstract class FaultStateStoreContract
         await state.FailNextAsync(2, 500, 0, None);
         await state.SetOutageAsync(true, None);
 
-        var during = await state.ObserveAsync(null, None);
+        var during = await state.ObserveAsync(null, false, None);
         await state.SetOutageAsync(false, None);
 
         Assert.True(during.Outage);
@@ -57,9 +57,23 @@ public abstract class FaultStateStoreContract
     {
         var replicas = await CreateReplicasAsync(3);
 
-        var a = new[] { await replicas[0].ObserveAsync("a", None), await replicas[1].ObserveAsync("a", None), await replicas[2].ObserveAsync("b", None), await replicas[2].ObserveAsync("a", None) };
+        var a = new[] { await replicas[0].ObserveAsync("a", false, None), await replicas[1].ObserveAsync("a", false, None), await replicas[2].ObserveAsync("b", false, None), await replicas[2].ObserveAsync("a", false, None) };
 
         Assert.Equal([1, 2, 1, 3], a.Select(o => o.Attempt));
+    }
+
+    [Fact]
+    public async Task ObserveAsync_NumberedRolls_OneSequenceAcrossReplicasRestartedByReset()
+    {
+        var replicas = await CreateReplicasAsync(3);
+
+        var before = new[] { await replicas[0].ObserveAsync(null, true, None), await replicas[1].ObserveAsync("a", true, None), await replicas[2].ObserveAsync(null, false, None), await replicas[2].ObserveAsync(null, true, None) };
+        await replicas[1].ResetAsync(None);
+        var after = await replicas[2].ObserveAsync(null, true, None);
+
+        Assert.Equal([1L, 2L, null, 3L], before.Select(o => o.Roll));
+        Assert.Equal(1, before[1].Attempt);
+        Assert.Equal(1L, after.Roll);
     }
 
     [Fact]
@@ -72,7 +86,7 @@ public abstract class FaultStateStoreContract
         var snapshot = await state.ResetAsync(None);
 
         Assert.Equal(new FaultStateSnapshot(false, 0, 503, 0), snapshot);
-        Assert.Equal(new AttemptFaults(false, null, 0, null), await state.ObserveAsync(null, None));
+        Assert.Equal(new AttemptFaults(false, null, 0, null), await state.ObserveAsync(null, false, None));
     }
 }
 
