@@ -24,14 +24,6 @@ public sealed class FaultRequest(FaultValues values)
 
     public static FaultRequest Read(IQueryCollection query, Dictionary<string, string[]> errors)
     {
-        var values = FaultValues.Read(setting => setting.Query, name => query[name], errors);
-
-        // HelloService's own cross-field rule, where this request names the status (otherwise its profile's status applies, known only there).
-        if (values[FaultSettings.RetryAfter] > 0 && values[FaultSettings.FailStatus] is { } status && !FaultLimits.AllowsRetryAfter((int)status))
-        {
-            errors[FaultSettings.RetryAfter.Query] = [FaultLimits.RetryAfterNotAllowed(FaultSettings.RetryAfter.Query, (int)status)];
-        }
-
-        return new FaultRequest(values);
+        return new FaultRequest(FaultValues.Read(setting => setting.Query, name => query[name], errors));
     }
 }

@@ -19,6 +19,8 @@ public sealed class FaultValues
     /// Reads every setting present in a request. <paramref name="fieldOf"/> names a setting as the caller
     /// wrote it (query name or header); <paramref name="valuesOf"/> gives its raw values, empty when absent.
     /// Each error is keyed by that name; a setting given twice is an error, not "the last one wins".
+    /// A Retry-After with a status that can't carry one is an error when the request names both; with the
+    /// status HelloService's profile supplies, the Retry-After is simply not sent (both services, one rule).
     /// </summary>
     public static FaultValues Read(Func<FaultSetting, string> fieldOf, Func<string, IReadOnlyList<string?>> valuesOf, IDictionary<string, string[]> errors)
     {
@@ -44,6 +46,13 @@ public sealed class FaultValues
             {
                 errors[field] = [error];
             }
+        }
+
+        if (values is not null && values.GetValueOrDefault(FaultSettings.RetryAfter) > 0
+            && values.TryGetValue(FaultSettings.FailStatus, out var status) && !FaultLimits.AllowsRetryAfter((int)status))
+        {
+            var field = fieldOf(FaultSettings.RetryAfter);
+            errors[field] = [FaultLimits.RetryAfterNotAllowed(field, (int)status)];
         }
 
         return values is null ? None : new(values);

@@ -21,7 +21,10 @@ public static class FaultHeaders
         return false;
     }
 
-    /// <summary>Applies the headers on a copy of <paramref name="profile"/> and validates the result.</summary>
+    /// <summary>
+    /// Applies the headers on a copy of <paramref name="profile"/>. The contract's parser checks each value
+    /// and the one cross-field rule; the profile was validated when it was loaded.
+    /// </summary>
     public static FaultOptions Apply(FaultOptions profile, IHeaderDictionary headers, Dictionary<string, string[]> errors)
     {
         var values = FaultValues.Read(setting => setting.Header, header => headers[header], errors);
@@ -29,14 +32,6 @@ public static class FaultHeaders
         foreach (var setting in values.Settings)
         {
             Set(options, setting, values[setting]!.Value);
-        }
-
-        if (errors.Count == 0)
-        {
-            foreach (var (member, messages) in DataAnnotationErrors.Of(options, member => HeaderFor(member)))
-            {
-                errors[member] = messages;
-            }
         }
 
         return options;
@@ -86,10 +81,4 @@ public static class FaultHeaders
         else if (setting == FaultSettings.Seed) options.Seed = (int)value;
         else throw new ArgumentOutOfRangeException(nameof(setting), setting, "A fault setting with no option to override.");
     }
-
-    private static string HeaderFor(string member) => member switch
-    {
-        nameof(FaultOptions.RetryAfterSeconds) => FaultSettings.RetryAfter.Header,
-        _ => member,
-    };
 }

@@ -82,6 +82,29 @@ public sealed class WireContractTests : IAsyncLifetime
         Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
     }
 
+    [Fact]
+    public async Task RetryAfterWithTheProfilesStatus_BothServicesTakeItAndSendNoRetryAfter()
+    {
+        // The request names Retry-After but not the status, and HelloService's profile fails with 500, which
+        // can't carry one: neither service can call that the caller's mistake without knowing the other's
+        // profile, so both take it, and the 500 goes out without Retry-After (the rule: RetryDemo.Contracts).
+        await using var system = new RetryDemoSystem(helloSettings: new Dictionary<string, string?> { ["Faults:FailureStatusCode"] = "500" });
+        using var client = system.Client.CreatePlainClient();
+        using var hello = system.Hello.CreatePlainClient();
+        using var direct = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        direct.Headers.Add(WireHeaders.FaultFailFirst, "1");
+        direct.Headers.Add(WireHeaders.FaultRetryAfter, "2");
+
+        using var atHello = await hello.SendAsync(direct);
+        using var viaClient = await client.GetAsync("/hello?failFirst=1&retryAfter=2");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, atHello.StatusCode);
+        Assert.Null(atHello.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, viaClient.StatusCode);
+        var report = (await viaClient.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("report");
+        Assert.Equal([500, 200], report.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32()));
+    }
+
     private static async Task AssertNamesAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
