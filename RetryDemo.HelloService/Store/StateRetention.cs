@@ -17,8 +17,8 @@ public sealed record StateRetention
     public TimeSpan KeyLifetime { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Under a flood the newest keys win: at the highest write rate measured (docs/benchmarks.md) this
-    /// many keys still cover several times ClientService's 15 s retry window.
+    /// Under a flood the newest keys win: at the highest write rate measured (docs/benchmarks.md, sustained
+    /// writes) this many keys still cover several times ClientService's total timeout, so a retry finds its key.
     /// </summary>
     public int KeyCapacity { get; init; } = 200_000;
 
