@@ -10,8 +10,10 @@ namespace RetryDemo.Benchmarks.HalfFailing;
 /// <summary>
 /// ClientService as shipped against a HelloService failing half of all attempts with 503, seeded so that
 /// every run of this command meets the same failures: several runs of one sequential caller (200 calls),
-/// then several runs of 8 callers sharing 50 calls/s for 20 s. Each run has a fresh ClientService (a fresh
-/// retry budget and breaker). Per run: the share of calls answered, and why the others were not.
+/// then several runs of 8 callers making 50 calls/s together for 20 s, each call started on time however
+/// long earlier ones take (open loop). Each run has a fresh ClientService (a fresh retry budget and
+/// breaker). Per run: the share of calls answered, and why the others were not.
+/// <c>half-failing [sequential runs] [concurrent runs] [--smoke]</c>, 10 and 5 by default.
 /// </summary>
 public static class HalfFailingExperiment
 {
@@ -22,8 +24,9 @@ public static class HalfFailingExperiment
     public static async Task<int> RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");
-        var sequentialRuns = smoke ? 1 : 10;
-        var concurrentRuns = smoke ? 1 : 5;
+        var counts = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+        var sequentialRuns = smoke ? 1 : counts.Length > 0 ? counts[0] : 10;
+        var concurrentRuns = smoke ? 1 : counts.Length > 1 ? counts[1] : 5;
         var calls = smoke ? 5 : 200;
         var duration = smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(20);
 
@@ -43,8 +46,8 @@ public static class HalfFailingExperiment
         {
             Console.Error.WriteLine($"half-failing: 8 callers, run {run}/{concurrentRuns} …");
             var clock = Stopwatch.StartNew();
-            var outcomes = await WithClientAsync(hello, caller => PacedAsync(caller, callers: 8, callsPerSecond: 50, duration, firstSeed: 100_000_000 + run * 1_000_000));
-            runs.Add(new Run("8 callers, 50 calls/s together", run, outcomes, clock.Elapsed));
+            var outcomes = await WithClientAsync(hello, caller => OpenLoopAsync(caller, callers: 8, callsPerSecond: 50, duration, firstSeed: 100_000_000 + run * 1_000_000));
+            runs.Add(new Run("8 callers, 50 calls/s together (open loop)", run, outcomes, clock.Elapsed));
         }
 
         Report(runs);
@@ -66,14 +69,14 @@ public static class HalfFailingExperiment
         return outcomes;
     }
 
-    // Caller i starts call k at (i + k × callers) / rate seconds, or as soon as its previous call is answered if that is later.
-    private static async Task<List<string>> PacedAsync(HttpClient caller, int callers, int callsPerSecond, TimeSpan duration, int firstSeed)
+    // Caller i starts its calls at (i + k × callers) / rate seconds, whether or not its earlier calls have been answered.
+    private static async Task<List<string>> OpenLoopAsync(HttpClient caller, int callers, int callsPerSecond, TimeSpan duration, int firstSeed)
     {
         var total = (int)(duration.TotalSeconds * callsPerSecond);
         var clock = Stopwatch.StartNew();
         var perCaller = await Task.WhenAll(Enumerable.Range(0, callers).Select(async i =>
         {
-            var outcomes = new List<string>();
+            var calls = new List<Task<string>>();
             for (var n = i; n < total; n += callers)
             {
                 var due = TimeSpan.FromSeconds(n / (double)callsPerSecond) - clock.Elapsed;
@@ -82,10 +85,10 @@ public static class HalfFailingExperiment
                     await Task.Delay(due);
                 }
 
-                outcomes.Add(await CallAsync(caller, firstSeed + n));
+                calls.Add(CallAsync(caller, firstSeed + n));
             }
 
-            return outcomes;
+            return await Task.WhenAll(calls);
         }));
         return [.. perCaller.SelectMany(o => o)];
     }

@@ -17,7 +17,7 @@ public static class GreetingsApi
             .AcceptsFaultParameters()
             .ReadsHeader(WireHeaders.IdempotencyKey,
                 "Makes the request safe to retry: the same key returns the greeting it created, never a second one. Made here when absent, and returned in the reply.")
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(4096))
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(GreetingBody.MaxBytes))
             .WithName("CreateGreeting")
             .WithSummary("Creates a greeting through HelloService exactly once, whatever the retries.")
             .ProducesHelloProblems();

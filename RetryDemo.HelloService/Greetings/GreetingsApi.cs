@@ -13,7 +13,6 @@ namespace RetryDemo.HelloService.Greetings;
 public static class GreetingsApi
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
-    public const int MaxBodyBytes = 4096;
 
     public static IEndpointRouteBuilder MapGreetingsApi(this IEndpointRouteBuilder app)
     {
@@ -27,7 +26,7 @@ public static class GreetingsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(GreetingBody.MaxBytes));
         api.MapGet("/", ListGreetings);
         api.MapGet("/{id}", GetGreeting);
         api.MapGet("/by-key", GetGreetingByKey);
@@ -146,31 +145,18 @@ public static class GreetingsApi
         };
     }
 
-    // Faults that strike after the write: the reply is lost (503) or late (beyond the caller's attempt timeout).
     private static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> AfterCommitAsync(
         Greeting greeting, string key, HttpContext context, FaultDice dice, TimeProvider timeProvider, ILogger logger)
     {
-        var faults = context.Features.Get<AttemptFeature>()?.Options;
-        if (faults is { CommitFailRate: > 0 } && dice.Roll() < faults.CommitFailRate)
+        try
         {
-            FaultLog.CommitFaultInjected(logger, "commit-then-fail", greeting.Id, key);
-            return TypedResults.Problem("Committed, then failed on purpose.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Injected fault");
+            return await CommitFaults.AfterCommitAsync(greeting.Id, key, context, dice, timeProvider, logger) is { } lostReply ? lostReply : Created(greeting);
         }
-
-        if (faults is { CommitDelayRate: > 0, CommitDelayMs: > 0 } && dice.Roll() < faults.CommitDelayRate)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            FaultLog.CommitFaultInjected(logger, "commit-then-delay", greeting.Id, key);
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(faults.CommitDelayMs), timeProvider, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                return TypedResults.Empty;
-            }
+            // The caller gave up waiting for a late reply; nobody reads this one.
+            return TypedResults.Empty;
         }
-
-        return Created(greeting);
     }
 
     private static Created<Greeting> Created(Greeting greeting) => TypedResults.Created($"/greetings/{greeting.Id}", greeting);
