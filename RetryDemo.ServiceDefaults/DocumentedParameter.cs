@@ -11,7 +11,8 @@ namespace Microsoft.Extensions.Hosting;
 /// parameter binding, so it can answer problem details in its own words; <see cref="Document"/> puts
 /// every such parameter in the OpenAPI document, which cannot see them otherwise.
 /// </summary>
-public sealed record DocumentedParameter(string Name, ParameterLocation In, string Description, JsonSchemaType Type = JsonSchemaType.String)
+/// <param name="ValueType">The CLR type the handler parses the value into; the document gives its JSON schema type.</param>
+public sealed record DocumentedParameter(string Name, ParameterLocation In, string Description, Type ValueType)
 {
     internal static void Document(OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
     {
@@ -24,19 +25,27 @@ public sealed record DocumentedParameter(string Name, ParameterLocation In, stri
                 In = parameter.In,
                 Required = false,
                 Description = parameter.Description,
-                Schema = new OpenApiSchema { Type = parameter.Type },
+                Schema = new OpenApiSchema { Type = SchemaType(parameter.ValueType) },
             });
         }
 
         return Task.CompletedTask;
     });
+
+    private static JsonSchemaType SchemaType(Type type) => Type.GetTypeCode(type) switch
+    {
+        TypeCode.Boolean => JsonSchemaType.Boolean,
+        TypeCode.Double or TypeCode.Single or TypeCode.Decimal => JsonSchemaType.Number,
+        TypeCode.Int32 or TypeCode.Int64 or TypeCode.Int16 or TypeCode.Byte => JsonSchemaType.Integer,
+        _ => JsonSchemaType.String,
+    };
 }
 
 public static class DocumentedParameterExtensions
 {
-    public static TBuilder ReadsHeader<TBuilder>(this TBuilder endpoint, string name, string description, JsonSchemaType type = JsonSchemaType.String)
-        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(new DocumentedParameter(name, ParameterLocation.Header, description, type));
+    public static TBuilder ReadsHeader<TBuilder>(this TBuilder endpoint, string name, string description, Type? valueType = null)
+        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(new DocumentedParameter(name, ParameterLocation.Header, description, valueType ?? typeof(string)));
 
-    public static TBuilder ReadsQuery<TBuilder>(this TBuilder endpoint, string name, string description, JsonSchemaType type = JsonSchemaType.String)
-        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(new DocumentedParameter(name, ParameterLocation.Query, description, type));
+    public static TBuilder ReadsQuery<TBuilder>(this TBuilder endpoint, string name, string description, Type? valueType = null)
+        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(new DocumentedParameter(name, ParameterLocation.Query, description, valueType ?? typeof(string)));
 }

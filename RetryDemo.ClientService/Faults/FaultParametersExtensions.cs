@@ -1,4 +1,3 @@
-using Microsoft.OpenApi;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 
@@ -22,17 +21,10 @@ public static class FaultParametersExtensions
         endpoint.AddEndpointFilter<FaultForwardingGate>().ProducesProblem(StatusCodes.Status403Forbidden);
         foreach (var setting in FaultSettings.All)
         {
-            endpoint.ReadsQuery(setting.Query, setting.Documentation, SchemaFor(setting.Kind));
+            endpoint.ReadsQuery(setting.Query, setting.Documentation, setting.ValueType);
         }
 
         return endpoint.ReadsHeader(WireHeaders.FaultControlKey,
             "The fault-control key; outside Development, fault parameters are forwarded only with it (else 403).");
     }
-
-    private static JsonSchemaType SchemaFor(FaultValueKind kind) => kind switch
-    {
-        FaultValueKind.Boolean => JsonSchemaType.Boolean,
-        FaultValueKind.Probability => JsonSchemaType.Number,
-        _ => JsonSchemaType.Integer,
-    };
 }

@@ -62,6 +62,14 @@ public sealed class FaultSetting(string query, string header, FaultValueKind kin
         _ => $"a whole number from 0 to {Max.ToString(CultureInfo.InvariantCulture)}",
     };
 
+    /// <summary>What a value is once parsed, for the OpenAPI documents.</summary>
+    public Type ValueType => Kind switch
+    {
+        FaultValueKind.Boolean => typeof(bool),
+        FaultValueKind.Probability => typeof(double),
+        _ => typeof(int),
+    };
+
     /// <summary>What the setting does and the rule for its value, for the OpenAPI documents.</summary>
     public string Documentation => $"{Description} Value: {Rule}.";
 

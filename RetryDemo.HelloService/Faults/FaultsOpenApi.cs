@@ -1,4 +1,3 @@
-using Microsoft.OpenApi;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 
@@ -20,7 +19,7 @@ public static class FaultsOpenApi
             "The logical call's id, the same on every attempt; fail-first counts attempts per id. A malformed one is ignored, unless X-Fault-Fail-First needs it.");
         foreach (var setting in FaultSettings.All)
         {
-            endpoint.ReadsHeader(setting.Header, setting.Documentation, SchemaFor(setting.Kind));
+            endpoint.ReadsHeader(setting.Header, setting.Documentation, setting.ValueType);
         }
 
         return endpoint.RequiresFaultControlKey();
@@ -29,11 +28,4 @@ public static class FaultsOpenApi
     /// <summary>Marks endpoints (or a group) locked by the fault-control key.</summary>
     public static TBuilder RequiresFaultControlKey<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
         endpoint.ReadsHeader(WireHeaders.FaultControlKey, KeyDescription);
-
-    private static JsonSchemaType SchemaFor(FaultValueKind kind) => kind switch
-    {
-        FaultValueKind.Boolean => JsonSchemaType.Boolean,
-        FaultValueKind.Probability => JsonSchemaType.Number,
-        _ => JsonSchemaType.Integer,
-    };
 }

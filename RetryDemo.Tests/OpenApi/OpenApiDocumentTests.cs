@@ -78,6 +78,27 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.True(paths.GetProperty("/hello").GetProperty("get").GetProperty("responses").GetProperty("503").GetProperty("content").TryGetProperty("application/problem+json", out _));
     }
 
+    [Fact]
+    public async Task Documents_TypeEachFaultSettingAsBothServicesParseIt()
+    {
+        using var client = _system.Client.CreatePlainClient();
+        using var hello = _system.Hello.CreatePlainClient();
+        var viaClient = Schemas((await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths"), "/hello", "get");
+        var atHello = Schemas((await hello.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths"), "/hello", "get");
+
+        foreach (var setting in FaultSettings.All)
+        {
+            var expected = setting.Kind switch { FaultValueKind.Boolean => "boolean", FaultValueKind.Probability => "number", _ => "integer" };
+            Assert.Equal((setting.Query, expected), (setting.Query, viaClient["query " + setting.Query]));
+            Assert.Equal((setting.Header, expected), (setting.Header, atHello["header " + setting.Header]));
+        }
+    }
+
+    private static Dictionary<string, string?> Schemas(JsonElement paths, string path, string method) =>
+        paths.GetProperty(path).GetProperty(method).GetProperty("parameters").EnumerateArray().ToDictionary(
+            p => $"{p.GetProperty("in").GetString()} {p.GetProperty("name").GetString()}",
+            p => p.GetProperty("schema").TryGetProperty("type", out var type) ? type.ToString() : null);
+
     private static HashSet<string> Parameters(JsonElement paths, string path, string method) =>
         paths.GetProperty(path).GetProperty(method).TryGetProperty("parameters", out var parameters)
             ? parameters.EnumerateArray().Select(p => $"{p.GetProperty("in").GetString()} {p.GetProperty("name").GetString()}").ToHashSet()
