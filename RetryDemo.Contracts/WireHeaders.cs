@@ -12,14 +12,5 @@ public static class WireHeaders
     /// <summary>Makes an unsafe request safe to retry: the server replays instead of repeating.</summary>
     public const string IdempotencyKey = "Idempotency-Key";
 
-    public const string FaultFailFirst = "X-Fault-Fail-First";
-    public const string FaultRate = "X-Fault-Rate";
-    public const string FaultStatus = "X-Fault-Status";
-    public const string FaultRetryAfter = "X-Fault-Retry-After";
-    public const string FaultLatencyMs = "X-Fault-Latency-Ms";
-    public const string FaultHang = "X-Fault-Hang";
-    public const string FaultCommitFailRate = "X-Fault-Commit-Fail-Rate";
-    public const string FaultCommitDelayRate = "X-Fault-Commit-Delay-Rate";
-    public const string FaultCommitDelayMs = "X-Fault-Commit-Delay-Ms";
-    public const string FaultSeed = "X-Fault-Seed";
+    // The per-request X-Fault-* headers are in Faults/FaultSettings, each beside its query name and rule.
 }

@@ -7,10 +7,12 @@ namespace RetryDemo.Contracts.Faults;
 /// <see cref="Query"/>, HelloService reads <see cref="Header"/>, and both use <see cref="TryParse"/>,
 /// so a value means the same thing on either side (invariant culture: <c>0,1</c> is an error, never 1).
 /// </summary>
-public sealed class FaultSetting(string query, string header, FaultValueKind kind, double max, string description)
+/// <param name="profileKey">The same setting's key in HelloService's <c>Faults</c> profile, which the header overrides.</param>
+public sealed class FaultSetting(string query, string header, string profileKey, FaultValueKind kind, double max, string description)
 {
     public string Query { get; } = query;
     public string Header { get; } = header;
+    public string ProfileKey { get; } = profileKey;
     public FaultValueKind Kind { get; } = kind;
     public double Max { get; } = max;
     public string Description { get; } = description;

@@ -3,34 +3,34 @@ namespace RetryDemo.Contracts.Faults;
 /// <summary>Every per-request fault setting, written once: adding one here is the contract's whole edit.</summary>
 public static class FaultSettings
 {
-    public static readonly FaultSetting FailFirst = new("failFirst", WireHeaders.FaultFailFirst, FaultValueKind.WholeNumber,
+    public static readonly FaultSetting FailFirst = new("failFirst", "X-Fault-Fail-First", "FailFirstAttempts", FaultValueKind.WholeNumber,
         FaultLimits.MaxFailFirstAttempts, "Fail attempts 1..N of this logical request (counted per X-Request-Id).");
 
-    public static readonly FaultSetting FailStatus = new("failStatus", WireHeaders.FaultStatus, FaultValueKind.FailureStatus, 0,
+    public static readonly FaultSetting FailStatus = new("failStatus", "X-Fault-Status", "FailureStatusCode", FaultValueKind.FailureStatus, 0,
         "Status of a failing attempt.");
 
-    public static readonly FaultSetting FailureRate = new("failureRate", WireHeaders.FaultRate, FaultValueKind.Probability, 1,
+    public static readonly FaultSetting FailureRate = new("failureRate", "X-Fault-Rate", "FailureRate", FaultValueKind.Probability, 1,
         "Fail each attempt with this probability.");
 
-    public static readonly FaultSetting RetryAfter = new("retryAfter", WireHeaders.FaultRetryAfter, FaultValueKind.WholeNumber,
+    public static readonly FaultSetting RetryAfter = new("retryAfter", "X-Fault-Retry-After", "RetryAfterSeconds", FaultValueKind.WholeNumber,
         FaultLimits.MaxRetryAfterSeconds, "Retry-After seconds on a failing 429 or 503.");
 
-    public static readonly FaultSetting LatencyMs = new("latencyMs", WireHeaders.FaultLatencyMs, FaultValueKind.WholeNumber,
+    public static readonly FaultSetting LatencyMs = new("latencyMs", "X-Fault-Latency-Ms", "LatencyMs", FaultValueKind.WholeNumber,
         FaultLimits.MaxLatencyMs, "Latency added to every reply, in milliseconds.");
 
-    public static readonly FaultSetting Hang = new("hang", WireHeaders.FaultHang, FaultValueKind.Boolean, 1,
+    public static readonly FaultSetting Hang = new("hang", "X-Fault-Hang", "Hang", FaultValueKind.Boolean, 1,
         "A failing attempt hangs until the caller gives up.");
 
-    public static readonly FaultSetting CommitFailRate = new("commitFailRate", WireHeaders.FaultCommitFailRate, FaultValueKind.Probability, 1,
+    public static readonly FaultSetting CommitFailRate = new("commitFailRate", "X-Fault-Commit-Fail-Rate", "CommitFailRate", FaultValueKind.Probability, 1,
         "A write is committed, then answered 503 (a lost reply), with this probability.");
 
-    public static readonly FaultSetting CommitDelayRate = new("commitDelayRate", WireHeaders.FaultCommitDelayRate, FaultValueKind.Probability, 1,
+    public static readonly FaultSetting CommitDelayRate = new("commitDelayRate", "X-Fault-Commit-Delay-Rate", "CommitDelayRate", FaultValueKind.Probability, 1,
         "A write is committed, then answered late, with this probability.");
 
-    public static readonly FaultSetting CommitDelayMs = new("commitDelayMs", WireHeaders.FaultCommitDelayMs, FaultValueKind.WholeNumber,
+    public static readonly FaultSetting CommitDelayMs = new("commitDelayMs", "X-Fault-Commit-Delay-Ms", "CommitDelayMs", FaultValueKind.WholeNumber,
         FaultLimits.MaxLatencyMs, "How late such a reply is, in milliseconds.");
 
-    public static readonly FaultSetting Seed = new("seed", WireHeaders.FaultSeed, FaultValueKind.WholeNumber, int.MaxValue,
+    public static readonly FaultSetting Seed = new("seed", "X-Fault-Seed", "Seed", FaultValueKind.WholeNumber, int.MaxValue,
         "Makes this request's random failures repeatable: attempt n fails when a hash of (seed, n) is below the rate, on any replica, in any run.");
 
     public static IReadOnlyList<FaultSetting> All { get; } =

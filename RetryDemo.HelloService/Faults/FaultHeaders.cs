@@ -29,9 +29,14 @@ public static class FaultHeaders
     {
         var values = FaultValues.Read(setting => setting.Header, header => headers[header], errors);
         var options = profile.Clone();
-        foreach (var setting in values.Settings)
+        if (!values.IsEmpty)
         {
-            Set(options, setting, values[setting]!.Value);
+            // The header overrides the profile option of the same key, bound as configuration binds it;
+            // a setting whose key names no option throws rather than being dropped.
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(values.Settings.Select(setting => KeyValuePair.Create(setting.ProfileKey, (string?)setting.Format(values[setting]!.Value))))
+                .Build()
+                .Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
 
         return options;
@@ -57,7 +62,7 @@ public static class FaultHeaders
 
         if (needed)
         {
-            errors[WireHeaders.RequestId] = [$"{WireHeaders.RequestId} must be 1–{MaxRequestIdLength} characters of letters, digits, '-', '_', '.' or ':' when {WireHeaders.FaultFailFirst} counts attempts."];
+            errors[WireHeaders.RequestId] = [$"{WireHeaders.RequestId} must be 1–{MaxRequestIdLength} characters of letters, digits, '-', '_', '.' or ':' when {FaultSettings.FailFirst.Header} or {FaultSettings.Seed.Header} counts attempts."];
         }
 
         ignored = true;
@@ -65,20 +70,4 @@ public static class FaultHeaders
     }
 
     private static bool IsRequestIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':';
-
-    // The one place a setting meets the option it overrides.
-    private static void Set(FaultOptions options, FaultSetting setting, double value)
-    {
-        if (setting == FaultSettings.FailFirst) options.FailFirstAttempts = (int)value;
-        else if (setting == FaultSettings.FailStatus) options.FailureStatusCode = (int)value;
-        else if (setting == FaultSettings.FailureRate) options.FailureRate = value;
-        else if (setting == FaultSettings.RetryAfter) options.RetryAfterSeconds = (int)value;
-        else if (setting == FaultSettings.LatencyMs) options.LatencyMs = (int)value;
-        else if (setting == FaultSettings.Hang) options.Hang = value != 0;
-        else if (setting == FaultSettings.CommitFailRate) options.CommitFailRate = value;
-        else if (setting == FaultSettings.CommitDelayRate) options.CommitDelayRate = value;
-        else if (setting == FaultSettings.CommitDelayMs) options.CommitDelayMs = (int)value;
-        else if (setting == FaultSettings.Seed) options.Seed = (int)value;
-        else throw new ArgumentOutOfRangeException(nameof(setting), setting, "A fault setting with no option to override.");
-    }
 }

@@ -34,8 +34,8 @@ public sealed class FaultInjectionFilter(
             options = FaultHeaders.Apply(options, headers, errors);
         }
 
-        var seededPerRequest = headers.ContainsKey(WireHeaders.FaultSeed);
-        var requestId = FaultHeaders.ReadRequestId(headers, needed: headers.ContainsKey(WireHeaders.FaultFailFirst) || seededPerRequest, errors, out var ignored);
+        var seededPerRequest = headers.ContainsKey(FaultSettings.Seed.Header);
+        var requestId = FaultHeaders.ReadRequestId(headers, needed: headers.ContainsKey(FaultSettings.FailFirst.Header) || seededPerRequest, errors, out var ignored);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid fault settings");

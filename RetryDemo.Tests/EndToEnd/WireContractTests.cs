@@ -92,8 +92,8 @@ public sealed class WireContractTests : IAsyncLifetime
         using var client = system.Client.CreatePlainClient();
         using var hello = system.Hello.CreatePlainClient();
         using var direct = new HttpRequestMessage(HttpMethod.Get, "/hello");
-        direct.Headers.Add(WireHeaders.FaultFailFirst, "1");
-        direct.Headers.Add(WireHeaders.FaultRetryAfter, "2");
+        direct.Headers.Add(FaultSettings.FailFirst.Header, "1");
+        direct.Headers.Add(FaultSettings.RetryAfter.Header, "2");
 
         using var atHello = await hello.SendAsync(direct);
         using var viaClient = await client.GetAsync("/hello?failFirst=1&retryAfter=2");

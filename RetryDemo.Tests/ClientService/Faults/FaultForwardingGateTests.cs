@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
+using RetryDemo.Contracts.Faults;
 using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Faults;
@@ -80,7 +81,7 @@ public class FaultForwardingGateTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = Assert.Single(hello.Requests);
         Assert.Equal(Key, sent[WireHeaders.FaultControlKey].ToString());
-        Assert.Equal("0.25", sent[WireHeaders.FaultRate].ToString());
+        Assert.Equal("0.25", sent[FaultSettings.FailureRate.Header].ToString());
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public class FaultForwardingGateTests
         using var response = await http.GetAsync("/hello?failFirst=0");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("0", Assert.Single(hello.Requests)[WireHeaders.FaultFailFirst].ToString());
+        Assert.Equal("0", Assert.Single(hello.Requests)[FaultSettings.FailFirst.Header].ToString());
     }
 
     [Fact]
