@@ -1,6 +1,7 @@
 using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Greetings;
 using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.HelloCalls;
 
 var builder = WebApplication.CreateBuilder(args);
 

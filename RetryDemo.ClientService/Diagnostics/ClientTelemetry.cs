@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using RetryDemo.ClientService.Hello;
 
 namespace RetryDemo.ClientService.Diagnostics;
 
@@ -32,31 +31,16 @@ public sealed class ClientTelemetry : IDisposable
 
     public ActivitySource ActivitySource { get; } = new(Name);
 
-    public void RecordCall(HelloFailure? failure, int attempts)
+    /// <param name="failure">Why the call ended without a greeting, as a metric tag; null when it succeeded.</param>
+    public void RecordCall(string? failure, int attempts)
     {
-        var outcome = new KeyValuePair<string, object?>("retrydemo.outcome", Outcome(failure));
+        var outcome = new KeyValuePair<string, object?>("retrydemo.outcome", failure ?? "success");
         _attempts.Record(attempts, outcome);
         if (failure is not null)
         {
             _failures.Add(1, outcome);
         }
     }
-
-    public static string Outcome(HelloFailure? failure) => failure switch
-    {
-        null => "success",
-        HelloFailure.Exhausted => "exhausted",
-        HelloFailure.RetryBudgetExhausted => "budget_exhausted",
-        HelloFailure.RetryAfterBeyondBudget => "retry_after_beyond_budget",
-        HelloFailure.CircuitOpen => "circuit_open",
-        HelloFailure.TimedOut => "timed_out",
-        HelloFailure.Unreachable => "unreachable",
-        HelloFailure.Rejected => "rejected",
-        HelloFailure.BadResponse => "bad_response",
-        HelloFailure.OutcomeUnknown => "outcome_unknown",
-        HelloFailure.RateLimited => "rate_limited",
-        _ => "other",
-    };
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.ClientService.Faults;
 

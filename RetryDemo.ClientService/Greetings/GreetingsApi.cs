@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.ClientService.Greetings;
 
@@ -56,7 +57,7 @@ public static class GreetingsApi
             key = Guid.NewGuid().ToString("N");
         }
 
-        var result = await client.CreateGreetingAsync(body.Name!.Trim(), key, faults, context.RequestAborted);
+        var result = await client.CreateGreetingAsync(body.Name!.Trim(), key, faults.Values, context.RequestAborted);
         var report = AttemptReport.From(result.Report);
         if (result.Reply is { } greeting)
         {

@@ -1,3 +1,4 @@
+using RetryDemo.ClientService.HelloCalls;
 namespace RetryDemo.ClientService.Hello;
 
 /// <summary>What the caller sees of the attempts; times in milliseconds.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.ClientService.Hello;
 

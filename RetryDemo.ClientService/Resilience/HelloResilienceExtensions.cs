@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly.Telemetry;
-using RetryDemo.ClientService.Hello;
 
 namespace RetryDemo.ClientService.Resilience;
 
@@ -27,6 +26,10 @@ public static class HelloResilienceExtensions
             .Bind(helloClient.GetSection("RetryBudget"))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        http.Services.AddOptions<RetryAfterOptions>()
+            .Bind(helloClient)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         http.Services.TryAddSingleton(TimeProvider.System);
         http.Services.TryAddSingleton<RetryBudget>();
 
@@ -46,7 +49,7 @@ public static class HelloResilienceExtensions
             var decision = new Lazy<RetryDecision>(() => new RetryDecision(
                 services.GetRequiredService<RetryBudget>(),
                 options,
-                services.GetRequiredService<IOptions<HelloClientOptions>>().Value.MaxRetryAfter,
+                services.GetRequiredService<IOptions<RetryAfterOptions>>().Value.MaxRetryAfter,
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILogger<RetryDecision>>()));
             options.Retry.ShouldHandle = args => decision.Value.ShouldRetryAsync(args);

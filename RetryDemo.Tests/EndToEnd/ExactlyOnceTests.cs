@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using RetryDemo.ClientService.Greetings;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.EndToEnd;
 

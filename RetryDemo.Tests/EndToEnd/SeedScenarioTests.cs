@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.EndToEnd;
 

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.Infrastructure;
 
@@ -68,7 +69,7 @@ public sealed class HelloPipeline : IAsyncDisposable
 
     /// <summary>A plain <c>GET /hello</c> through the client (no fault request), run by <see cref="RunAsync"/>.</summary>
     public Task<HelloCallResult<HelloReply>> GetHelloAsync() =>
-        RunAsync(client => client.GetHelloAsync(FaultRequest.None, default));
+        RunAsync(client => client.GetHelloAsync(FaultValues.None, default));
 
     /// <summary>
     /// Runs <paramref name="call"/> on virtual time. The clock only moves while the pipeline is

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.HelloService.Hello;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.Infrastructure;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Faults;
 

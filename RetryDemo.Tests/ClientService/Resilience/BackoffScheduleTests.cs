@@ -1,7 +1,8 @@
 using System.Net;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
@@ -70,7 +71,7 @@ public class BackoffScheduleTests
     private static Task<HelloCallResult<HelloReply>> AssertScheduleAsync(HelloPipeline pipeline, IReadOnlyList<TimeSpan> expected) => Task.Run(async () =>
     {
         // Off the test framework's synchronization context (see HelloPipeline.RunAsync).
-        var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, CancellationToken.None);
+        var call = pipeline.CreateClient().GetHelloAsync(FaultValues.None, CancellationToken.None);
         await pipeline.Hello.WaitForAttemptAsync(1);
 
         for (var i = 0; i < expected.Count; i++)

@@ -1,7 +1,7 @@
 using System.Net;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
@@ -13,7 +13,7 @@ public class CancellationTests
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable));
         using var caller = new CancellationTokenSource();
 
-        var call = Task.Run(() => pipeline.CreateClient().GetHelloAsync(FaultRequest.None, caller.Token));
+        var call = Task.Run(() => pipeline.CreateClient().GetHelloAsync(FaultValues.None, caller.Token));
         await pipeline.Hello.WaitForAttemptAsync(1);
         await pipeline.Time.NextTimerAsync(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(2)); // the backoff wait began
         await caller.CancelAsync();

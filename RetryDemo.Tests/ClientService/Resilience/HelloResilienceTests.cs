@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
@@ -70,7 +71,7 @@ public class HelloResilienceTests
             : ScriptedHandler.Respond(HttpStatusCode.OK)));
         await using var pipeline = new HelloPipeline(hello);
 
-        var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, default);
+        var call = pipeline.CreateClient().GetHelloAsync(FaultValues.None, default);
         await hello.WaitForAttemptAsync(1);
         var wait = await pipeline.Time.NextTimerAsync(due => due == TimeSpan.FromSeconds(1));
         pipeline.Time.Advance(wait - TimeSpan.FromTicks(1));

@@ -1,6 +1,6 @@
 using System.Net;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 

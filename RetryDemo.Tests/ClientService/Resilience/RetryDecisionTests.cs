@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using RetryDemo.ClientService.Diagnostics;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 

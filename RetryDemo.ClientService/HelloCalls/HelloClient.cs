@@ -4,11 +4,11 @@ using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
 using RetryDemo.ClientService.Diagnostics;
-using RetryDemo.ClientService.Faults;
+using RetryDemo.Contracts.Faults;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Contracts;
 
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.HelloCalls;
 
 /// <summary>
 /// Typed client for HelloService. One logical call = one request id, however many attempts the
@@ -27,7 +27,7 @@ public sealed class HelloClient(
     /// <summary>When to come back after being shed at the concurrency limit: calls finish in milliseconds, so the limit frees up fast.</summary>
     private static readonly TimeSpan RateLimitedRetryAfter = TimeSpan.FromSeconds(1);
 
-    public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultRequest faults, CancellationToken cancellationToken) =>
+    public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultValues faults, CancellationToken cancellationToken) =>
         CallAsync<HelloReply>(
             log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
             faults,
@@ -35,11 +35,11 @@ public sealed class HelloClient(
             reconcile: null,
             cancellationToken);
 
-    /// <summary>A greeting by its id; <paramref name="id"/> is checked by the caller (<see cref="Greetings.GreetingsApi"/>), so it stays one path segment.</summary>
+    /// <summary>A greeting by its id; <paramref name="id"/> is checked by the caller (ClientService's GreetingsApi), so it stays one path segment.</summary>
     public Task<HelloCallResult<GreetingReply>> GetGreetingAsync(string id, CancellationToken cancellationToken) =>
         CallAsync<GreetingReply>(
             log => new AttemptLoggedRequest(HttpMethod.Get, $"/greetings/{Uri.EscapeDataString(id)}", log),
-            FaultRequest.None,
+            FaultValues.None,
             reply => reply is GreetingReply { Id.Length: > 0 },
             reconcile: null,
             cancellationToken);
@@ -50,7 +50,7 @@ public sealed class HelloClient(
     /// whether the key was committed anyway (a reply lost after the commit): a failure then means "none
     /// created", and when that question gets no answer either, the outcome is reported as unknown.
     /// </summary>
-    public Task<HelloCallResult<GreetingReply>> CreateGreetingAsync(string name, string idempotencyKey, FaultRequest faults, CancellationToken cancellationToken) =>
+    public Task<HelloCallResult<GreetingReply>> CreateGreetingAsync(string name, string idempotencyKey, FaultValues faults, CancellationToken cancellationToken) =>
         CallAsync<GreetingReply>(
             log =>
             {
@@ -65,7 +65,7 @@ public sealed class HelloClient(
 
     private async Task<HelloCallResult<T>> CallAsync<T>(
         Func<AttemptLog, AttemptLoggedRequest> createRequest,
-        FaultRequest faults,
+        FaultValues faults,
         Func<T?, bool> isValid,
         Func<CancellationToken, Task<CommitCheck>>? reconcile,
         CancellationToken cancellationToken) where T : class
@@ -93,12 +93,12 @@ public sealed class HelloClient(
             }
         }
 
-        telemetry.RecordCall(result.Failure, result.Report.Attempts.Count);
+        telemetry.RecordCall(result.Failure is { } failure ? HelloFailureTag.Of(failure) : null, result.Report.Attempts.Count);
         return result;
     }
 
     private async Task<HelloCallResult<T>> SendAsync<T>(
-        Func<AttemptLog, AttemptLoggedRequest> createRequest, FaultRequest faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
+        Func<AttemptLog, AttemptLoggedRequest> createRequest, FaultValues faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
     {
         var log = new AttemptLog(Guid.NewGuid().ToString("N"), timeProvider, cancellationToken);
 

@@ -1,8 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.HelloCalls;
 
-/// <summary>The <c>HelloClient</c> configuration section. Resilience settings live in its <c>Resilience</c> child.</summary>
+/// <summary>
+/// The <c>HelloClient</c> configuration section: where HelloService is and the key its fault controls
+/// need. The pipeline's settings live in its <c>Resilience</c> and <c>RetryBudget</c> children and
+/// <c>MaxRetryAfter</c> (<see cref="Resilience.RetryAfterOptions"/>).
+/// </summary>
 public sealed class HelloClientOptions : IValidatableObject
 {
     public const string SectionName = "HelloClient";
@@ -10,10 +14,6 @@ public sealed class HelloClientOptions : IValidatableObject
     /// <summary>Service-discovery address: https if HelloService offers it, else http.</summary>
     [Required]
     public string BaseAddress { get; set; } = "https+http://hello";
-
-    /// <summary>The longest Retry-After worth waiting for; a longer one ends the call at once.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Sent as X-Fault-Control-Key when HelloService's fault controls need a key.</summary>
     public string? FaultControlKey { get; set; }

@@ -1,3 +1,3 @@
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.HelloCalls;
 
 public sealed record GreetingReply(string Id, string Message, DateTimeOffset CreatedAt);

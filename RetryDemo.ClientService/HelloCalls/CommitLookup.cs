@@ -3,7 +3,7 @@ using Polly;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Contracts;
 
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.HelloCalls;
 
 /// <summary>
 /// Asks HelloService whether a write was committed after every attempt at it failed. One attempt,

@@ -1,4 +1,4 @@
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.HelloCalls;
 
 public enum HelloFailure
 {

@@ -6,8 +6,10 @@ using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.Contracts.Faults;
 
-namespace RetryDemo.Tests.ClientService.Hello;
+namespace RetryDemo.Tests.ClientService.HelloCalls;
 
 public class HelloClientTests
 {
@@ -25,10 +27,10 @@ public class HelloClientTests
 
         // The real limit, filled by calls that HelloService holds (the clock doesn't move, so no timeout cuts them).
         var held = Enumerable.Range(0, HelloResilienceDefaults.ConcurrentCalls)
-            .Select(_ => Task.Run(() => client.GetHelloAsync(FaultRequest.None, CancellationToken.None))).ToList();
+            .Select(_ => Task.Run(() => client.GetHelloAsync(FaultValues.None, CancellationToken.None))).ToList();
         await hello.WaitForAttemptAsync(HelloResilienceDefaults.ConcurrentCalls);
 
-        var shed = await client.GetHelloAsync(FaultRequest.None, CancellationToken.None);
+        var shed = await client.GetHelloAsync(FaultValues.None, CancellationToken.None);
         release.SetResult();
         var finished = await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.Contracts.Faults;
 
-namespace RetryDemo.Tests.ClientService.Hello;
+namespace RetryDemo.Tests.ClientService.HelloCalls;
 
 /// <summary>
 /// After every attempt of a keyed write fails, ClientService asks HelloService whether the write was
@@ -39,7 +40,7 @@ public sealed class CommitLookupTests
     }
 
     private static Task<HelloCallResult<GreetingReply>> CreateAsync(HelloPipeline pipeline, string key = "key-1") =>
-        pipeline.RunAsync(client => client.CreateGreetingAsync("Ada", key, FaultRequest.None, CancellationToken.None));
+        pipeline.RunAsync(client => client.CreateGreetingAsync("Ada", key, FaultValues.None, CancellationToken.None));
 
     [Fact]
     public async Task CreateGreetingAsync_AllAttemptsFailAndTheLookupFindsTheCommit_SucceedsReconciled()

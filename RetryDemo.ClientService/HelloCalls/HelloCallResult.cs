@@ -1,4 +1,4 @@
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.HelloCalls;
 
 public sealed record HelloCallResult<TReply>(TReply? Reply, HelloFailure? Failure, HelloCallReport Report, int? LastStatusCode, TimeSpan? RetryAfter)
     where TReply : class

@@ -5,7 +5,7 @@ using OpenTelemetry.Trace;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.HelloCalls;
 
 public static class HelloClientExtensions
 {
