@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every measurement in docs/benchmarks.md, from the repository root.
-#   bash RetryDemo.Benchmarks/run.sh           full run (about 45 minutes)
+#   bash RetryDemo.Benchmarks/run.sh           full run (about an hour)
 #   bash RetryDemo.Benchmarks/run.sh --smoke   CI: each experiment once, tiny sizes, no timing claims
 set -euo pipefail
 cd "$(dirname "$0")/.."
