@@ -49,8 +49,9 @@ public sealed class RetryDemoApp : IAsyncDisposable
     public IReadOnlyList<ResourceEvent> Events => [.. _events];
 
     /// <param name="otlpProtocol">"grpc" (Aspire's default) or "http/protobuf".</param>
+    /// <param name="configure">Changes to the AppHost's model before it is built, e.g. a resource's environment.</param>
     /// <param name="args">AppHost configuration, e.g. "Parameters:hello-replicas=3".</param>
-    public static async Task<RetryDemoApp> StartAsync(string otlpProtocol = "grpc", params string[] args)
+    public static async Task<RetryDemoApp> StartAsync(string otlpProtocol = "grpc", Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] args)
     {
         var otlp = await OtlpReceiver.StartAsync();
         var otlpEndpoint = otlpProtocol == "grpc"
@@ -66,6 +67,8 @@ public sealed class RetryDemoApp : IAsyncDisposable
                     appHost.CreateResourceBuilder(project).WithOtlpExporter(OtlpProtocol.HttpProtobuf);
                 }
             }
+
+            configure?.Invoke(appHost);
         });
     }
 

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace RetryDemo.Tests.AspireHosting;
+
+/// <summary>
+/// The AppHost with both services in Production, as azd deploys them: ClientService forwards a caller's
+/// fault parameters only with the fault-control key, and HelloService's fault controls need it. What a
+/// stranger gets, and that the dashboard's own button (which sends the key) still shows the seed scenario.
+/// </summary>
+public sealed class ProductionEdgeTests : IAsyncLifetime
+{
+    private RetryDemoApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await RetryDemoApp.StartAsync(configure: appHost =>
+    {
+        // After the launch profile's Development, so this value is the one the processes get.
+        foreach (var service in new[] { "hello", "client" })
+        {
+            appHost.CreateResourceBuilder(appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == service))
+                .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production");
+        }
+    });
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task CallHelloCommand_InProduction_SendsTheKeyAndShowsTheSeedScenario()
+    {
+        var result = await _app.App.ResourceCommands.ExecuteCommandAsync("client", "call-hello");
+
+        Assert.True(result.Success, result.Message);
+        using var body = JsonDocument.Parse(result.Data!.Value);
+        Assert.Equal([500, 500, 200], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
+    }
+
+    [Fact]
+    public async Task FaultQueryWithoutTheKey_InProduction_Answers403NamingTheParameters()
+    {
+        using var client = _app.CreateHttpClient("client");
+
+        using var refused = await client.GetAsync("/hello?failFirst=2&failStatus=500");
+        using var plain = await client.GetAsync("/hello");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["failFirst", "failStatus"], problem.GetProperty("parameters").EnumerateArray().Select(p => p.GetString()).Order());
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        var hello = await plain.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([200], AppHostTests.AttemptStatuses(hello.GetProperty("report")));
+        Assert.Matches("^replica-[0-9a-f]{12}$", hello.GetProperty("instance").GetString());
+    }
+
+    [Fact]
+    public async Task FaultControlsWithoutTheKey_InProduction_AreRefused()
+    {
+        using var hello = _app.CreateHttpClient("hello");
+
+        using var refused = await hello.PostAsync("/faults/outage/on", null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+        request.Headers.Add("X-Fault-Rate", "1");
+        using var keylessFault = await hello.SendAsync(request);
+        using var after = await hello.GetAsync("/hello");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, keylessFault.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+}
