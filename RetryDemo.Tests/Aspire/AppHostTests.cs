@@ -33,7 +33,7 @@ public sealed class AppHostTests(DefaultApp app)
     {
         using var http = app.Running.CreateHttpClient(resource);
 
-        using var response = await http.GetAsync(path);
+        using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -44,10 +44,10 @@ public sealed class AppHostTests(DefaultApp app)
         await app.ResetFaultsAsync();
         using var client = app.Running.CreateHttpClient("client");
 
-        using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500");
+        using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("Hello, World!", body.GetProperty("message").GetString());
         Assert.Equal([500, 500, 200], AttemptStatuses(body.GetProperty("report")));
     }

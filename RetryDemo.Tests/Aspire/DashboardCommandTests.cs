@@ -42,7 +42,7 @@ public sealed class DashboardCommandTests(DefaultApp app)
         await RunAsync("hello", "throttle");
 
         using var hello = app.Running.CreateHttpClient("hello");
-        using (var throttled = await hello.GetAsync("/hello"))
+        using (var throttled = await hello.GetAsync("/hello", TestContext.Current.CancellationToken))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(1), throttled.Headers.RetryAfter?.Delta);
@@ -101,7 +101,7 @@ public sealed class DashboardCommandTests(DefaultApp app)
             request.Headers.Add("X-Fault-Control-Key", key);
         }
 
-        using var response = await hello.SendAsync(request);
+        using var response = await hello.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -113,7 +113,7 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
 
         public JsonDocument Document { get; private set; } = null!;
 
-        public async Task InitializeAsync()
+        public async ValueTask InitializeAsync()
         {
             var path = Path.Combine(_directory, "aspire-manifest.json");
             var start = new ProcessStartInfo("dotnet",
@@ -140,11 +140,11 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
             Document = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         }
 
-        public Task DisposeAsync()
+        public ValueTask DisposeAsync()
         {
             Document?.Dispose();
             Directory.Delete(_directory, recursive: true);
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
     }
 }

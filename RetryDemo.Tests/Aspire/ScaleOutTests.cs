@@ -96,7 +96,7 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
         {
             foreach (var (key, id) in created)
             {
-                var stored = await hello.GetFromJsonAsync<JsonElement>(new Uri(address, $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
+                var stored = await hello.GetFromJsonAsync<JsonElement>(new Uri(address, $"/greetings/by-key?key={Uri.EscapeDataString(key)}"), cancellationToken: TestContext.Current.CancellationToken);
                 Assert.Equal(id, stored.GetProperty("id").GetString());
             }
         }

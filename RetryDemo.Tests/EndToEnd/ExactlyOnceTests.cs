@@ -45,15 +45,15 @@ public class ExactlyOnceTests
         Assert.All(outcomes.Values, o => Assert.Contains(o.Status, new[] { HttpStatusCode.Created, HttpStatusCode.ServiceUnavailable }));
         Assert.Equal(created.Count, created.Select(o => o.Id).Distinct().Count());
 
-        var stored = await hello.GetFromJsonAsync<GreetingCount>("/greetings");
+        var stored = await hello.GetFromJsonAsync<GreetingCount>("/greetings", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(created.Count, stored!.Count); // greetings created == logical requests that succeeded
 
         foreach (var (i, outcome) in outcomes)
         {
-            using var byKey = await hello.GetAsync($"/greetings/by-key?key=exactly-once-{i}");
+            using var byKey = await hello.GetAsync($"/greetings/by-key?key=exactly-once-{i}", TestContext.Current.CancellationToken);
             if (outcome.Status == HttpStatusCode.Created)
             {
-                Assert.Equal(outcome.Id, (await byKey.Content.ReadFromJsonAsync<GreetingId>())!.Id);
+                Assert.Equal(outcome.Id, (await byKey.Content.ReadFromJsonAsync<GreetingId>(cancellationToken: TestContext.Current.CancellationToken))!.Id);
             }
             else
             {

@@ -75,8 +75,8 @@ public class RandomFailureTests
             for (var seed = 1; seed <= 20; seed++)
             {
                 // A call whose five attempts all fail answers 503 problem details, with the same report.
-                using var response = await client.GetAsync($"/hello?failureRate=0.5&seed={seed}");
-                var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+                using var response = await client.GetAsync($"/hello?failureRate=0.5&seed={seed}", TestContext.Current.CancellationToken);
+                var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
                 statuses.Add((int)response.StatusCode + ":" + string.Join(",", answer.GetProperty("report").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32())));
             }
 

@@ -24,7 +24,7 @@ public sealed class OtlpDisabledTests
         await using (hello)
         {
             using var http = hello.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello", TestContext.Current.CancellationToken)).StatusCode);
 
             Assert.Equal(0, await hello.StopGracefullyAsync());
         }
@@ -51,7 +51,7 @@ public sealed class OtlpDisabledTests
         await using (hello)
         {
             using var http = hello.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello", TestContext.Current.CancellationToken)).StatusCode);
 
             Assert.Equal(0, await hello.StopGracefullyAsync());
         }

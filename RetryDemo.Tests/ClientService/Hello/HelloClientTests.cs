@@ -30,7 +30,7 @@ public class HelloClientTests
 
         var shed = await client.GetHelloAsync(FaultRequest.None, CancellationToken.None);
         release.SetResult();
-        var finished = await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(30));
+        var finished = await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Equal(HelloFailure.RateLimited, shed.Failure);
         Assert.Empty(shed.Report.Attempts);

@@ -70,7 +70,7 @@ public class HelloResilienceTests
             : ScriptedHandler.Respond(HttpStatusCode.OK)));
         await using var pipeline = new HelloPipeline(hello);
 
-        var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, default);
+        var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, TestContext.Current.CancellationToken);
         await hello.WaitForAttemptAsync(1);
         var wait = await pipeline.Time.NextTimerAsync(due => due == TimeSpan.FromSeconds(1));
         pipeline.Time.Advance(wait - TimeSpan.FromTicks(1));

@@ -30,7 +30,7 @@ public class FaultInjectionTests
             request.Headers.Add("X-Request-Id", "seed-1");
             request.Headers.Add("X-Fault-Fail-First", "2");
             request.Headers.Add("X-Fault-Status", "500");
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
             statuses.Add(response.StatusCode);
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -51,7 +51,7 @@ public class FaultInjectionTests
         request.Headers.Add("X-Fault-Fail-First", "1");
         request.Headers.Add("X-Fault-Status", "429");
         request.Headers.Add("X-Fault-Retry-After", "7");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
@@ -86,11 +86,11 @@ public class FaultInjectionTests
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation(header, value);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(problem.GetProperty("errors").TryGetProperty(header, out var messages), $"errors should name {header}: {problem}");
         Assert.DoesNotContain(value, messages[0].GetString()!);
     }
@@ -113,7 +113,7 @@ public class FaultInjectionTests
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation("X-Request-Id", values);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -127,10 +127,10 @@ public class FaultInjectionTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation("X-Request-Id", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}");
         request.Headers.Add("X-Fault-Fail-First", "2");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(problem.GetProperty("errors").TryGetProperty("X-Request-Id", out _), problem.ToString());
     }
 
@@ -143,7 +143,7 @@ public class FaultInjectionTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.Add("X-Fault-Status", "500");
         request.Headers.Add("X-Fault-Retry-After", "3");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -157,7 +157,7 @@ public class FaultInjectionTests
     {
         using var host = BuildFaultInjectionHost(new() { [key] = value }, "Development");
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains(key.Split(':')[1], error.Message);
     }
@@ -167,7 +167,7 @@ public class FaultInjectionTests
     {
         using var host = BuildFaultInjectionHost(new() { ["FaultControl:Enabled"] = "true" }, "Production");
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("FaultControl:Key", error.Message);
     }
@@ -191,11 +191,11 @@ public class FaultInjectionTests
         await using var hello = StartHello(environment: "Production");
         using var http = hello.CreatePlainClient();
 
-        using var outage = await http.PostAsync("/faults/outage/on", null);
+        using var outage = await http.PostAsync("/faults/outage/on", null, TestContext.Current.CancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.Add("X-Fault-Fail-First", "1");
-        using var overridden = await http.SendAsync(request);
-        using var plain = await http.GetAsync("/hello");
+        using var overridden = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        using var plain = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, outage.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, overridden.StatusCode);
@@ -221,7 +221,7 @@ public class FaultInjectionTests
             request.Headers.Add("X-Fault-Control-Key", key);
         }
 
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
     }
@@ -236,7 +236,7 @@ public class FaultInjectionTests
         await using var hello = StartHello(environment: "Production");
         using var http = hello.CreatePlainClient();
 
-        using var response = await http.PostAsync(path, null);
+        using var response = await http.PostAsync(path, null, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -256,7 +256,7 @@ public class FaultInjectionTests
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/faults/reset");
         request.Headers.Add("X-Fault-Control-Key", presented);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -278,7 +278,7 @@ public class FaultInjectionTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/faults");
             if (key is not null) request.Headers.Add("X-Fault-Control-Key", key);
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
             statuses.Add(response.StatusCode);
         }
 
@@ -300,7 +300,7 @@ public class FaultInjectionTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
             request.Headers.Add("X-Fault-Rate", "1");
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
@@ -327,7 +327,7 @@ public class FaultInjectionTests
                     request.Headers.Add("X-Request-Id", $"seeded-{call}");
                     request.Headers.Add("X-Fault-Rate", "0.5");
                     request.Headers.Add("X-Fault-Seed", (1000 + call).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    using var response = await http.SendAsync(request);
+                    using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
                     statuses.Add(response.StatusCode);
                 }
             }
@@ -368,9 +368,9 @@ public class FaultInjectionTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation("X-Request-Id", "{not-an-id}");
         request.Headers.Add("X-Fault-Seed", "7");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("X-Request-Id", await response.Content.ReadAsStringAsync());
+        Assert.Contains("X-Request-Id", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

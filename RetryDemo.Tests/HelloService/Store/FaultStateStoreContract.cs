@@ -88,9 +88,9 @@ public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifeti
 {
     private StoreServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StoreServer.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     protected override async Task<IFaultStateStore> CreateAsync() => new RedisFaultState(await _server.ConnectAsync(), StateRetention.Default);
 
