@@ -8,6 +8,7 @@ namespace RetryDemo.Tests.AspireHosting;
 
 /// <summary>The AppHost's own promises: start order, health and the seed scenario through ClientService.</summary>
 [Collection(DefaultAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class AppHostTests(DefaultApp app)
 {
     [Fact]

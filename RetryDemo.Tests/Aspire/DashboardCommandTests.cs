@@ -9,6 +9,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// with its effect on HelloService checked over HTTP.
 /// </summary>
 [Collection(DefaultAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class DashboardCommandTests(DefaultApp app)
 {
     private static readonly string[] BuiltIn =

@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace RetryDemo.Tests.AspireHosting;
 
 /// <summary>A full HelloService outage, switched on from the dashboard command; an app of its own (it opens the breaker).</summary>
+[Trait("Category", "App")]
 public sealed class OutageTests : IAsyncLifetime
 {
     private RetryDemoApp _app = null!;

@@ -8,6 +8,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// What azd deploys: the manifest the AppHost writes in publish mode, produced the way azd asks for it
 /// (<c>dotnet run --project RetryDemo.AppHost -- --publisher manifest --output-path …</c>).
 /// </summary>
+[Trait("Category", "Publish")]
 public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Manifest>
 {
     private readonly JsonElement _resources;

@@ -12,6 +12,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// the others carry on from the shared store, nothing acknowledged is lost, nothing is written twice,
 /// and every key answered before the kill still replays its own greeting. An app of its own (it kills a process).
 /// </summary>
+[Trait("Category", "App")]
 public sealed class ReplicaKillTests : IAsyncLifetime
 {
     private const int Writes = 160;

@@ -10,6 +10,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// service — attempt counts, operator commands and idempotency keys hold whichever replica an attempt meets.
 /// </summary>
 [Collection(ThreeReplicaAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class ScaleOutTests(ThreeReplicaApp app)
 {
     private readonly RetryDemoApp _app = app.Running;

@@ -13,6 +13,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// 500, never a hang), ClientService's retries carry calls through, everything acknowledged before is
 /// still there afterwards, and calls succeed again as soon as the store is back. An app of its own.
 /// </summary>
+[Trait("Category", "App")]
 public sealed class StoreRestartTests : IAsyncLifetime
 {
     private RetryDemoApp _app = null!;

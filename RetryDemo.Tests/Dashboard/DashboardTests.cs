@@ -9,6 +9,7 @@ namespace RetryDemo.Tests.Dashboard;
 /// What a person sees in the Aspire dashboard, in a real browser (Playwright driving Chromium): elements
 /// are found by role and visible text, and every wait is Playwright's wait for a condition.
 /// </summary>
+[Trait("Category", "Browser")]
 public sealed class DashboardTests(DashboardSession session) : IClassFixture<DashboardSession>
 {
     private static readonly string[] HelloCommands = ["Fail next 5 requests", "Throttle next 3 (429)", "Outage on", "Outage off", "Reset faults"];

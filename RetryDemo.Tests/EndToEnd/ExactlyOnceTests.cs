@@ -12,6 +12,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// reply slower than the attempt timeout. Every logical request must end with exactly one greeting
 /// (201) or none (an error); never two.
 /// </summary>
+[Trait("Category", "Component")]
 public class ExactlyOnceTests
 {
     private const int LogicalRequests = 1000;

@@ -6,6 +6,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.EndToEnd;
 
+[Trait("Category", "Component")]
 public class FailureSemanticsTests
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// One name rule, checked by both services: a bad name is the caller's 400 naming <c>name</c> from
 /// whichever service receives it (never ClientService's 502), and a visible one is greeted by both.
 /// </summary>
+[Trait("Category", "Component")]
 public sealed class GreetingNameTests : IAsyncDisposable
 {
     private readonly RetryDemoSystem _system = new();

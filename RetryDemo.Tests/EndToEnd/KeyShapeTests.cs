@@ -12,6 +12,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// an error and leaves nothing; one committed on its last attempt whose reply is lost answers 201 with
 /// the stored greeting. Either way, what ClientService says is what HelloService holds.
 /// </summary>
+[Trait("Category", "Component")]
 public sealed class KeyShapeTests
 {
     public static TheoryData<string, bool> Keys()

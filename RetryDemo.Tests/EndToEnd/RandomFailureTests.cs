@@ -10,6 +10,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// n fail, so P(success) = 1 − 0.3ⁿ. Over 500 calls the observed ratio must lie within 5 standard
 /// errors of that (a false alarm about once in 3.5 million runs).
 /// </summary>
+[Trait("Category", "Component")]
 public class RandomFailureTests
 {
     private const int Calls = 500;

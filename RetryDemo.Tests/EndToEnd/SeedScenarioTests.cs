@@ -6,6 +6,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.EndToEnd;
 
 /// <summary>Both services on real Kestrel at loopback, wired through service discovery as Aspire wires them.</summary>
+[Trait("Category", "Component")]
 public class SeedScenarioTests
 {
     [Fact]

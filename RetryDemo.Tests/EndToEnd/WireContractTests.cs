@@ -12,6 +12,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// 400 naming the field from whichever service receives it — ClientService names its query parameter,
 /// HelloService the header it arrives in — and never ClientService's 502.
 /// </summary>
+[Trait("Category", "Component")]
 public sealed class WireContractTests : IAsyncDisposable
 {
     private readonly RetryDemoSystem _system = new();

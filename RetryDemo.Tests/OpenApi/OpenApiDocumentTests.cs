@@ -10,6 +10,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.OpenApi;
 
 /// <summary>Each service's /openapi/v1.json (Development) against what it really maps.</summary>
+[Trait("Category", "Component")]
 public sealed class OpenApiDocumentTests : IAsyncDisposable
 {
     private static readonly string[] NotDocumented = ["/health", "/alive", "/openapi/{documentName}.json"];

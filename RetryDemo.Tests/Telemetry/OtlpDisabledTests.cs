@@ -8,6 +8,7 @@ namespace RetryDemo.Tests.Telemetry;
 /// level on purpose: the AppHost always sets an endpoint, so only a standalone run can show this, and
 /// only a process of its own can be stopped with SIGTERM to prove the flush at shutdown.
 /// </summary>
+[Trait("Category", "Component")]
 public sealed class OtlpDisabledTests
 {
     [Fact]

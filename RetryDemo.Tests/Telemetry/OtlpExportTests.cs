@@ -99,12 +99,14 @@ public abstract class OtlpExportTests(OtlpExportTests.App app)
 }
 
 /// <summary>Over OTLP/gRPC, Aspire's default.</summary>
+[Trait("Category", "App")]
 public sealed class OtlpGrpcExportTests(OtlpGrpcExportTests.GrpcApp app) : OtlpExportTests(app), IClassFixture<OtlpGrpcExportTests.GrpcApp>
 {
     public sealed class GrpcApp() : App("grpc");
 }
 
 /// <summary>Over OTLP/HTTP (http/protobuf), which Aspire picks for a resource that requires it.</summary>
+[Trait("Category", "App")]
 public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HttpProtobufApp app) : OtlpExportTests(app), IClassFixture<OtlpHttpExportTests.HttpProtobufApp>
 {
     public sealed class HttpProtobufApp() : App("http/protobuf");

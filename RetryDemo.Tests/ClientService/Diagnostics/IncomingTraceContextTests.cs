@@ -4,6 +4,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Diagnostics;
 
+[Trait("Category", "Component")]
 public class IncomingTraceContextTests
 {
     private const string OutsideTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -8,6 +8,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.ClientService.Faults;
 
 /// <summary>ClientService outside Development, in front of a stand-in that records what reaches "HelloService".</summary>
+[Trait("Category", "Component")]
 public class FaultForwardingGateTests
 {
     private const string Key = "the-fault-control-key-0123456789";

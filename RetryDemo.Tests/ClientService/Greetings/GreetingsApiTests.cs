@@ -6,6 +6,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Greetings;
 
+[Trait("Category", "Component")]
 public class GreetingsApiTests
 {
     public static TheoryData<string, string, string?> InvalidRequests => new()

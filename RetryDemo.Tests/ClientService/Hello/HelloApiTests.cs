@@ -7,6 +7,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Hello;
 
+[Trait("Category", "Component")]
 public class HelloApiTests
 {
     [Theory]

@@ -9,6 +9,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Hello;
 
+[Trait("Category", "Unit")]
 public class HelloClientTests
 {
     [Fact]

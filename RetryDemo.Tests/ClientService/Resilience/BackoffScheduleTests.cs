@@ -6,6 +6,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.ClientService.Resilience;
 
 /// <summary>The tuned retry's waits, on virtual time: each wait is exactly as long as the schedule says.</summary>
+[Trait("Category", "Unit")]
 public class BackoffScheduleTests
 {
     private static readonly TimeSpan OneTick = TimeSpan.FromTicks(1);

@@ -5,6 +5,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
+[Trait("Category", "Unit")]
 public class CancellationTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
+[Trait("Category", "Unit")]
 public class HelloResilienceDefaultsTests
 {
     [Fact]

@@ -10,6 +10,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.ClientService.Resilience;
 
 /// <summary>What the tuned pipeline retries, how long it waits and when it gives up — on virtual time.</summary>
+[Trait("Category", "Unit")]
 public class HelloResilienceTests
 {
     [Theory]

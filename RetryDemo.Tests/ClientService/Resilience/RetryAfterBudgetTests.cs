@@ -5,6 +5,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.ClientService.Resilience;
 
 /// <summary>A Retry-After the call cannot afford ends it at once, on virtual time, with the wait passed on.</summary>
+[Trait("Category", "Unit")]
 public class RetryAfterBudgetTests
 {
     [Theory]

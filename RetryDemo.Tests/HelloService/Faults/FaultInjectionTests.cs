@@ -12,6 +12,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 
+[Trait("Category", "Component")]
 public class FaultInjectionTests
 {
     private static ServiceHost<ServiceInstance> StartHello(Dictionary<string, string?>? settings = null, string environment = "Development") =>

@@ -7,6 +7,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.HelloService.Faults;
 
 /// <summary>The operator actions behind the dashboard's buttons.</summary>
+[Trait("Category", "Component")]
 public class FaultsApiTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.HelloService.Greetings;
 
+[Trait("Category", "Component")]
 public class GreetingsApiTests
 {
     private static ServiceHost<ServiceInstance> StartHello() => new(new Dictionary<string, string?>());

@@ -5,6 +5,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.HelloService.Hello;
 
+[Trait("Category", "Component")]
 public class ServiceInstanceTests
 {
     [Fact]

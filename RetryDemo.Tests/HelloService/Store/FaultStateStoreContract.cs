@@ -76,6 +76,7 @@ public abstract class FaultStateStoreContract
     }
 }
 
+[Trait("Category", "Unit")]
 public sealed class InProcessFaultStateTests : FaultStateStoreContract
 {
     protected override Task<IFaultStateStore> CreateAsync() =>
@@ -84,6 +85,7 @@ public sealed class InProcessFaultStateTests : FaultStateStoreContract
     protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => Enumerable.Repeat(await CreateAsync(), count).ToArray();
 }
 
+[Trait("Category", "Component")]
 public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifetime
 {
     private StoreServer _server = null!;

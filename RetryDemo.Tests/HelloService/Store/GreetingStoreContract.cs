@@ -279,6 +279,7 @@ public abstract class GreetingStoreContract
     protected static async Task Eventually(Func<Task<bool?>> probe) => await Eventually<object>(async () => await probe());
 }
 
+[Trait("Category", "Unit")]
 public sealed class InProcessGreetingStoreTests : GreetingStoreContract
 {
     protected override Task<IGreetingStore> CreateAsync(StateRetention retention) =>
@@ -289,6 +290,7 @@ public sealed class InProcessGreetingStoreTests : GreetingStoreContract
         Enumerable.Repeat(await CreateAsync(retention), count).ToArray();
 }
 
+[Trait("Category", "Component")]
 public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifetime
 {
     private StoreServer _server = null!;
