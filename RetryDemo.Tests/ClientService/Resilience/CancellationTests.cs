@@ -16,7 +16,7 @@ public class CancellationTests
 
         var call = Task.Run(() => pipeline.CreateClient().GetHelloAsync(FaultRequest.None, caller.Token));
         await pipeline.Hello.WaitForAttemptAsync(1);
-        await pipeline.Time.NextTimerAsync(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(2)); // the backoff wait began
+        await pipeline.Time.NextDelayAsync(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(2)); // the backoff wait began
         await caller.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);

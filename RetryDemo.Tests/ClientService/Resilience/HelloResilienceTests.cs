@@ -73,7 +73,7 @@ public class HelloResilienceTests
 
         var call = pipeline.CreateClient().GetHelloAsync(FaultRequest.None, TestContext.Current.CancellationToken);
         await hello.WaitForAttemptAsync(1);
-        var wait = await pipeline.Time.NextTimerAsync(due => due == TimeSpan.FromSeconds(1));
+        var wait = await pipeline.Time.NextDelayAsync(due => due == TimeSpan.FromSeconds(1));
         pipeline.Time.Advance(wait - TimeSpan.FromTicks(1));
         Assert.Equal(1, hello.Attempts);
         pipeline.Time.Advance(TimeSpan.FromTicks(1));
