@@ -8,6 +8,7 @@ namespace RetryDemo.Tests.AspireHosting;
 
 /// <summary>The AppHost's own promises: start order, health and the seed scenario through ClientService.</summary>
 [Collection(DefaultAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class AppHostTests(DefaultApp app)
 {
     [Fact]
@@ -33,7 +34,7 @@ public sealed class AppHostTests(DefaultApp app)
     {
         using var http = app.Running.CreateHttpClient(resource);
 
-        using var response = await http.GetAsync(path);
+        using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -44,10 +45,10 @@ public sealed class AppHostTests(DefaultApp app)
         await app.ResetFaultsAsync();
         using var client = app.Running.CreateHttpClient("client");
 
-        using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500");
+        using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("Hello, World!", body.GetProperty("message").GetString());
         Assert.Equal([500, 500, 200], AttemptStatuses(body.GetProperty("report")));
     }

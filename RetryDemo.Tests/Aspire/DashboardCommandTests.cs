@@ -9,6 +9,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// with its effect on HelloService checked over HTTP.
 /// </summary>
 [Collection(DefaultAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class DashboardCommandTests(DefaultApp app)
 {
     private static readonly string[] BuiltIn =
@@ -42,7 +43,7 @@ public sealed class DashboardCommandTests(DefaultApp app)
         await RunAsync("hello", "throttle");
 
         using var hello = app.Running.CreateHttpClient("hello");
-        using (var throttled = await hello.GetAsync("/hello"))
+        using (var throttled = await hello.GetAsync("/hello", TestContext.Current.CancellationToken))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(1), throttled.Headers.RetryAfter?.Delta);
@@ -101,7 +102,7 @@ public sealed class DashboardCommandTests(DefaultApp app)
             request.Headers.Add("X-Fault-Control-Key", key);
         }
 
-        using var response = await hello.SendAsync(request);
+        using var response = await hello.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -11,9 +11,9 @@ public sealed class DefaultApp : IAsyncLifetime
 {
     public RetryDemoApp Running { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Running = await RetryDemoApp.StartAsync();
+    public async ValueTask InitializeAsync() => Running = await RetryDemoApp.StartAsync();
 
-    public async Task DisposeAsync() => await Running.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Running.DisposeAsync();
 
     public async Task ResetFaultsAsync()
     {

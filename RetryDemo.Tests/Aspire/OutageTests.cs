@@ -6,19 +6,20 @@ using System.Text.Json;
 namespace RetryDemo.Tests.AspireHosting;
 
 /// <summary>A full HelloService outage, switched on from the dashboard command; an app of its own (it opens the breaker).</summary>
+[Trait("Category", "App")]
 public sealed class OutageTests : IAsyncLifetime
 {
     private RetryDemoApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await RetryDemoApp.StartAsync();
+    public async ValueTask InitializeAsync() => _app = await RetryDemoApp.StartAsync();
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Outage_ClientAnswers503Problem_FastOnceTheBreakerIsOpen()
     {
         using var client = _app.CreateHttpClient("client");
-        var outage = await _app.App.ResourceCommands.ExecuteCommandAsync("hello", "outage-on");
+        var outage = await _app.App.ResourceCommands.ExecuteCommandAsync("hello", "outage-on", TestContext.Current.CancellationToken);
         Assert.True(outage.Success, outage.Message);
 
         // The breaker opens once 10 sampled attempts in its 5 s window have all failed: 8 callers at

@@ -11,11 +11,12 @@ namespace RetryDemo.Tests.AspireHosting;
 /// fault parameters only with the fault-control key, and HelloService's fault controls need it. What a
 /// stranger gets, and that the dashboard's own button (which sends the key) still shows the seed scenario.
 /// </summary>
+[Trait("Category", "App")]
 public sealed class ProductionEdgeTests : IAsyncLifetime
 {
     private RetryDemoApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await RetryDemoApp.StartAsync(configure: appHost =>
+    public async ValueTask InitializeAsync() => _app = await RetryDemoApp.StartAsync(configure: appHost =>
     {
         // After the launch profile's Development, so this value is the one the processes get.
         foreach (var service in new[] { "hello", "client" })
@@ -25,12 +26,12 @@ public sealed class ProductionEdgeTests : IAsyncLifetime
         }
     });
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task CallHelloCommand_InProduction_SendsTheKeyAndShowsTheSeedScenario()
     {
-        var result = await _app.App.ResourceCommands.ExecuteCommandAsync("client", "call-hello");
+        var result = await _app.App.ResourceCommands.ExecuteCommandAsync("client", "call-hello", TestContext.Current.CancellationToken);
 
         Assert.True(result.Success, result.Message);
         using var body = JsonDocument.Parse(result.Data!.Value);
@@ -42,14 +43,14 @@ public sealed class ProductionEdgeTests : IAsyncLifetime
     {
         using var client = _app.CreateHttpClient("client");
 
-        using var refused = await client.GetAsync("/hello?failFirst=2&failStatus=500");
-        using var plain = await client.GetAsync("/hello");
+        using var refused = await client.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken);
+        using var plain = await client.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(["failFirst", "failStatus"], problem.GetProperty("parameters").EnumerateArray().Select(p => p.GetString()).Order());
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
-        var hello = await plain.Content.ReadFromJsonAsync<JsonElement>();
+        var hello = await plain.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal([200], AppHostTests.AttemptStatuses(hello.GetProperty("report")));
         Assert.Matches("^replica-[0-9a-f]{12}$", hello.GetProperty("instance").GetString());
     }
@@ -59,11 +60,11 @@ public sealed class ProductionEdgeTests : IAsyncLifetime
     {
         using var hello = _app.CreateHttpClient("hello");
 
-        using var refused = await hello.PostAsync("/faults/outage/on", null);
+        using var refused = await hello.PostAsync("/faults/outage/on", null, TestContext.Current.CancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.Add("X-Fault-Rate", "1");
-        using var keylessFault = await hello.SendAsync(request);
-        using var after = await hello.GetAsync("/hello");
+        using var keylessFault = await hello.SendAsync(request, TestContext.Current.CancellationToken);
+        using var after = await hello.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, keylessFault.StatusCode);

@@ -8,6 +8,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// What azd deploys: the manifest the AppHost writes in publish mode, produced the way azd asks for it
 /// (<c>dotnet run --project RetryDemo.AppHost -- --publisher manifest --output-path …</c>).
 /// </summary>
+[Trait("Category", "Publish")]
 public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Manifest>
 {
     private readonly JsonElement _resources;
@@ -113,7 +114,7 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
 
         public JsonDocument Document { get; private set; } = null!;
 
-        public async Task InitializeAsync()
+        public async ValueTask InitializeAsync()
         {
             var path = Path.Combine(_directory, "aspire-manifest.json");
             var start = new ProcessStartInfo("dotnet",
@@ -140,11 +141,11 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
             Document = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         }
 
-        public Task DisposeAsync()
+        public ValueTask DisposeAsync()
         {
             Document?.Dispose();
             Directory.Delete(_directory, recursive: true);
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -12,6 +12,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// the others carry on from the shared store, nothing acknowledged is lost, nothing is written twice,
 /// and every key answered before the kill still replays its own greeting. An app of its own (it kills a process).
 /// </summary>
+[Trait("Category", "App")]
 public sealed class ReplicaKillTests : IAsyncLifetime
 {
     private const int Writes = 160;
@@ -19,13 +20,13 @@ public sealed class ReplicaKillTests : IAsyncLifetime
 
     private RetryDemoApp _app = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _app = await RetryDemoApp.StartAsync(args: "Parameters:hello-replicas=3");
         await ReplicaTests.WarmUpAsync(_app);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task CreateGreeting_ReplicaKilledUnderLoad_NothingLostNothingDoubled()
@@ -54,7 +55,7 @@ public sealed class ReplicaKillTests : IAsyncLifetime
                 }
             }
         })));
-        await writers.WaitAsync(TimeSpan.FromMinutes(3));
+        await writers.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
 
         Assert.True(killed.Task.IsCompleted, "the replica was never killed");
         Assert.Equal(2, await AliveReplicasAsync(_app));
@@ -74,7 +75,7 @@ public sealed class ReplicaKillTests : IAsyncLifetime
         Assert.All(created, o => Assert.Equal(o.Value.Id, stored.GetValueOrDefault(o.Key)));
         // Nothing doubled: one greeting per stored key, and no more greetings than keys.
         Assert.Equal(stored.Count, stored.Values.Distinct().Count());
-        var count = (await hello.GetFromJsonAsync<JsonElement>(new Uri(await LiveReplicaAsync(hello, _app), "/greetings"))).GetProperty("count").GetInt32();
+        var count = (await hello.GetFromJsonAsync<JsonElement>(new Uri(await LiveReplicaAsync(hello, _app), "/greetings"), cancellationToken: TestContext.Current.CancellationToken)).GetProperty("count").GetInt32();
         Assert.Equal(stored.Count, count);
         // The kill is a transient failure: ClientService's retries carry almost every write through it.
         Assert.True(created.Count >= Writes - 4, $"only {created.Count} of {Writes} writes were created: {string.Join(", ", outcomes.Where(o => o.Value.Status != HttpStatusCode.Created).Select(o => $"{o.Key}={(int)o.Value.Status}"))}");

@@ -10,6 +10,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// service — attempt counts, operator commands and idempotency keys hold whichever replica an attempt meets.
 /// </summary>
 [Collection(ThreeReplicaAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class ScaleOutTests(ThreeReplicaApp app)
 {
     private readonly RetryDemoApp _app = app.Running;
@@ -96,7 +97,7 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
         {
             foreach (var (key, id) in created)
             {
-                var stored = await hello.GetFromJsonAsync<JsonElement>(new Uri(address, $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
+                var stored = await hello.GetFromJsonAsync<JsonElement>(new Uri(address, $"/greetings/by-key?key={Uri.EscapeDataString(key)}"), cancellationToken: TestContext.Current.CancellationToken);
                 Assert.Equal(id, stored.GetProperty("id").GetString());
             }
         }

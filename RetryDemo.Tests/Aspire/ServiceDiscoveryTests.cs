@@ -11,6 +11,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// injected one (ports are randomized here, so a stray fixed address would fail calls, not hide).
 /// </summary>
 [Collection(DefaultAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class ServiceDiscoveryTests(DefaultApp app)
 {
     [Fact]
@@ -61,6 +62,7 @@ public sealed class ServiceDiscoveryTests(DefaultApp app)
 
 /// <summary>Three HelloService replicas behind Aspire's proxy.</summary>
 [Collection(ThreeReplicaAppCollection.Name)]
+[Trait("Category", "App")]
 public sealed class ReplicaTests(ThreeReplicaApp app)
 {
     private readonly RetryDemoApp _app = app.Running;

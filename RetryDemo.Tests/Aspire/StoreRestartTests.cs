@@ -13,30 +13,32 @@ namespace RetryDemo.Tests.AspireHosting;
 /// 500, never a hang), ClientService's retries carry calls through, everything acknowledged before is
 /// still there afterwards, and calls succeed again as soon as the store is back. An app of its own.
 /// </summary>
+[Trait("Category", "App")]
 public sealed class StoreRestartTests : IAsyncLifetime
 {
     private RetryDemoApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await RetryDemoApp.StartAsync();
+    public async ValueTask InitializeAsync() => _app = await RetryDemoApp.StartAsync();
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Store_StoppedAndStartedUnderLoad_NoBare500_NothingLost_CallsSucceedOnceItIsBack()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var answers = new ConcurrentQueue<Answer>();
-        using var stopLoad = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        stopLoad.CancelAfter(TimeSpan.FromMinutes(3));
         var clock = Stopwatch.StartNew();
 
         var load = Task.WhenAll(
-            Task.Run(() => LoadAsync(i => new HttpRequestMessage(HttpMethod.Get, "/hello"), answers, clock, stopLoad.Token)),
+            Task.Run(() => LoadAsync(i => new HttpRequestMessage(HttpMethod.Get, "/hello"), answers, clock, stopLoad.Token), stopLoad.Token),
             Task.Run(() => LoadAsync(i =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
                 request.Headers.Add("Idempotency-Key", $"restart-{run}-{i}");
                 return request;
-            }, answers, clock, stopLoad.Token)));
+            }, answers, clock, stopLoad.Token), stopLoad.Token));
 
         await WaitForAnswersAsync(answers, 20);
         await RunAsync(KnownResourceCommands.StopCommand);
@@ -65,7 +67,7 @@ public sealed class StoreRestartTests : IAsyncLifetime
         using var hello = _app.CreateHttpClient("hello");
         foreach (var created in all.Where(a => a.Status == 201))
         {
-            var stored = await hello.GetFromJsonAsync<JsonElement>($"/greetings/by-key?key={Uri.EscapeDataString(created.Key!)}");
+            var stored = await hello.GetFromJsonAsync<JsonElement>($"/greetings/by-key?key={Uri.EscapeDataString(created.Key!)}", cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(created.Id, stored.GetProperty("id").GetString());
         }
     }

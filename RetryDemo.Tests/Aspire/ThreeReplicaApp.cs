@@ -9,13 +9,13 @@ public sealed class ThreeReplicaApp : IAsyncLifetime
 {
     public RetryDemoApp Running { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Running = await RetryDemoApp.StartAsync(args: "Parameters:hello-replicas=3");
         await ReplicaTests.WarmUpAsync(Running);
     }
 
-    public async Task DisposeAsync() => await Running.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Running.DisposeAsync();
 
     public async Task ResetFaultsAsync()
     {

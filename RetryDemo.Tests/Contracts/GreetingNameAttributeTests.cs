@@ -2,6 +2,7 @@ using RetryDemo.Contracts;
 
 namespace RetryDemo.Tests.Contracts;
 
+[Trait("Category", "Unit")]
 public class GreetingNameAttributeTests
 {
     public static TheoryData<string> Visible => new()

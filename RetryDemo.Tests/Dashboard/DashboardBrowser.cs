@@ -19,6 +19,9 @@ public static class DashboardBrowser
 
     public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) is "1" or "true";
 
+    /// <summary>Why the browser tests skip here (no browser, and none required), or null when they run.</summary>
+    public static string? SkipReason => Required ? null : MissingReason;
+
     /// <summary>Why no browser can be launched, or null when one can.</summary>
     public static string? MissingReason => HasPlaywrightChromium() || OnPath() is not null ? null :
         "No Chromium for the dashboard browser tests: Playwright's own is not installed and none is on the PATH. " +

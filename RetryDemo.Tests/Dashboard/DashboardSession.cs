@@ -31,11 +31,17 @@ public sealed class DashboardSession : IAsyncLifetime
     /// <summary>The seed call's trace id (32 hex digits), as the dashboard shows it.</summary>
     public string SeedTraceId { get; } = ActivityTraceId.CreateRandom().ToHexString();
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
+        if (DashboardBrowser.SkipReason is not null)
+        {
+            // Every test skips (SkipUnlessBrowser): starting the app for them would be wasted.
+            return;
+        }
+
         if (DashboardBrowser.MissingReason is { } missing)
         {
-            // Only reached where the browser is required (else BrowserFact skips before any fixture).
+            // Required here (CI): fail every test, naming what is missing.
             throw new InvalidOperationException(missing);
         }
 
@@ -99,6 +105,21 @@ public sealed class DashboardSession : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>
+    /// Skips the calling test, with the reason shown in the test run's output, on a machine without a
+    /// browser (unless <see cref="DashboardBrowser.Required"/>).
+    /// </summary>
+    public static void SkipUnlessBrowser()
+    {
+        if (DashboardBrowser.SkipReason is { } reason)
+        {
+            // VSTest's console shows a skip's reason only at detailed verbosity; a diagnostic message (on in
+            // xunit.runner.json) is shown as a warning at normal verbosity too.
+            TestContext.Current.SendDiagnosticMessage($"{TestContext.Current.Test?.TestDisplayName} skipped: {reason}");
+            Assert.Skip(reason);
+        }
+    }
+
     public async Task<IPage> OpenAsync(string path)
     {
         var page = await Browser.NewPageAsync();
@@ -109,7 +130,7 @@ public sealed class DashboardSession : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png") });
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

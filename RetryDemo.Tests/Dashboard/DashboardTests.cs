@@ -9,13 +9,15 @@ namespace RetryDemo.Tests.Dashboard;
 /// What a person sees in the Aspire dashboard, in a real browser (Playwright driving Chromium): elements
 /// are found by role and visible text, and every wait is Playwright's wait for a condition.
 /// </summary>
+[Trait("Category", "Browser")]
 public sealed class DashboardTests(DashboardSession session) : IClassFixture<DashboardSession>
 {
     private static readonly string[] HelloCommands = ["Fail next 5 requests", "Throttle next 3 (429)", "Outage on", "Outage off", "Reset faults"];
 
-    [BrowserFact]
+    [Fact]
     public async Task Resources_HelloAndClientRunningAndHealthy_ClientCarriesTheSeedLink()
     {
+        DashboardSession.SkipUnlessBrowser();
         var page = await session.OpenAsync("/");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources", Level = 1 })).ToBeVisibleAsync();
@@ -42,9 +44,10 @@ public sealed class DashboardTests(DashboardSession session) : IClassFixture<Das
             .ToHaveAttributeAsync("href", new Regex(@"^http://localhost:\d+/hello\?failFirst=2&failStatus=500$"));
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task HelloCommands_AreListedByDisplayName_FailNextAndResetWorkFromTheUi()
     {
+        DashboardSession.SkipUnlessBrowser();
         var page = await session.OpenAsync("/");
         var hello = ResourceRow(page, "hello");
 
@@ -58,21 +61,22 @@ public sealed class DashboardTests(DashboardSession session) : IClassFixture<Das
         using var helloHttp = session.Running.CreateHttpClient("hello");
 
         await RunCommandAsync(page, hello, "Fail next 5 requests");
-        using (var failed = await helloHttp.GetAsync("/hello"))
+        using (var failed = await helloHttp.GetAsync("/hello", TestContext.Current.CancellationToken))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         }
 
         await RunCommandAsync(page, hello, "Reset faults");
-        using (var recovered = await helloHttp.GetAsync("/hello"))
+        using (var recovered = await helloHttp.GetAsync("/hello", TestContext.Current.CancellationToken))
         {
             Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
         }
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task Traces_ListTheSeedTrace_With4ClientAnd3HelloSpans()
     {
+        DashboardSession.SkipUnlessBrowser();
         var page = await session.OpenAsync("/traces");
 
         var trace = page.GetByRole(AriaRole.Region, new() { Name = "Traces" }).GetByRole(AriaRole.Row)
@@ -85,9 +89,10 @@ public sealed class DashboardTests(DashboardSession session) : IClassFixture<Das
         await Expect(trace.GetByText("hello (3)", new() { Exact = true })).ToBeVisibleAsync();
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task TraceDetail_ShowsThreeAttemptSpans_500_500_200_WithTheirAttemptNumbers()
     {
+        DashboardSession.SkipUnlessBrowser();
         var page = await session.OpenAsync($"/traces/detail/{session.SeedTraceId}");
         var spans = page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" });
 
@@ -109,9 +114,10 @@ public sealed class DashboardTests(DashboardSession session) : IClassFixture<Das
         await DashboardSession.ScreenshotAsync(page, "trace-detail");
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task StructuredLogs_FilteredToTheSeedTrace_ShowTheThreeHelloAttempts()
     {
+        DashboardSession.SkipUnlessBrowser();
         var page = await session.OpenAsync($"/structuredlogs?traceId={session.SeedTraceId}");
         var logs = page.GetByRole(AriaRole.Region, new() { Name = "Structured logs" }).GetByRole(AriaRole.Row);
 
@@ -124,9 +130,10 @@ public sealed class DashboardTests(DashboardSession session) : IClassFixture<Das
         await DashboardSession.ScreenshotAsync(page, "structured-logs");
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task Metrics_ForClient_ListTheAttemptsHistogram()
     {
+        DashboardSession.SkipUnlessBrowser();
         var page = await session.OpenAsync("/metrics/resource/client");
 
         await Expect(page.GetByText("retrydemo.hello.call.attempts", new() { Exact = true })).ToBeVisibleAsync();

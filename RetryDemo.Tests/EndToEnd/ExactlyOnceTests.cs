@@ -13,6 +13,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// reply slower than the attempt timeout. Every logical request must end with exactly one greeting
 /// (201) or none (an error); never two.
 /// </summary>
+[Trait("Category", "Component")]
 public class ExactlyOnceTests
 {
     private const int LogicalRequests = 1000;
@@ -46,15 +47,15 @@ public class ExactlyOnceTests
         Assert.All(outcomes.Values, o => Assert.Contains(o.Status, new[] { HttpStatusCode.Created, HttpStatusCode.ServiceUnavailable }));
         Assert.Equal(created.Count, created.Select(o => o.Id).Distinct().Count());
 
-        var stored = await hello.GetFromJsonAsync<GreetingCount>("/greetings");
+        var stored = await hello.GetFromJsonAsync<GreetingCount>("/greetings", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(created.Count, stored!.Count); // greetings created == logical requests that succeeded
 
         foreach (var (i, outcome) in outcomes)
         {
-            using var byKey = await hello.GetAsync($"/greetings/by-key?key=exactly-once-{i}");
+            using var byKey = await hello.GetAsync($"/greetings/by-key?key=exactly-once-{i}", TestContext.Current.CancellationToken);
             if (outcome.Status == HttpStatusCode.Created)
             {
-                Assert.Equal(outcome.Id, (await byKey.Content.ReadFromJsonAsync<GreetingId>())!.Id);
+                Assert.Equal(outcome.Id, (await byKey.Content.ReadFromJsonAsync<GreetingId>(cancellationToken: TestContext.Current.CancellationToken))!.Id);
             }
             else
             {

@@ -7,6 +7,7 @@ using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.EndToEnd;
 
+[Trait("Category", "Component")]
 public class FailureSemanticsTests
 {
     [Theory]
@@ -18,13 +19,13 @@ public class FailureSemanticsTests
         using var http = system.Client.CreatePlainClient();
 
         var stopwatch = Stopwatch.StartNew();
-        using var response = await http.GetAsync($"/hello?failFirst=1&failStatus={helloStatus}&retryAfter=60");
+        using var response = await http.GetAsync($"/hello?failFirst=1&failStatus={helloStatus}&retryAfter=60", TestContext.Current.CancellationToken);
         var elapsed = stopwatch.Elapsed;
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(60), response.Headers.RetryAfter?.Delta);
         Assert.True(elapsed < TimeSpan.FromSeconds(5), $"took {elapsed}; the 15 s budget must not be slept out");
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("RetryAfterBeyondBudget", problem.GetProperty("reason").GetString());
         Assert.Equal(1, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
     }
@@ -40,11 +41,11 @@ public class FailureSemanticsTests
         });
         using var http = system.Client.CreatePlainClient();
 
-        using var spending = await http.GetAsync("/hello?failFirst=3&failStatus=500");
-        using var refused = await http.GetAsync("/hello?failFirst=1&failStatus=502");
+        using var spending = await http.GetAsync("/hello?failFirst=3&failStatus=500", TestContext.Current.CancellationToken);
+        using var refused = await http.GetAsync("/hello?failFirst=1&failStatus=502", TestContext.Current.CancellationToken);
 
-        var spent = await spending.Content.ReadFromJsonAsync<JsonElement>();
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var spent = await spending.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(3, spent.GetProperty("report").GetProperty("attempts").GetArrayLength());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

@@ -11,13 +11,12 @@ namespace RetryDemo.Tests.EndToEnd;
 /// One name rule, checked by both services: a bad name is the caller's 400 naming <c>name</c> from
 /// whichever service receives it (never ClientService's 502), and a visible one is greeted by both.
 /// </summary>
-public sealed class GreetingNameTests : IAsyncLifetime
+[Trait("Category", "Component")]
+public sealed class GreetingNameTests : IAsyncDisposable
 {
     private readonly RetryDemoSystem _system = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _system.DisposeAsync().AsTask();
+    public ValueTask DisposeAsync() => _system.DisposeAsync();
 
     public static TheoryData<string> BadNames => new()
     {
@@ -37,15 +36,15 @@ public sealed class GreetingNameTests : IAsyncLifetime
         foreach (var service in new[] { _system.Hello.CreatePlainClient(), _system.Client.CreatePlainClient() })
         {
             using var http = service;
-            using var response = await http.PostAsJsonAsync("/greetings", new { name });
+            using var response = await http.PostAsJsonAsync("/greetings", new { name }, cancellationToken: TestContext.Current.CancellationToken);
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
             Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _), $"{http.BaseAddress}: {problem}");
         }
 
         using var hello = _system.Hello.CreatePlainClient();
-        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
+        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("count").GetInt32());
     }
 
     [Theory]
@@ -58,7 +57,7 @@ public sealed class GreetingNameTests : IAsyncLifetime
         {
             using var http = service;
             using var content = new StringContent($$"""{"name":"{{escapedName}}"}""", Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync("/greetings", content);
+            using var response = await http.PostAsync("/greetings", content, TestContext.Current.CancellationToken);
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -71,10 +70,10 @@ public sealed class GreetingNameTests : IAsyncLifetime
     {
         using var client = _system.Client.CreatePlainClient();
 
-        using var response = await client.PostAsJsonAsync("/greetings", new { name });
+        using var response = await client.PostAsJsonAsync("/greetings", new { name }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var greeting = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var greeting = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Contains(name.Trim(), greeting.GetProperty("message").GetString());
     }
 }

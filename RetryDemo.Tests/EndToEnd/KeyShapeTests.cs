@@ -12,6 +12,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// an error and leaves nothing; one committed on its last attempt whose reply is lost answers 201 with
 /// the stored greeting. Either way, what ClientService says is what HelloService holds.
 /// </summary>
+[Trait("Category", "Component")]
 public sealed class KeyShapeTests
 {
     public static TheoryData<string, bool> Keys()
@@ -34,15 +35,15 @@ public sealed class KeyShapeTests
         await using var system = System(store);
         using var client = system.Client.CreatePlainClient();
         using var hello = system.Hello.CreatePlainClient();
-        (await hello.PostAsync("/faults/fail-next/5", null)).EnsureSuccessStatusCode();
+        (await hello.PostAsync("/faults/fail-next/5", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
-        using var response = await client.SendAsync(Post(key));
+        using var response = await client.SendAsync(Post(key), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("Exhausted", problem.GetProperty("reason").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await hello.GetAsync(ByKey(key))).StatusCode);
-        Assert.Equal(0, (await hello.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(HttpStatusCode.NotFound, (await hello.GetAsync(ByKey(key), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(0, (await hello.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
     }
 
     [Theory]
@@ -54,16 +55,16 @@ public sealed class KeyShapeTests
         using var client = system.Client.CreatePlainClient();
         using var hello = system.Hello.CreatePlainClient();
 
-        using var response = await client.SendAsync(Post(key, "?failFirst=4&commitFailRate=1"));
+        using var response = await client.SendAsync(Post(key, "?failFirst=4&commitFailRate=1"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(created.GetProperty("report").GetProperty("reconciled").GetBoolean());
         var id = created.GetProperty("id").GetString();
         Assert.False(string.IsNullOrEmpty(id));
-        var stored = await hello.GetFromJsonAsync<Greeting>(ByKey(key));
+        var stored = await hello.GetFromJsonAsync<Greeting>(ByKey(key), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(id, stored!.Id);
-        Assert.Equal(1, (await hello.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(1, (await hello.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
     }
 
     [Theory]
@@ -75,8 +76,8 @@ public sealed class KeyShapeTests
         await using var system = System(store);
         using var client = system.Client.CreatePlainClient();
 
-        using var first = await client.SendAsync(Post("reused", name: "Ada"));
-        using var second = await client.SendAsync(Post("reused", name: "Grace"));
+        using var first = await client.SendAsync(Post("reused", name: "Ada"), TestContext.Current.CancellationToken);
+        using var second = await client.SendAsync(Post("reused", name: "Grace"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);

@@ -11,6 +11,7 @@ namespace RetryDemo.Tests.EndToEnd;
 /// n fail, so P(success) = 1 − 0.3ⁿ. Over 500 calls the observed ratio must lie within 5 standard
 /// errors of that (a false alarm about once in 3.5 million runs).
 /// </summary>
+[Trait("Category", "Component")]
 public class RandomFailureTests
 {
     private const int Calls = 500;
@@ -76,8 +77,8 @@ public class RandomFailureTests
             for (var seed = 1; seed <= 20; seed++)
             {
                 // A call whose five attempts all fail answers 503 problem details, with the same report.
-                using var response = await client.GetAsync($"/hello?failureRate=0.5&seed={seed}");
-                var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+                using var response = await client.GetAsync($"/hello?failureRate=0.5&seed={seed}", TestContext.Current.CancellationToken);
+                var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
                 statuses.Add((int)response.StatusCode + ":" + string.Join(",", answer.GetProperty("report").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32())));
             }
 

@@ -7,6 +7,7 @@ using RetryDemo.ClientService.HelloCalls;
 namespace RetryDemo.Tests.EndToEnd;
 
 /// <summary>Both services on real Kestrel at loopback, wired through service discovery as Aspire wires them.</summary>
+[Trait("Category", "Component")]
 public class SeedScenarioTests
 {
     [Fact]
@@ -15,10 +16,10 @@ public class SeedScenarioTests
         await using var system = new RetryDemoSystem();
         using var http = system.Client.CreatePlainClient();
 
-        using var response = await http.GetAsync("/hello?failFirst=2&failStatus=500");
+        using var response = await http.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<HelloResponse>();
+        var body = await response.Content.ReadFromJsonAsync<HelloResponse>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.NotNull(body);
         Assert.Equal("Hello, World!", body.Message);
         Assert.Equal([500, 500, 200], body.Report.Attempts.Select(a => a.Status));
@@ -34,7 +35,7 @@ public class SeedScenarioTests
         await using var system = new RetryDemoSystem();
         using var http = system.Client.CreatePlainClient();
 
-        var body = await http.GetFromJsonAsync<HelloResponse>("/hello");
+        var body = await http.GetFromJsonAsync<HelloResponse>("/hello", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.NotNull(body);
         Assert.Equal("Hello, World!", body.Message);
@@ -48,11 +49,11 @@ public class SeedScenarioTests
         await using var system = new RetryDemoSystem(clientSettings: FastRetries);
         using var http = system.Client.CreatePlainClient();
 
-        using var response = await http.GetAsync("/hello?failFirst=100&failStatus=503&retryAfter=0");
+        using var response = await http.GetAsync("/hello?failFirst=100&failStatus=503&retryAfter=0", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("Exhausted", problem.GetProperty("reason").GetString());
         Assert.Equal(5, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
     }
@@ -63,10 +64,10 @@ public class SeedScenarioTests
         await using var system = new RetryDemoSystem();
         using var http = system.Client.CreatePlainClient();
 
-        using var response = await http.GetAsync("/hello?failFirst=1&failStatus=404");
+        using var response = await http.GetAsync("/hello?failFirst=1&failStatus=404", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
     }
 

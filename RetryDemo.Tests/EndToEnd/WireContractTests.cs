@@ -12,13 +12,12 @@ namespace RetryDemo.Tests.EndToEnd;
 /// 400 naming the field from whichever service receives it — ClientService names its query parameter,
 /// HelloService the header it arrives in — and never ClientService's 502.
 /// </summary>
-public sealed class WireContractTests : IAsyncLifetime
+[Trait("Category", "Component")]
+public sealed class WireContractTests : IAsyncDisposable
 {
     private readonly RetryDemoSystem _system = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _system.DisposeAsync().AsTask();
+    public ValueTask DisposeAsync() => _system.DisposeAsync();
 
     /// <summary>Query parameters for ClientService, and the field each must be named by (HelloService names it by its header, <see cref="HeaderOf"/>).</summary>
     public static TheoryData<string, string> BadFaults => new()
@@ -50,14 +49,14 @@ public sealed class WireContractTests : IAsyncLifetime
             direct.Headers.Add(HeaderOf(pair[0]), pair[1]);
         }
 
-        using var viaClient = await client.GetAsync($"/hello?{query}");
-        using var greetingViaClient = await client.PostAsJsonAsync($"/greetings?{query}", new { name = "Ada" });
-        using var atHello = await hello.SendAsync(direct);
+        using var viaClient = await client.GetAsync($"/hello?{query}", TestContext.Current.CancellationToken);
+        using var greetingViaClient = await client.PostAsJsonAsync($"/greetings?{query}", new { name = "Ada" }, cancellationToken: TestContext.Current.CancellationToken);
+        using var atHello = await hello.SendAsync(direct, TestContext.Current.CancellationToken);
 
         await AssertNamesAsync(viaClient, queryField);
         await AssertNamesAsync(greetingViaClient, queryField);
         await AssertNamesAsync(atHello, HeaderOf(queryField));
-        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
+        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("count").GetInt32());
     }
 
     // (A non-ASCII key cannot be sent: HttpClient refuses it before the wire.)
@@ -73,13 +72,13 @@ public sealed class WireContractTests : IAsyncLifetime
             using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
             request.Headers.TryAddWithoutValidation(WireHeaders.IdempotencyKey, key);
 
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
             await AssertNamesAsync(response, WireHeaders.IdempotencyKey);
         }
 
         using var hello = _system.Hello.CreatePlainClient();
-        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings")).GetProperty("count").GetInt32());
+        Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("count").GetInt32());
     }
 
     [Fact]
@@ -95,13 +94,13 @@ public sealed class WireContractTests : IAsyncLifetime
         direct.Headers.Add(FaultSettings.FailFirst.Header, "1");
         direct.Headers.Add(FaultSettings.RetryAfter.Header, "2");
 
-        using var atHello = await hello.SendAsync(direct);
-        using var viaClient = await client.GetAsync("/hello?failFirst=1&retryAfter=2");
+        using var atHello = await hello.SendAsync(direct, TestContext.Current.CancellationToken);
+        using var viaClient = await client.GetAsync("/hello?failFirst=1&retryAfter=2", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.InternalServerError, atHello.StatusCode);
         Assert.Null(atHello.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, viaClient.StatusCode);
-        var report = (await viaClient.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("report");
+        var report = (await viaClient.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("report");
         Assert.Equal([500, 200], report.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32()));
     }
 

@@ -76,7 +76,7 @@ public sealed class HelloPipeline : IAsyncDisposable
     /// waiting on it — a backoff delay (advanced by exactly its length) or a hung attempt (advanced in
     /// <paramref name="step"/>s, 10 ms unless given, until a timeout cuts it) — so it can never run
     /// ahead of real work. Fails past <paramref name="limit"/> (1 min unless given) of virtual time or
-    /// 30 s of real time.
+    /// 30 s of real time, with a message saying which.
     /// </summary>
     public Task<T> RunAsync<T>(Func<HelloClient, Task<T>> call, TimeSpan? step = null, TimeSpan? limit = null) => Task.Run(async () =>
     {
@@ -90,11 +90,17 @@ public sealed class HelloPipeline : IAsyncDisposable
         try
         {
             var start = Time.GetUtcNow();
-            using var realTime = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var realTime = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            realTime.CancelAfter(TimeSpan.FromSeconds(30));
             var running = call(CreateClient());
             var nextWait = waits.Reader.ReadAsync(realTime.Token).AsTask();
             while (await Task.WhenAny(running, nextWait) != running)
             {
+                if (nextWait.IsCanceled)
+                {
+                    throw new TimeoutException($"The call neither finished nor started a wait within 30 s of real time ({Hello.Attempts} attempts made).");
+                }
+
                 var (delay, hang) = await nextWait;
                 nextWait = waits.Reader.ReadAsync(realTime.Token).AsTask();
                 if (hang is null)
@@ -119,9 +125,17 @@ public sealed class HelloPipeline : IAsyncDisposable
         }
     });
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _host.Dispose();
-        return ValueTask.CompletedTask;
+        // Polly's pipeline, disposed, waits on this clock (1 s polls, 30 s at most) for calls still in flight:
+        // a test that failed mid-call leaves one. Virtual time moves on until the host is gone, so such a
+        // test reports its failure instead of hanging here.
+        var disposing = Task.Run(_host.Dispose);
+        for (var step = 0; step < 40 && await Task.WhenAny(disposing, Task.Delay(50)) != disposing; step++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }

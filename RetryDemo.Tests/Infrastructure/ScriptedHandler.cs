@@ -63,9 +63,17 @@ public sealed class ScriptedHandler(Func<ScriptedHandler, int, CancellationToken
     /// <summary>Waits (in real time, bounded) until attempt <paramref name="number"/> has started.</summary>
     public async Task WaitForAttemptAsync(int number)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await _attempts.Reader.ReadAsync(timeout.Token) < number)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
         {
+            while (await _attempts.Reader.ReadAsync(timeout.Token) < number)
+            {
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Attempt {number} did not start within 30 s of real time ({Attempts} started).");
         }
     }
 

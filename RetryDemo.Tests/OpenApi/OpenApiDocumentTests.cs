@@ -10,15 +10,14 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.OpenApi;
 
 /// <summary>Each service's /openapi/v1.json (Development) against what it really maps.</summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+[Trait("Category", "Component")]
+public sealed class OpenApiDocumentTests : IAsyncDisposable
 {
     private static readonly string[] NotDocumented = ["/health", "/alive", "/openapi/{documentName}.json"];
 
     private readonly RetryDemoSystem _system = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _system.DisposeAsync().AsTask();
+    public ValueTask DisposeAsync() => _system.DisposeAsync();
 
     [Theory]
     [InlineData("hello")]
@@ -35,7 +34,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             .Select(Normalize)
             .ToHashSet();
 
-        var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", cancellationToken: TestContext.Current.CancellationToken);
         var documented = document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {path.Name}"))
             .Select(Normalize)
@@ -49,7 +48,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     public async Task ClientDocument_DescribesEveryParameterTheEndpointsRead()
     {
         using var http = _system.Client.CreatePlainClient();
-        var paths = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        var paths = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("paths");
         var faultQuery = FaultSettings.All.Select(setting => "query " + setting.Query).ToHashSet();
 
         Assert.Equal([.. faultQuery, "header " + WireHeaders.FaultControlKey], Parameters(paths, "/hello", "get"));
@@ -68,7 +67,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     public async Task HelloDocument_DescribesEveryHeaderTheEndpointsRead()
     {
         using var http = _system.Hello.CreatePlainClient();
-        var paths = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        var paths = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("paths");
         var faultHeaders = FaultSettings.All.Select(setting => "header " + setting.Header).ToHashSet();
         faultHeaders.UnionWith(["header " + WireHeaders.RequestId, "header " + WireHeaders.FaultControlKey]);
 
@@ -83,8 +82,8 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     {
         using var client = _system.Client.CreatePlainClient();
         using var hello = _system.Hello.CreatePlainClient();
-        var viaClient = Schemas((await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths"), "/hello", "get");
-        var atHello = Schemas((await hello.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths"), "/hello", "get");
+        var viaClient = Schemas((await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken)).GetProperty("paths"), "/hello", "get");
+        var atHello = Schemas((await hello.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken)).GetProperty("paths"), "/hello", "get");
 
         foreach (var setting in FaultSettings.All)
         {

@@ -8,6 +8,7 @@ namespace RetryDemo.Tests.Telemetry;
 /// level on purpose: the AppHost always sets an endpoint, so only a standalone run can show this, and
 /// only a process of its own can be stopped with SIGTERM to prove the flush at shutdown.
 /// </summary>
+[Trait("Category", "Component")]
 public sealed class OtlpDisabledTests
 {
     [Fact]
@@ -24,7 +25,7 @@ public sealed class OtlpDisabledTests
         await using (hello)
         {
             using var http = hello.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello", TestContext.Current.CancellationToken)).StatusCode);
 
             Assert.Equal(0, await hello.StopGracefullyAsync());
         }
@@ -51,7 +52,7 @@ public sealed class OtlpDisabledTests
         await using (hello)
         {
             using var http = hello.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/hello", TestContext.Current.CancellationToken)).StatusCode);
 
             Assert.Equal(0, await hello.StopGracefullyAsync());
         }

@@ -16,7 +16,7 @@ public abstract class OtlpExportTests(OtlpExportTests.App app)
     public async Task SeedScenario_ExportsOneTraceWithEveryAttemptInLogsSpansAndMetrics()
     {
         using var client = app.Running.CreateHttpClient("client");
-        (await client.GetAsync("/hello?failFirst=2&failStatus=500")).EnsureSuccessStatusCode();
+        (await client.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         var otlp = app.Running.Otlp;
 
         // Traces: three client spans (attempts 1, 2, 3 → 500, 500, 200) in the seed call's trace, each the
@@ -79,7 +79,7 @@ public abstract class OtlpExportTests(OtlpExportTests.App app)
     {
         public RetryDemoApp Running { get; private set; } = null!;
 
-        public async Task InitializeAsync()
+        public async ValueTask InitializeAsync()
         {
             Running = await RetryDemoApp.StartAsync(protocol);
 
@@ -92,19 +92,21 @@ public abstract class OtlpExportTests(OtlpExportTests.App app)
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/greetings/0123456789abcdef0123456789abcdef")).StatusCode);
         }
 
-        public async Task DisposeAsync() => await Running.DisposeAsync();
+        public async ValueTask DisposeAsync() => await Running.DisposeAsync();
 
         public string InstanceId(string resource) => ServiceDiscoveryTests.ServiceInstanceId(Assert.Single(Running.Instances(resource)));
     }
 }
 
 /// <summary>Over OTLP/gRPC, Aspire's default.</summary>
+[Trait("Category", "App")]
 public sealed class OtlpGrpcExportTests(OtlpGrpcExportTests.GrpcApp app) : OtlpExportTests(app), IClassFixture<OtlpGrpcExportTests.GrpcApp>
 {
     public sealed class GrpcApp() : App("grpc");
 }
 
 /// <summary>Over OTLP/HTTP (http/protobuf), which Aspire picks for a resource that requires it.</summary>
+[Trait("Category", "App")]
 public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HttpProtobufApp app) : OtlpExportTests(app), IClassFixture<OtlpHttpExportTests.HttpProtobufApp>
 {
     public sealed class HttpProtobufApp() : App("http/protobuf");

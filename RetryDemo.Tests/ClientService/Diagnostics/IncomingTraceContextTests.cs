@@ -4,6 +4,7 @@ using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Diagnostics;
 
+[Trait("Category", "Component")]
 public class IncomingTraceContextTests
 {
     private const string OutsideTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -21,7 +22,7 @@ public class IncomingTraceContextTests
         request.Headers.Add("baggage", "user.role=admin");
         request.Headers.Add("Correlation-Context", "user.role=admin");
         request.Headers.Add("Request-Id", "|outside.1.");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = Assert.Single(hello.Requests);
@@ -43,7 +44,7 @@ public class IncomingTraceContextTests
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.Add("traceparent", $"00-{OutsideTraceId}-00f067aa0ba902b7-01");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(OutsideTraceId, Assert.Single(hello.Requests)["traceparent"].ToString());

@@ -9,6 +9,7 @@ using RetryDemo.ClientService.HelloCalls;
 namespace RetryDemo.Tests.ClientService.Faults;
 
 /// <summary>ClientService outside Development, in front of a stand-in that records what reaches "HelloService".</summary>
+[Trait("Category", "Component")]
 public class FaultForwardingGateTests
 {
     private const string Key = "the-fault-control-key-0123456789";
@@ -39,11 +40,11 @@ public class FaultForwardingGateTests
         await using var client = StartClient(hello);
         using var http = client.CreatePlainClient();
 
-        using var response = await http.SendAsync(Request(method, path));
+        using var response = await http.SendAsync(Request(method, path), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(named, problem.GetProperty("parameters").EnumerateArray().Select(p => p.GetString()));
         Assert.Empty(hello.Requests);
     }
@@ -61,7 +62,7 @@ public class FaultForwardingGateTests
 
         var request = Request("GET", "/hello?failFirst=1");
         request.Headers.Add(WireHeaders.FaultControlKey, presented);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(hello.Requests);
@@ -76,7 +77,7 @@ public class FaultForwardingGateTests
 
         var request = Request("GET", "/hello?failFirst=0&failureRate=0.25");
         request.Headers.Add(WireHeaders.FaultControlKey, Key);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = Assert.Single(hello.Requests);
@@ -91,7 +92,7 @@ public class FaultForwardingGateTests
         await using var client = StartClient(hello, environment: "Development");
         using var http = client.CreatePlainClient();
 
-        using var response = await http.GetAsync("/hello");
+        using var response = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = Assert.Single(hello.Requests);
@@ -107,7 +108,7 @@ public class FaultForwardingGateTests
         await using var client = StartClient(hello, environment, allowCallersWithoutKey);
         using var http = client.CreatePlainClient();
 
-        using var response = await http.GetAsync("/hello?failFirst=0");
+        using var response = await http.GetAsync("/hello?failFirst=0", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("0", Assert.Single(hello.Requests)[FaultSettings.FailFirst.Header].ToString());
@@ -124,10 +125,10 @@ public class FaultForwardingGateTests
 
         var request = Request("GET", "/hello?failFirst=2&failStatus=500");
         request.Headers.Add(WireHeaders.FaultControlKey, Key);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var report = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("report");
+        var report = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("report");
         Assert.Equal([500, 500, 200], report.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32()));
     }
 

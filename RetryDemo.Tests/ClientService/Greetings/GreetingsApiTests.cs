@@ -6,6 +6,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.ClientService.Greetings;
 
+[Trait("Category", "Component")]
 public class GreetingsApiTests
 {
     public static TheoryData<string, string, string?> InvalidRequests => new()
@@ -36,12 +37,12 @@ public class GreetingsApiTests
             request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         }
 
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.InRange((int)response.StatusCode, 400, 499);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(0, (await hello.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        Assert.Equal(0, (await hello.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
     }
 
     [Fact]
@@ -55,10 +56,10 @@ public class GreetingsApiTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
             request.Headers.Add("Idempotency-Key", "callers-own-key");
-            Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode);
         }
 
-        Assert.Equal(1, (await hello.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(1, (await hello.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
     }
 
     [Fact]
@@ -67,14 +68,14 @@ public class GreetingsApiTests
         await using var system = new RetryDemoSystem();
         using var client = system.Client.CreatePlainClient();
 
-        using var created = await client.PostAsJsonAsync("/greetings", new { name = "Ada" });
+        using var created = await client.PostAsJsonAsync("/greetings", new { name = "Ada" }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("id").GetString();
 
-        using var fetched = await client.GetAsync(created.Headers.Location);
+        using var fetched = await client.GetAsync(created.Headers.Location, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
-        Assert.Equal(id, (await fetched.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString());
+        Assert.Equal(id, (await fetched.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("id").GetString());
     }
 
     [Theory]
@@ -87,7 +88,7 @@ public class GreetingsApiTests
         await using var system = new RetryDemoSystem();
         using var client = system.Client.CreatePlainClient();
 
-        using var response = await client.GetAsync(path);
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -105,11 +106,11 @@ public class GreetingsApiTests
         request.Content.Headers.Remove("Content-Type");
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.TryAddWithoutValidation("Accept", "text/html");
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var text = await response.Content.ReadAsStringAsync();
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain("secret", text);
         Assert.DoesNotContain("NewGreeting", text);
     }

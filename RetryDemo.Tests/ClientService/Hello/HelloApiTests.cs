@@ -7,6 +7,7 @@ using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Hello;
 
+[Trait("Category", "Component")]
 public class HelloApiTests
 {
     [Theory]
@@ -26,13 +27,13 @@ public class HelloApiTests
         await using var system = new RetryDemoSystem();
         using var http = system.Client.CreatePlainClient();
 
-        using var response = await http.GetAsync($"/hello?{query}");
+        using var response = await http.GetAsync($"/hello?{query}", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        using var healthy = await http.GetAsync("/health");
+        using var healthy = await http.GetAsync("/health", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
 
@@ -46,10 +47,10 @@ public class HelloApiTests
         await using var system = new RetryDemoSystem();
         using var http = system.Client.CreatePlainClient();
 
-        using var response = await http.GetAsync($"/hello?{query}");
+        using var response = await http.GetAsync($"/hello?{query}", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         var message = Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString()!;
         Assert.StartsWith(field, message);
         Assert.DoesNotContain("Nullable", problem.ToString());
@@ -75,7 +76,7 @@ public class HelloApiTests
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello?failFirst=1");
         request.Headers.Add("X-Fault-Control-Key", key);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Single(hello.Requests);

@@ -13,6 +13,7 @@ namespace RetryDemo.Tests.ClientService.HelloCalls;
 /// committed (<see cref="CommitLookup"/>). On virtual time, with HelloService scripted: what each answer
 /// to that question makes of the call, and what the question costs the pipeline (nothing).
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class CommitLookupTests
 {
     private const string Greeting = """{"id":"g-1","message":"Hello, Ada!","createdAt":"2026-12-01T00:00:00Z"}""";

@@ -11,6 +11,7 @@ using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.ClientService.HelloCalls;
 
+[Trait("Category", "Unit")]
 public class HelloClientTests
 {
     [Fact]
@@ -32,7 +33,7 @@ public class HelloClientTests
 
         var shed = await client.GetHelloAsync(FaultValues.None, CancellationToken.None);
         release.SetResult();
-        var finished = await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(30));
+        var finished = await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Equal(HelloFailure.RateLimited, shed.Failure);
         Assert.Empty(shed.Report.Attempts);

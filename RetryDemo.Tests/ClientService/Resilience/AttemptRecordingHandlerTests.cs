@@ -5,6 +5,7 @@ using RetryDemo.ClientService.Resilience;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
+[Trait("Category", "Unit")]
 public sealed class AttemptRecordingHandlerTests : IDisposable
 {
     private readonly TaskCompletionSource<HttpResponseMessage> _answer = new();

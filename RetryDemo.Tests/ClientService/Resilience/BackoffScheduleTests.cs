@@ -1,5 +1,6 @@
 using System.Net;
 using RetryDemo.ClientService.Faults;
+using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
 using RetryDemo.ClientService.HelloCalls;
 using RetryDemo.Contracts.Faults;
@@ -7,6 +8,7 @@ using RetryDemo.Contracts.Faults;
 namespace RetryDemo.Tests.ClientService.Resilience;
 
 /// <summary>The tuned retry's waits, on virtual time: each wait is exactly as long as the schedule says.</summary>
+[Trait("Category", "Unit")]
 public class BackoffScheduleTests
 {
     private static readonly TimeSpan OneTick = TimeSpan.FromTicks(1);
@@ -46,38 +48,62 @@ public class BackoffScheduleTests
         var report = await AssertScheduleAsync(pipeline, expected);
 
         Assert.Equal(rolls.Length + 1, report.Report.Attempts.Count);
-        Assert.Equal(expected, report.Report.Attempts.Skip(1).Select(a => a.DelayBefore));
-        Assert.Contains(Ms(2000), expected); // the last roll hits the cap, so the cap is exercised
-        Assert.All(expected, d => Assert.InRange(d, TimeSpan.Zero, Ms(2000)));
-        Assert.InRange(expected[0], Ms(150), Ms(250)); // a median roll gives a first retry near Delay
+        var waited = report.Report.Attempts.Skip(1).Select(a => a.DelayBefore).ToList();
+        Assert.Equal(expected, waited);
+        Assert.Contains(Ms(2000), waited); // the cap held a wait the formula made longer
+        Assert.InRange(waited[0], Ms(150), Ms(250)); // a median roll gives a first retry near Delay
     }
 
-    [Fact]
-    public async Task Delays_WithJitter_StayWithinTheCapForAnyRoll()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.25)]
+    [InlineData(0.5)]
+    [InlineData(0.75)]
+    [InlineData(0.999)]
+    public async Task Delays_WithJitter_StayWithinTheCapForAnyRoll(double roll)
     {
-        for (var roll = 0.0; roll < 1.0; roll += 0.125)
+        // The shipped pipeline (Delay, MaxDelay, jitter from HelloResilienceDefaults) with the same roll every
+        // time and six retries: uncapped, the sixth wait would be 16 × 2^roll / 1.4 × 200 ms ≥ 2.29 s.
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable), options =>
         {
-            var delays = DecorrelatedJitterV2(Ms(200), Ms(2000), [roll, roll, roll, roll]);
-            Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, Ms(2000)));
-        }
+            options.Retry.MaxRetryAttempts = 6;
+            options.Retry.Randomizer = () => roll;
+        });
 
-        await Task.CompletedTask;
+        var result = await pipeline.GetHelloAsync();
+
+        Assert.Equal(7, result.Report.Attempts.Count);
+        var waited = result.Report.Attempts.Skip(1).Select(a => a.DelayBefore).ToList();
+        Assert.All(waited, wait => Assert.InRange(wait, TimeSpan.Zero, HelloResilienceDefaults.MaxRetryDelay));
+        Assert.Equal(HelloResilienceDefaults.MaxRetryDelay, waited[^1]);
     }
 
     /// <summary>
-    /// Steps the clock to one tick before each expected wait ends (no new attempt yet), then one tick
-    /// more (the next attempt starts). Returns the call's result.
+    /// Steps the clock to one tick before each backoff wait ends (no new attempt yet), then one tick more
+    /// (the next attempt starts). Each wait the pipeline starts is compared with the schedule as it starts,
+    /// so a wrong one fails with both values; a call that stops early fails saying after how many attempts.
+    /// Returns the call's result.
     /// </summary>
     private static Task<HelloCallResult<HelloReply>> AssertScheduleAsync(HelloPipeline pipeline, IReadOnlyList<TimeSpan> expected) => Task.Run(async () =>
     {
         // Off the test framework's synchronization context (see HelloPipeline.RunAsync).
-        var call = pipeline.CreateClient().GetHelloAsync(FaultValues.None, CancellationToken.None);
+        var call = pipeline.CreateClient().GetHelloAsync(FaultValues.None, TestContext.Current.CancellationToken);
         await pipeline.Hello.WaitForAttemptAsync(1);
 
         for (var i = 0; i < expected.Count; i++)
         {
-            var wait = await pipeline.Time.NextTimerAsync(due => due == expected[i]);
-            Assert.Equal(expected[i], wait);
+            var nextWait = pipeline.Time.NextDelayAsync(_ => true, $"backoff wait {i + 1} of {expected.Count}");
+            if (await Task.WhenAny(nextWait, call) == call)
+            {
+                Assert.Fail($"The call ended after {pipeline.Hello.Attempts} attempts; the schedule has {expected.Count} waits.");
+            }
+
+            var wait = await nextWait;
+            if (wait != expected[i])
+            {
+                Assert.Fail($"Backoff wait {i + 1} of {expected.Count}: expected {expected[i]}, actual {wait}.");
+            }
+
             pipeline.Time.Advance(wait - OneTick);
             Assert.Equal(i + 1, pipeline.Hello.Attempts);
             pipeline.Time.Advance(OneTick);
@@ -89,7 +115,7 @@ public class BackoffScheduleTests
 
     /// <summary>
     /// Polly's published DecorrelatedJitterBackoffV2 (Polly.Core RetryHelper), written out as the
-    /// test's oracle: t = attempt + roll; next = 2^t · tanh(√(4t)); delay = (next − prev) / 1.4 · Delay,
+    /// oracle the product's waits are compared with: t = attempt + roll; next = 2^t · tanh(√(4t)); delay = (next − prev) / 1.4 · Delay,
     /// capped at MaxDelay. Task.Delay waits whole milliseconds, so the oracle truncates to them too.
     /// </summary>
     private static TimeSpan[] DecorrelatedJitterV2(TimeSpan median, TimeSpan cap, double[] rolls)

@@ -5,6 +5,7 @@ using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
+[Trait("Category", "Unit")]
 public class CancellationTests
 {
     [Fact]
@@ -15,7 +16,7 @@ public class CancellationTests
 
         var call = Task.Run(() => pipeline.CreateClient().GetHelloAsync(FaultValues.None, caller.Token));
         await pipeline.Hello.WaitForAttemptAsync(1);
-        await pipeline.Time.NextTimerAsync(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(2)); // the backoff wait began
+        await pipeline.Time.NextDelayAsync(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(2)); // the backoff wait began
         await caller.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);

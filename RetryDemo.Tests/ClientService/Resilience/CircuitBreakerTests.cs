@@ -8,6 +8,7 @@ namespace RetryDemo.Tests.ClientService.Resilience;
 /// The tuned breaker on virtual time: it opens only when every one of at least 10 sampled attempts
 /// failed (HelloService down), fails fast while open, and a probe half a second later closes it.
 /// </summary>
+[Trait("Category", "Unit")]
 public class CircuitBreakerTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
+[Trait("Category", "Unit")]
 public class HelloResilienceDefaultsTests
 {
     [Fact]
@@ -59,7 +60,11 @@ public class HelloResilienceDefaultsTests
             ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK),
             settings: new() { ["HelloClient:Resilience:CircuitBreaker:SamplingDuration"] = "00:00:03" });
 
-        await Assert.ThrowsAsync<OptionsValidationException>(pipeline.StartAsync);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(pipeline.StartAsync);
+
+        // The handler's own rule, with the value that broke it: not any other start-up failure.
+        Assert.Contains("sampling duration of circuit breaker", error.Message);
+        Assert.Contains("Sampling Duration: 3s", error.Message);
     }
 
     [Fact]
@@ -69,6 +74,10 @@ public class HelloResilienceDefaultsTests
             ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK),
             settings: new() { ["HelloClient:Resilience:Retry:MaxRetries"] = "3" });
 
-        await Assert.ThrowsAsync<InvalidOperationException>(pipeline.StartAsync);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(pipeline.StartAsync);
+
+        // The binder names the key it does not know, and where it looked.
+        Assert.Contains("'MaxRetries'", error.Message);
+        Assert.Contains(nameof(HttpRetryStrategyOptions), error.Message);
     }
 }

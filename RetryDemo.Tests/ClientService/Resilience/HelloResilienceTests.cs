@@ -11,6 +11,7 @@ using RetryDemo.Contracts.Faults;
 namespace RetryDemo.Tests.ClientService.Resilience;
 
 /// <summary>What the tuned pipeline retries, how long it waits and when it gives up — on virtual time.</summary>
+[Trait("Category", "Unit")]
 public class HelloResilienceTests
 {
     [Theory]
@@ -71,9 +72,9 @@ public class HelloResilienceTests
             : ScriptedHandler.Respond(HttpStatusCode.OK)));
         await using var pipeline = new HelloPipeline(hello);
 
-        var call = pipeline.CreateClient().GetHelloAsync(FaultValues.None, default);
+        var call = pipeline.CreateClient().GetHelloAsync(FaultValues.None, TestContext.Current.CancellationToken);
         await hello.WaitForAttemptAsync(1);
-        var wait = await pipeline.Time.NextTimerAsync(due => due == TimeSpan.FromSeconds(1));
+        var wait = await pipeline.Time.NextDelayAsync(due => due == TimeSpan.FromSeconds(1));
         pipeline.Time.Advance(wait - TimeSpan.FromTicks(1));
         Assert.Equal(1, hello.Attempts);
         pipeline.Time.Advance(TimeSpan.FromTicks(1));

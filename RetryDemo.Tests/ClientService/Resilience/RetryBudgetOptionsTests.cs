@@ -6,6 +6,7 @@ using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 
+[Trait("Category", "Unit")]
 public class RetryBudgetOptionsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using RetryDemo.ClientService.Resilience;
 namespace RetryDemo.Tests.ClientService.Resilience;
 
 /// <summary>The bucket's accounting (gRFC A6): failures take a token, good answers put TokenRatio back, retries need more than half.</summary>
+[Trait("Category", "Unit")]
 public class RetryBudgetTests
 {
     private static RetryBudget Create(int maxTokens = 20, double tokenRatio = 2) =>

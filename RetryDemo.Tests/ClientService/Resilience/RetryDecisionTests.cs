@@ -10,6 +10,7 @@ using RetryDemo.ClientService.HelloCalls;
 namespace RetryDemo.Tests.ClientService.Resilience;
 
 /// <summary>Every retry decision inside the real tuned pipeline, on virtual time, and the reason it records.</summary>
+[Trait("Category", "Unit")]
 public class RetryDecisionTests
 {
     // The breaker out of the way, to watch the budget alone.

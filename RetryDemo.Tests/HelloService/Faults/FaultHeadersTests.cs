@@ -5,6 +5,7 @@ using RetryDemo.HelloService.Faults;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 
+[Trait("Category", "Unit")]
 public class FaultHeadersTests
 {
     // A valid value for each kind that differs from every option's default (0, 503, false, none), so a

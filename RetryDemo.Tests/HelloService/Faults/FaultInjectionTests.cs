@@ -12,6 +12,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 
+[Trait("Category", "Component")]
 public class FaultInjectionTests
 {
     private static ServiceHost<ServiceInstance> StartHello(Dictionary<string, string?>? settings = null, string environment = "Development") =>
@@ -30,7 +31,7 @@ public class FaultInjectionTests
             request.Headers.Add("X-Request-Id", "seed-1");
             request.Headers.Add("X-Fault-Fail-First", "2");
             request.Headers.Add("X-Fault-Status", "500");
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
             statuses.Add(response.StatusCode);
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -51,7 +52,7 @@ public class FaultInjectionTests
         request.Headers.Add("X-Fault-Fail-First", "1");
         request.Headers.Add("X-Fault-Status", "429");
         request.Headers.Add("X-Fault-Retry-After", "7");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
@@ -86,11 +87,11 @@ public class FaultInjectionTests
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation(header, value);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(problem.GetProperty("errors").TryGetProperty(header, out var messages), $"errors should name {header}: {problem}");
         Assert.DoesNotContain(value, messages[0].GetString()!);
     }
@@ -113,7 +114,7 @@ public class FaultInjectionTests
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation("X-Request-Id", values);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -127,10 +128,10 @@ public class FaultInjectionTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation("X-Request-Id", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}");
         request.Headers.Add("X-Fault-Fail-First", "2");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(problem.GetProperty("errors").TryGetProperty("X-Request-Id", out _), problem.ToString());
     }
 
@@ -143,7 +144,7 @@ public class FaultInjectionTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.Add("X-Fault-Status", "500");
         request.Headers.Add("X-Fault-Retry-After", "3");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -157,7 +158,7 @@ public class FaultInjectionTests
     {
         using var host = BuildFaultInjectionHost(new() { [key] = value }, "Development");
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains(key.Split(':')[1], error.Message);
     }
@@ -167,7 +168,7 @@ public class FaultInjectionTests
     {
         using var host = BuildFaultInjectionHost(new() { ["FaultControl:Enabled"] = "true" }, "Production");
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("FaultControl:Key", error.Message);
     }
@@ -191,11 +192,11 @@ public class FaultInjectionTests
         await using var hello = StartHello(environment: "Production");
         using var http = hello.CreatePlainClient();
 
-        using var outage = await http.PostAsync("/faults/outage/on", null);
+        using var outage = await http.PostAsync("/faults/outage/on", null, TestContext.Current.CancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.Add("X-Fault-Fail-First", "1");
-        using var overridden = await http.SendAsync(request);
-        using var plain = await http.GetAsync("/hello");
+        using var overridden = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        using var plain = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, outage.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, overridden.StatusCode);
@@ -221,7 +222,7 @@ public class FaultInjectionTests
             request.Headers.Add("X-Fault-Control-Key", key);
         }
 
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
     }
@@ -236,7 +237,7 @@ public class FaultInjectionTests
         await using var hello = StartHello(environment: "Production");
         using var http = hello.CreatePlainClient();
 
-        using var response = await http.PostAsync(path, null);
+        using var response = await http.PostAsync(path, null, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -256,7 +257,7 @@ public class FaultInjectionTests
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/faults/reset");
         request.Headers.Add("X-Fault-Control-Key", presented);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -278,7 +279,7 @@ public class FaultInjectionTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/faults");
             if (key is not null) request.Headers.Add("X-Fault-Control-Key", key);
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
             statuses.Add(response.StatusCode);
         }
 
@@ -300,7 +301,7 @@ public class FaultInjectionTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
             request.Headers.Add("X-Fault-Rate", "1");
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
@@ -327,7 +328,7 @@ public class FaultInjectionTests
                     request.Headers.Add("X-Request-Id", $"seeded-{call}");
                     request.Headers.Add("X-Fault-Rate", "0.5");
                     request.Headers.Add("X-Fault-Seed", (1000 + call).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    using var response = await http.SendAsync(request);
+                    using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
                     statuses.Add(response.StatusCode);
                 }
             }
@@ -357,12 +358,12 @@ public class FaultInjectionTests
                 var statuses = new List<HttpStatusCode>();
                 for (var call = 0; call < expected.Count; call++)
                 {
-                    using var response = await http.GetAsync("/hello");
+                    using var response = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
                     statuses.Add(response.StatusCode);
                 }
 
                 runs.Add(statuses);
-                (await http.PostAsync("/faults/reset", null)).EnsureSuccessStatusCode();
+                (await http.PostAsync("/faults/reset", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
             }
         }
 
@@ -385,7 +386,7 @@ public class FaultInjectionTests
             using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
             request.Headers.Add("X-Request-Id", $"own-seed-{call}");
             request.Headers.Add("X-Fault-Seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using var response = await http.SendAsync(request);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         }
     }
@@ -417,9 +418,9 @@ public class FaultInjectionTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
         request.Headers.TryAddWithoutValidation("X-Request-Id", "{not-an-id}");
         request.Headers.Add("X-Fault-Seed", "7");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("X-Request-Id", await response.Content.ReadAsStringAsync());
+        Assert.Contains("X-Request-Id", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

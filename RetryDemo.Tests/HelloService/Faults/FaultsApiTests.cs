@@ -7,6 +7,7 @@ using RetryDemo.Tests.Infrastructure;
 namespace RetryDemo.Tests.HelloService.Faults;
 
 /// <summary>The operator actions behind the dashboard's buttons.</summary>
+[Trait("Category", "Component")]
 public class FaultsApiTests
 {
     [Fact]
@@ -15,11 +16,11 @@ public class FaultsApiTests
         await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>());
         using var http = hello.CreatePlainClient();
 
-        using var command = await http.PostAsync("/faults/fail-next/3?status=500", null);
+        using var command = await http.PostAsync("/faults/fail-next/3?status=500", null, TestContext.Current.CancellationToken);
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            using var response = await http.GetAsync("/hello");
+            using var response = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
             statuses.Add(response.StatusCode);
         }
 
@@ -33,10 +34,10 @@ public class FaultsApiTests
         await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>());
         using var http = hello.CreatePlainClient();
 
-        using var command = await http.PostAsync("/faults/throttle/2?retryAfterSeconds=2", null);
-        using var first = await http.GetAsync("/hello");
-        using var second = await http.GetAsync("/hello");
-        using var third = await http.GetAsync("/hello");
+        using var command = await http.PostAsync("/faults/throttle/2?retryAfterSeconds=2", null, TestContext.Current.CancellationToken);
+        using var first = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
+        using var second = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
+        using var third = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, command.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, first.StatusCode);
@@ -51,11 +52,11 @@ public class FaultsApiTests
         await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>());
         using var http = hello.CreatePlainClient();
 
-        (await http.PostAsync("/faults/outage/on", null)).EnsureSuccessStatusCode();
-        using var during = await http.GetAsync("/hello");
-        var state = await http.GetFromJsonAsync<FaultsResponse>("/faults");
-        (await http.PostAsync("/faults/outage/off", null)).EnsureSuccessStatusCode();
-        using var after = await http.GetAsync("/hello");
+        (await http.PostAsync("/faults/outage/on", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        using var during = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
+        var state = await http.GetFromJsonAsync<FaultsResponse>("/faults", cancellationToken: TestContext.Current.CancellationToken);
+        (await http.PostAsync("/faults/outage/off", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        using var after = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.True(state!.State.Outage);
@@ -68,10 +69,10 @@ public class FaultsApiTests
         await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>());
         using var http = hello.CreatePlainClient();
 
-        (await http.PostAsync("/faults/outage/on", null)).EnsureSuccessStatusCode();
-        (await http.PostAsync("/faults/fail-next/5", null)).EnsureSuccessStatusCode();
-        (await http.PostAsync("/faults/reset", null)).EnsureSuccessStatusCode();
-        using var response = await http.GetAsync("/hello");
+        (await http.PostAsync("/faults/outage/on", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await http.PostAsync("/faults/fail-next/5", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await http.PostAsync("/faults/reset", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        using var response = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -91,9 +92,9 @@ public class FaultsApiTests
         await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>());
         using var http = hello.CreatePlainClient();
 
-        using var response = await http.PostAsync(path, null);
-        var state = await http.GetFromJsonAsync<FaultsResponse>("/faults");
-        using var hello200 = await http.GetAsync("/hello");
+        using var response = await http.PostAsync(path, null, TestContext.Current.CancellationToken);
+        var state = await http.GetFromJsonAsync<FaultsResponse>("/faults", cancellationToken: TestContext.Current.CancellationToken);
+        using var hello200 = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

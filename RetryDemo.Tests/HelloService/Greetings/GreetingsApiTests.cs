@@ -7,6 +7,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.HelloService.Greetings;
 
+[Trait("Category", "Component")]
 public class GreetingsApiTests
 {
     private static ServiceHost<ServiceInstance> StartHello() => new(new Dictionary<string, string?>());
@@ -28,14 +29,14 @@ public class GreetingsApiTests
         await using var hello = StartHello();
         using var http = hello.CreatePlainClient();
 
-        using var first = await http.SendAsync(Post("""{"name":"Ada"}""", "key-1"));
-        using var second = await http.SendAsync(Post("""{"name":"Ada"}""", "key-1"));
+        using var first = await http.SendAsync(Post("""{"name":"Ada"}""", "key-1"), TestContext.Current.CancellationToken);
+        using var second = await http.SendAsync(Post("""{"name":"Ada"}""", "key-1"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
-        Assert.Equal((await first.Content.ReadFromJsonAsync<Greeting>())!.Id, (await second.Content.ReadFromJsonAsync<Greeting>())!.Id);
+        Assert.Equal((await first.Content.ReadFromJsonAsync<Greeting>(cancellationToken: TestContext.Current.CancellationToken))!.Id, (await second.Content.ReadFromJsonAsync<Greeting>(cancellationToken: TestContext.Current.CancellationToken))!.Id);
         Assert.True(second.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
     }
 
     [Fact]
@@ -44,12 +45,12 @@ public class GreetingsApiTests
         await using var hello = StartHello();
         using var http = hello.CreatePlainClient();
 
-        using var first = await http.SendAsync(Post("""{"name":"Ada"}""", "key-2"));
-        using var second = await http.SendAsync(Post("""{"name":"Grace"}""", "key-2"));
+        using var first = await http.SendAsync(Post("""{"name":"Ada"}""", "key-2"), TestContext.Current.CancellationToken);
+        using var second = await http.SendAsync(Post("""{"name":"Grace"}""", "key-2"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);
         Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
     }
 
     [Fact]
@@ -58,10 +59,10 @@ public class GreetingsApiTests
         await using var hello = StartHello();
         using var http = hello.CreatePlainClient();
 
-        (await http.SendAsync(Post("""{"name":"Ada"}"""))).EnsureSuccessStatusCode();
-        (await http.SendAsync(Post("""{"name":"Ada"}"""))).EnsureSuccessStatusCode();
+        (await http.SendAsync(Post("""{"name":"Ada"}"""), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await http.SendAsync(Post("""{"name":"Ada"}"""), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
-        Assert.Equal(2, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(2, (await http.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
     }
 
     [Fact]
@@ -72,12 +73,12 @@ public class GreetingsApiTests
 
         var failing = Post("""{"name":"Ada"}""", "key-3");
         failing.Headers.Add("X-Fault-Commit-Fail-Rate", "1");
-        using var lost = await http.SendAsync(failing);
-        using var retry = await http.SendAsync(Post("""{"name":"Ada"}""", "key-3"));
+        using var lost = await http.SendAsync(failing, TestContext.Current.CancellationToken);
+        using var retry = await http.SendAsync(Post("""{"name":"Ada"}""", "key-3"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
-        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
+        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
     }
 
     public static TheoryData<string, string?> InvalidWrites => new()
@@ -101,12 +102,12 @@ public class GreetingsApiTests
         await using var hello = StartHello();
         using var http = hello.CreatePlainClient();
 
-        using var response = await http.SendAsync(Post(json, key));
+        using var response = await http.SendAsync(Post(json, key), TestContext.Current.CancellationToken);
 
         Assert.InRange((int)response.StatusCode, 400, 499);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(0, (await http.GetFromJsonAsync<GreetingList>("/greetings"))!.Count);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        Assert.Equal(0, (await http.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
     }
 
     [Theory]
@@ -116,10 +117,10 @@ public class GreetingsApiTests
     {
         await using var hello = StartHello();
         using var http = hello.CreatePlainClient();
-        using var created = await http.SendAsync(Post("""{"name":"Ada"}""", "key-fp"));
+        using var created = await http.SendAsync(Post("""{"name":"Ada"}""", "key-fp"), TestContext.Current.CancellationToken);
 
-        using var byFingerprint = await http.GetAsync($"/greetings/by-key?key=key-fp&fingerprint={RetryDemo.Contracts.GreetingFingerprint.Of(name).ToLowerInvariant()}");
-        using var byName = await http.GetAsync($"/greetings/by-key?key=key-fp&name={name}");
+        using var byFingerprint = await http.GetAsync($"/greetings/by-key?key=key-fp&fingerprint={RetryDemo.Contracts.GreetingFingerprint.Of(name).ToLowerInvariant()}", TestContext.Current.CancellationToken);
+        using var byName = await http.GetAsync($"/greetings/by-key?key=key-fp&name={name}", TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, byFingerprint.StatusCode);
         Assert.Equal(expected, byName.StatusCode);
@@ -134,9 +135,9 @@ public class GreetingsApiTests
         await using var hello = StartHello();
         using var http = hello.CreatePlainClient();
 
-        using var response = await http.GetAsync($"/greetings/by-key?key=k&{query}");
+        using var response = await http.GetAsync($"/greetings/by-key?key=k&{query}", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("fingerprint", await response.Content.ReadAsStringAsync());
+        Assert.Contains("fingerprint", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

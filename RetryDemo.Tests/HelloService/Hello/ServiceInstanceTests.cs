@@ -5,6 +5,7 @@ using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.HelloService.Hello;
 
+[Trait("Category", "Component")]
 public class ServiceInstanceTests
 {
     [Fact]
@@ -14,7 +15,7 @@ public class ServiceInstanceTests
             environment: "Production");
         using var http = hello.CreatePlainClient();
 
-        var instance = (await http.GetFromJsonAsync<JsonElement>("/hello")).GetProperty("instance").GetString()!;
+        var instance = (await http.GetFromJsonAsync<JsonElement>("/hello", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("instance").GetString()!;
 
         Assert.Matches("^replica-[0-9a-f]{12}$", instance);
     }
@@ -25,7 +26,7 @@ public class ServiceInstanceTests
         await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?> { ["ServiceInstance"] = "hello-replica-a" });
         using var http = hello.CreatePlainClient();
 
-        var instance = (await http.GetFromJsonAsync<JsonElement>("/hello")).GetProperty("instance").GetString();
+        var instance = (await http.GetFromJsonAsync<JsonElement>("/hello", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("instance").GetString();
 
         Assert.Equal("hello-replica-a", instance);
     }

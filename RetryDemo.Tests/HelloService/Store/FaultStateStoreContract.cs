@@ -90,6 +90,7 @@ public abstract class FaultStateStoreContract
     }
 }
 
+[Trait("Category", "Unit")]
 public sealed class InProcessFaultStateTests : FaultStateStoreContract
 {
     protected override Task<IFaultStateStore> CreateAsync() =>
@@ -98,13 +99,14 @@ public sealed class InProcessFaultStateTests : FaultStateStoreContract
     protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => Enumerable.Repeat(await CreateAsync(), count).ToArray();
 }
 
+[Trait("Category", "Component")]
 public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifetime
 {
     private StoreServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StoreServer.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     protected override async Task<IFaultStateStore> CreateAsync() => new RedisFaultState(await _server.ConnectAsync(), StateRetention.Default);
 

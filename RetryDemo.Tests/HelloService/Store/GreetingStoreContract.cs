@@ -158,7 +158,7 @@ public abstract class GreetingStoreContract
         foreach (var name in new[] { "a", "b", "c", "d" })
         {
             await store.CommitAsync(name, null, None);
-            await Task.Delay(5); // distinct creation times, so "newest" is well defined
+            await Task.Delay(5, TestContext.Current.CancellationToken); // distinct creation times, so "newest" is well defined
         }
 
         var list = await store.ListAsync(Small.ListPageSize, None);
@@ -175,7 +175,7 @@ public abstract class GreetingStoreContract
         for (var i = 0; i < 12; i++)
         {
             greetings.Add((await store.CommitAsync($"n{i}", null, None))!);
-            await Task.Delay(2);
+            await Task.Delay(2, TestContext.Current.CancellationToken);
         }
 
         Assert.All(greetings, Assert.NotNull);
@@ -192,7 +192,7 @@ public abstract class GreetingStoreContract
         {
             var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync($"key-{i}", "fp", None));
             Assert.NotNull(await store.CommitAsync($"n{i}", claim, None));
-            await Task.Delay(2);
+            await Task.Delay(2, TestContext.Current.CancellationToken);
         }
 
         Assert.Null(await CommittedAsync(store, "key-0"));
@@ -279,6 +279,7 @@ public abstract class GreetingStoreContract
     protected static async Task Eventually(Func<Task<bool?>> probe) => await Eventually<object>(async () => await probe());
 }
 
+[Trait("Category", "Unit")]
 public sealed class InProcessGreetingStoreTests : GreetingStoreContract
 {
     protected override Task<IGreetingStore> CreateAsync(StateRetention retention) =>
@@ -289,13 +290,14 @@ public sealed class InProcessGreetingStoreTests : GreetingStoreContract
         Enumerable.Repeat(await CreateAsync(retention), count).ToArray();
 }
 
+[Trait("Category", "Component")]
 public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifetime
 {
     private StoreServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StoreServer.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     protected override async Task<IGreetingStore> CreateAsync(StateRetention retention) =>
         new RedisGreetingStore(await _server.ConnectAsync(), TimeProvider.System, retention);
