@@ -55,8 +55,6 @@ public static class HelloResilienceExtensions
             options.Retry.ShouldHandle = args => decision.Value.ShouldRetryAsync(args);
         });
 
-        http.Services.AddSingleton(new HelloResiliencePipeline(pipeline.PipelineName));
-
         // Polly logs every attempt's events itself (a shed call and a timed-out attempt at Error, a retry at
         // Warning, each failed attempt with its stack trace): under overload a few records per call, paid by
         // the overloaded process. Each is already told once: an attempt by AttemptRecordingHandler's line,

@@ -47,8 +47,8 @@ public sealed class HelloPipeline : IAsyncDisposable
         _host = builder.Build();
     }
 
-    /// <summary>The options name the standard handler gave the typed client's pipeline.</summary>
-    public string PipelineName => _host.Services.GetRequiredService<RetryDemo.ClientService.Resilience.HelloResiliencePipeline>().Name;
+    /// <summary>The options name the standard handler gives the typed client's pipeline: the client's name, then "-standard".</summary>
+    public const string PipelineName = nameof(HelloClient) + "-standard";
 
     public ObservableFakeTimeProvider Time { get; } = new();
 

@@ -12,20 +12,6 @@ namespace RetryDemo.Tests.ClientService.Resilience;
 public class HelloResilienceDefaultsTests
 {
     [Fact]
-    public void Defaults_AreTheDocumentedValues()
-    {
-        Assert.Equal(4, HelloResilienceDefaults.MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), HelloResilienceDefaults.RetryDelay);
-        Assert.Equal(TimeSpan.FromSeconds(2), HelloResilienceDefaults.MaxRetryDelay);
-        Assert.Equal(TimeSpan.FromSeconds(2), HelloResilienceDefaults.AttemptTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(15), HelloResilienceDefaults.TotalRequestTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(5), HelloResilienceDefaults.BreakerSamplingDuration);
-        Assert.Equal(1.0, HelloResilienceDefaults.BreakerFailureRatio);
-        Assert.Equal(10, HelloResilienceDefaults.BreakerMinimumThroughput);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), HelloResilienceDefaults.BreakerBreakDuration);
-    }
-
-    [Fact]
     public void Defaults_KeepTheStandardHandlersRules()
     {
         Assert.True(HelloResilienceDefaults.AttemptTimeout <= HelloResilienceDefaults.TotalRequestTimeout);
@@ -34,10 +20,10 @@ public class HelloResilienceDefaultsTests
     }
 
     [Fact]
-    public async Task AppSettings_ConfiguresTheSameValuesAsDefaults()
+    public async Task Pipeline_WithoutConfiguration_RunsTheDefaults()
     {
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK));
-        var configured = pipeline.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(pipeline.PipelineName);
+        var configured = pipeline.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(HelloPipeline.PipelineName);
 
         Assert.Equal(HelloResilienceDefaults.MaxRetryAttempts, configured.Retry.MaxRetryAttempts);
         Assert.Equal(DelayBackoffType.Exponential, configured.Retry.BackoffType);

@@ -91,12 +91,8 @@ public class RetryBudgetTests
     }
 
     [Fact]
-    public void Defaults_AreTheDocumentedValues()
+    public void Options_Unconfigured_AreTheDefaults()
     {
-        Assert.True(RetryBudgetDefaults.Enabled);
-        Assert.Equal(50, RetryBudgetDefaults.MaxTokens);
-        Assert.Equal(2, RetryBudgetDefaults.TokenRatio);
-
         var options = new RetryBudgetOptions();
         Assert.Equal((RetryBudgetDefaults.Enabled, RetryBudgetDefaults.MaxTokens, RetryBudgetDefaults.TokenRatio), (options.Enabled, options.MaxTokens, options.TokenRatio));
     }
