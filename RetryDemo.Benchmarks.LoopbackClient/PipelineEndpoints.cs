@@ -2,7 +2,7 @@ using RetryDemo.ClientService.Resilience;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
-using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.HelloCalls;
 
 namespace RetryDemo.Benchmarks.LoopbackClient;
 

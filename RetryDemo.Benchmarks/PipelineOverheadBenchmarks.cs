@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Extensions.Http;
-using RetryDemo.ClientService.Hello;
 
 namespace RetryDemo.Benchmarks;
 
@@ -59,7 +58,6 @@ public class PipelineOverheadBenchmarks
             .ConfigurePrimaryHttpMessageHandler(() => new OkHandler(_responses, AsyncPrimary));
         withPassThrough.AddStandardResilienceHandler();
         withPassThrough.AddHttpMessageHandler(() => new PassThroughHandler()); // inside the pipeline, where the attempt recorder sits
-        services.AddOptions<HelloClientOptions>();
         _services = services.BuildServiceProvider();
 
         var factory = _services.GetRequiredService<IHttpClientFactory>();

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
-using RetryDemo.ClientService.Hello;
 
 namespace RetryDemo.Benchmarks.TimeToSuccess;
 

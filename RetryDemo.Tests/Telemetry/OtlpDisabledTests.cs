@@ -1,4 +1,5 @@
 using System.Net;
+using RetryDemo.Benchmarks.Processes;
 using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.Telemetry;
@@ -16,12 +17,12 @@ public sealed class OtlpDisabledTests
     {
         // An exporter with no endpoint would send to the OTLP default, localhost:4317.
         await using var defaultEndpoint = await OtlpReceiver.StartAsync(port: 4317);
-        var hello = await ServiceProcess.StartAsync("RetryDemo.HelloService", new Dictionary<string, string>
+        var hello = await ServiceProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, "RetryDemo.HelloService", new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["OTEL_SERVICE_NAME"] = "hello",
-        });
+        }, TestContext.Current.CancellationToken);
         await using (hello)
         {
             using var http = hello.CreateClient();
@@ -40,7 +41,7 @@ public sealed class OtlpDisabledTests
     {
         // The control for the test above: the same stop does deliver when an exporter exists.
         await using var receiver = await OtlpReceiver.StartAsync();
-        var hello = await ServiceProcess.StartAsync("RetryDemo.HelloService", new Dictionary<string, string>
+        var hello = await ServiceProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, "RetryDemo.HelloService", new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -48,7 +49,7 @@ public sealed class OtlpDisabledTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "60000",
-        });
+        }, TestContext.Current.CancellationToken);
         await using (hello)
         {
             using var http = hello.CreateClient();
