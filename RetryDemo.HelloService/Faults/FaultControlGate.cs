@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
 
 namespace RetryDemo.HelloService.Faults;
@@ -7,12 +6,12 @@ namespace RetryDemo.HelloService.Faults;
 public sealed class FaultControlGate(LastValidOptions<FaultControlOptions> options, ILogger<FaultControlGate> logger)
 {
     /// <returns>Null when allowed, otherwise the problem to answer with.</returns>
-    public ProblemHttpResult? Check(HttpContext context, string action)
+    public FaultControlRefusal? Check(HttpContext context, string action)
     {
         var current = options.Current;
         if (!current.Enabled)
         {
-            return Refuse(context, action, StatusCodes.Status404NotFound, "Fault controls are disabled on this instance (FaultControl:Enabled is false).");
+            return Refuse(context, action, FaultControlRefusal.Disabled);
         }
 
         if (string.IsNullOrEmpty(current.Key))
@@ -23,17 +22,17 @@ public sealed class FaultControlGate(LastValidOptions<FaultControlOptions> optio
         var given = context.Request.Headers[WireHeaders.FaultControlKey].ToString();
         if (given.Length == 0)
         {
-            return Refuse(context, action, StatusCodes.Status401Unauthorized, $"Fault controls need the {WireHeaders.FaultControlKey} header.");
+            return Refuse(context, action, FaultControlRefusal.KeyMissing);
         }
 
         return FaultControlKeys.Matches(given, current.Key)
             ? null
-            : Refuse(context, action, StatusCodes.Status403Forbidden, $"The {WireHeaders.FaultControlKey} header does not match.");
+            : Refuse(context, action, FaultControlRefusal.KeyMismatch);
     }
 
-    private ProblemHttpResult Refuse(HttpContext context, string action, int status, string detail)
+    private FaultControlRefusal Refuse(HttpContext context, string action, FaultControlRefusal refusal)
     {
-        FaultLog.ControlRefused(logger, action, detail, context.Connection.RemoteIpAddress);
-        return TypedResults.Problem(detail, statusCode: status, title: "Fault control refused");
+        FaultLog.ControlRefused(logger, action, refusal.Detail, context.Connection.RemoteIpAddress);
+        return refusal;
     }
 }
