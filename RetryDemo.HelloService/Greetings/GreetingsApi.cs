@@ -109,11 +109,12 @@ public static class GreetingsApi
     /// (404) is only ever said of a key nobody holds.
     /// </summary>
     public static async Task<Results<Ok<Greeting>, ValidationProblem, ProblemHttpResult>> GetGreetingByKey(
-        [FromQuery(Name = "key")] string? key, [FromQuery(Name = "name")] string? name, [FromQuery(Name = "fingerprint")] string? fingerprint,
+        [FromQuery(Name = "key")] string[]? key, [FromQuery(Name = "name")] string? name, [FromQuery(Name = "fingerprint")] string? fingerprint,
         IGreetingStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (key is null || IdempotencyKeys.Problem([key]) is not null)
+        // Bound as an array: a key given twice is refused, not joined into "a,b".
+        if (key is not { Length: 1 } || IdempotencyKeys.Problem(key) is not null)
         {
             errors["key"] = [$"key must be 1–{IdempotencyKeys.MaxLength} visible ASCII characters, given once."];
         }
@@ -134,7 +135,7 @@ public static class GreetingsApi
         }
 
         var payload = name is not null ? GreetingFingerprint.Of(name.Trim()) : fingerprint?.ToUpperInvariant();
-        return await store.FindByKeyAsync(key!, payload, cancellationToken) switch
+        return await store.FindByKeyAsync(key![0], payload, cancellationToken) switch
         {
             IdempotencyClaim.Committed committed => TypedResults.Ok(committed.Greeting),
             IdempotencyClaim.InProgress => TypedResults.Problem("A write with this key is still in progress; it may yet commit.",

@@ -81,6 +81,32 @@ public sealed class WireContractTests : IAsyncDisposable
         Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("count").GetInt32());
     }
 
+    [Theory]
+    [InlineData("application/json; charset=bogus", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("application/json; charset=utf-7", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("application/json; charset=", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("application/json; charset=\"utf-8\"", HttpStatusCode.Created)]
+    [InlineData("application/json; charset=UTF-8", HttpStatusCode.Created)]
+    public async Task BodyCharset_BothServicesTakeUtf8AndRefuseTheRestNamingContentType(string contentType, HttpStatusCode expected)
+    {
+        foreach (var service in new[] { _system.Client.CreatePlainClient(), _system.Hello.CreatePlainClient() })
+        {
+            using var http = service;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = new StringContent("""{"name":"Ada"}""") };
+            request.Content.Headers.Remove("Content-Type");
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            request.Headers.Add(WireHeaders.IdempotencyKey, Guid.NewGuid().ToString());
+
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+
+            Assert.Equal(expected, response.StatusCode);
+            if (expected == HttpStatusCode.UnsupportedMediaType)
+            {
+                await AssertNamesAsync(response, "Content-Type", expected);
+            }
+        }
+    }
+
     [Fact]
     public async Task RetryAfterWithTheProfilesStatus_BothServicesTakeItAndSendNoRetryAfter()
     {
@@ -104,9 +130,9 @@ public sealed class WireContractTests : IAsyncDisposable
         Assert.Equal([500, 200], report.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32()));
     }
 
-    private static async Task AssertNamesAsync(HttpResponseMessage response, string field)
+    private static async Task AssertNamesAsync(HttpResponseMessage response, string field, HttpStatusCode status = HttpStatusCode.BadRequest)
     {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         var errors = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();

@@ -140,4 +140,19 @@ public class GreetingsApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("fingerprint", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
+
+    [Theory]
+    [InlineData("key=a&key=b")]
+    [InlineData("key=")]
+    [InlineData("name=Ada")]
+    public async Task GetGreetingByKey_KeyMissingOrGivenTwice_Answers400NamingIt(string query)
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var response = await http.GetAsync($"/greetings/by-key?{query}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"key\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
 }
