@@ -9,11 +9,16 @@ namespace RetryDemo.Tests.AspireHosting;
 /// <summary>The AppHost's own promises: start order, health and the seed scenario through ClientService.</summary>
 [Collection(DefaultAppCollection.Name)]
 [Trait("Category", "App")]
-public sealed class AppHostTests(DefaultApp app)
+public sealed class AppHostTests
 {
+    private readonly DefaultApp app;
+
+    public AppHostTests(DefaultApp app) => (this.app = app).Running.AttachToCurrentTest();
+
     [Fact]
     public void Start_ClientWaitsForHello_RunsOnlyOnceHelloIsHealthy()
     {
+        // Reads the start's events only: no call, so no ClientService state matters.
         var events = app.Running.Events.ToList();
 
         var clientWaiting = events.FindIndex(e => e.Resource.Name == "client" && e.Snapshot.State?.Text == KnownResourceStates.Waiting);
@@ -32,6 +37,7 @@ public sealed class AppHostTests(DefaultApp app)
     [InlineData("client", "/alive")]
     public async Task HealthEndpoints_BothServices_Answer200(string resource, string path)
     {
+        // Health answers without calling HelloService: ClientService's budget and breaker play no part.
         using var http = app.Running.CreateHttpClient(resource);
 
         using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
@@ -43,6 +49,7 @@ public sealed class AppHostTests(DefaultApp app)
     public async Task SeedScenario_ThroughClient_Answers200AfterAttempts500_500_200()
     {
         await app.ResetFaultsAsync();
+        await app.Running.RestartClientAsync();
         using var client = app.Running.CreateHttpClient("client");
 
         using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken);
@@ -56,6 +63,7 @@ public sealed class AppHostTests(DefaultApp app)
     [Fact]
     public void SeedScenarioLink_OnClient_PointsAtTheSeedScenario()
     {
+        // The app model only.
         var client = Assert.Single(app.Running.Instances("client"));
 
         var link = Assert.Single(client.Urls, u => u.DisplayProperties.DisplayName == "Seed scenario (500, 500, 200)");

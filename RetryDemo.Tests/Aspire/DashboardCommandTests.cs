@@ -10,8 +10,16 @@ namespace RetryDemo.Tests.AspireHosting;
 /// </summary>
 [Collection(DefaultAppCollection.Name)]
 [Trait("Category", "App")]
-public sealed class DashboardCommandTests(DefaultApp app)
+/// <remarks>
+/// Only <see cref="CallHello_OnClient_ShowsTheSeedScenariosAttemptReport"/> calls through ClientService and
+/// needs it fresh; the others call HelloService directly or read the app model.
+/// </remarks>
+public sealed class DashboardCommandTests
 {
+    private readonly DefaultApp app;
+
+    public DashboardCommandTests(DefaultApp app) => (this.app = app).Running.AttachToCurrentTest();
+
     private static readonly string[] BuiltIn =
         [KnownResourceCommands.StartCommand, KnownResourceCommands.StopCommand, KnownResourceCommands.RestartCommand, KnownResourceCommands.RebuildCommand];
 
@@ -81,6 +89,7 @@ public sealed class DashboardCommandTests(DefaultApp app)
     public async Task CallHello_OnClient_ShowsTheSeedScenariosAttemptReport()
     {
         await app.ResetFaultsAsync();
+        await app.Running.RestartClientAsync();
 
         var result = await RunAsync("client", "call-hello");
 
@@ -109,12 +118,7 @@ public sealed class DashboardCommandTests(DefaultApp app)
         Assert.Equal([HttpStatusCode.OK], await HelloStatusesAsync(1));
     }
 
-    private async Task<ExecuteCommandResult> RunAsync(string resource, string command)
-    {
-        var result = await app.Running.App.ResourceCommands.ExecuteCommandAsync(resource, command);
-        Assert.True(result.Success, $"{resource}/{command}: {result.Message}");
-        return result;
-    }
+    private Task<ExecuteCommandResult> RunAsync(string resource, string command) => app.Running.RunCommandAsync(resource, command);
 
     private async Task<List<HttpStatusCode>> HelloStatusesAsync(int count)
     {
@@ -122,7 +126,7 @@ public sealed class DashboardCommandTests(DefaultApp app)
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < count; i++)
         {
-            using var response = await hello.GetAsync("/hello");
+            using var response = await hello.GetAsync("/hello", TestContext.Current.CancellationToken);
             statuses.Add(response.StatusCode);
         }
 

@@ -5,7 +5,10 @@ using System.Text.Json;
 
 namespace RetryDemo.Tests.AspireHosting;
 
-/// <summary>A full HelloService outage, switched on from the dashboard command; an app of its own (it opens the breaker).</summary>
+/// <summary>
+/// A full HelloService outage, switched on from the dashboard command; an app of its own (it opens the
+/// breaker), so its ClientService starts fresh.
+/// </summary>
 [Trait("Category", "App")]
 public sealed class OutageTests : IAsyncLifetime
 {
@@ -19,8 +22,7 @@ public sealed class OutageTests : IAsyncLifetime
     public async Task Outage_ClientAnswers503Problem_FastOnceTheBreakerIsOpen()
     {
         using var client = _app.CreateHttpClient("client");
-        var outage = await _app.App.ResourceCommands.ExecuteCommandAsync("hello", "outage-on", TestContext.Current.CancellationToken);
-        Assert.True(outage.Success, outage.Message);
+        await _app.RunCommandAsync("hello", "outage-on");
 
         // The breaker opens once 10 sampled attempts in its 5 s window have all failed: 8 callers at
         // once make that many before the retry budget stops their retries. Open, it answers at once,
@@ -46,11 +48,11 @@ public sealed class OutageTests : IAsyncLifetime
     private static async Task<(string? Reason, TimeSpan Elapsed)> CallAsync(HttpClient client)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var response = await client.GetAsync("/hello");
+        using var response = await client.GetAsync("/hello", TestContext.Current.CancellationToken);
         var elapsed = stopwatch.Elapsed;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         return (problem.GetProperty("reason").GetString(), elapsed);
     }
 }

@@ -129,16 +129,22 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
             var errors = process.StandardError.ReadToEndAsync();
             try
             {
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+                await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
             }
-            catch (TimeoutException)
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
+                // Never left running, whether it hung or the run was cancelled.
                 process.Kill(entireProcessTree: true);
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+
                 throw new TimeoutException($"The AppHost did not write its manifest within 2 minutes:\n{await output}\n{await errors}");
             }
 
             Assert.True(process.ExitCode == 0 && File.Exists(path), $"publish mode failed ({process.ExitCode}):\n{await output}\n{await errors}");
-            Document = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+            Document = JsonDocument.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
         }
 
         public ValueTask DisposeAsync()

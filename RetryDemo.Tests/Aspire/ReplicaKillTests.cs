@@ -4,13 +4,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RetryDemo.HelloService.Store;
+using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.AspireHosting;
 
 /// <summary>
 /// A HelloService replica killed (SIGKILL, no goodbye) under a stream of keyed writes through ClientService:
 /// the others carry on from the shared store, nothing acknowledged is lost, nothing is written twice,
-/// and every key answered before the kill still replays its own greeting. An app of its own (it kills a process).
+/// and every key answered before the kill still replays its own greeting. An app of its own (it kills a
+/// process), with a fresh ClientService.
 /// </summary>
 [Trait("Category", "App")]
 public sealed class ReplicaKillTests : IAsyncLifetime
@@ -55,11 +57,11 @@ public sealed class ReplicaKillTests : IAsyncLifetime
                 }
             }
         })));
-        await writers.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+        await Limit.WithinAsync(TimeSpan.FromMinutes(3), $"The {Writes} writes through ClientService did not finish", writers);
 
         Assert.True(killed.Task.IsCompleted, "the replica was never killed");
         Assert.Equal(2, await AliveReplicasAsync(_app));
-        using var hello = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        using var hello = TestHttp.Create();
         var stored = new Dictionary<string, string>();
         foreach (var key in outcomes.Keys)
         {
@@ -95,9 +97,9 @@ public sealed class ReplicaKillTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = key }) };
         request.Headers.Add("Idempotency-Key", key);
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         return response.StatusCode == HttpStatusCode.Created
-            ? (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString())
+            ? (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString())
             : (response.StatusCode, null);
     }
 
@@ -110,7 +112,7 @@ public sealed class ReplicaKillTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + StateRetention.Default.ClaimLease + TimeSpan.FromSeconds(30);
         while (true)
         {
-            using var response = await hello.GetAsync(new Uri(await LiveReplicaAsync(hello, app), $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
+            using var response = await hello.GetAsync(new Uri(await LiveReplicaAsync(hello, app), $"/greetings/by-key?key={Uri.EscapeDataString(key)}"), TestContext.Current.CancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return (false, null);
@@ -118,12 +120,12 @@ public sealed class ReplicaKillTests : IAsyncLifetime
 
             if (response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250));
+                await Task.Delay(TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken);
                 continue;
             }
 
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return (true, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"key {key}: {(int)response.StatusCode} from a live replica, still after the dead one's claim lease ran out");
+            return (true, (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString());
         }
     }
 
@@ -135,7 +137,7 @@ public sealed class ReplicaKillTests : IAsyncLifetime
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(address, "/alive"));
+                using var response = await http.GetAsync(new Uri(address, "/alive"), TestContext.Current.CancellationToken);
                 alive += response.IsSuccessStatusCode ? 1 : 0;
             }
             catch (HttpRequestException)
@@ -153,7 +155,7 @@ public sealed class ReplicaKillTests : IAsyncLifetime
         {
             try
             {
-                using var alive = await hello.GetAsync(new Uri(address, "/alive"));
+                using var alive = await hello.GetAsync(new Uri(address, "/alive"), TestContext.Current.CancellationToken);
                 if (alive.IsSuccessStatusCode)
                 {
                     return address;

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RetryDemo.Tests.Infrastructure;
 using RetryDemo.Tests.Telemetry;
 
 namespace RetryDemo.Tests.AspireHosting;
@@ -10,7 +13,7 @@ namespace RetryDemo.Tests.AspireHosting;
 /// The whole app under the real AppHost (Aspire.Hosting.Testing: DCP, randomized ports). Its services
 /// export telemetry to an OTLP receiver of this app's own, through Aspire's own wiring (the dashboard's
 /// OTLP endpoint setting), or to the app's own dashboard; every resource event is recorded from before
-/// the start.
+/// the start, and every resource's log lines go to the output of the test using the app (<see cref="Logs"/>).
 /// </summary>
 public sealed class RetryDemoApp : IAsyncDisposable
 {
@@ -26,9 +29,10 @@ public sealed class RetryDemoApp : IAsyncDisposable
     private readonly OtlpReceiver? _otlp;
     private readonly string _storeData;
 
-    private RetryDemoApp(DistributedApplication app, OtlpReceiver? otlp, string storeData)
+    private RetryDemoApp(DistributedApplication app, ResourceLogs logs, OtlpReceiver? otlp, string storeData)
     {
         App = app;
+        Logs = logs;
         _otlp = otlp;
         _storeData = storeData;
         _watching = Task.Run(async () =>
@@ -41,6 +45,16 @@ public sealed class RetryDemoApp : IAsyncDisposable
     }
 
     public DistributedApplication App { get; }
+
+    /// <summary>The resources' log lines; a test using a shared app attaches its output with <see cref="AttachToCurrentTest"/>.</summary>
+    public ResourceLogs Logs { get; }
+
+    /// <summary>Sends the resources' log lines to the running test's output from now on.</summary>
+    public RetryDemoApp AttachToCurrentTest()
+    {
+        Logs.AttachTo(TestContext.Current.TestOutputHelper);
+        return this;
+    }
 
     /// <summary>Where the services send their telemetry (unless the app runs its dashboard).</summary>
     public OtlpReceiver Otlp => _otlp ?? throw new InvalidOperationException("This app sends its telemetry to its dashboard.");
@@ -79,31 +93,47 @@ public sealed class RetryDemoApp : IAsyncDisposable
     private static async Task<RetryDemoApp> StartAsync(
         DistributedApplicationTestingBuilderOptions options, string[] args, OtlpReceiver? otlp, Action<IDistributedApplicationTestingBuilder> configure)
     {
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        RetryDemoApp? started = null;
+        RetryDemoApp? app = null;
+        var logs = new ResourceLogs();
+        // Started inside a test (an app of the test's own), its output gets the logs at once; a shared app's
+        // tests attach theirs.
+        logs.AttachTo(TestContext.Current.TestOutputHelper);
         // Each app's store keeps its data apart: apps in parallel never share, and nothing is left in the repository.
         var storeData = Path.Combine(Path.GetTempPath(), "retrydemo-app-store-" + Guid.NewGuid().ToString("N"));
+        var test = TestContext.Current.CancellationToken;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(test);
+        deadline.CancelAfter(StartTimeout);
+        var step = "The AppHost was not built";
         try
         {
             var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RetryDemo_AppHost>(
-                options, [.. args, $"Store:DataDirectory={storeData}"], timeout.Token);
+                options, [.. args, $"Store:DataDirectory={storeData}"], deadline.Token);
+            appHost.Services.AddLogging(logging => logging.AddProvider(logs).AddFilter<ResourceLogs>(ResourceLogs.Include));
             configure(appHost);
-            started = new RetryDemoApp(await appHost.BuildAsync(timeout.Token), otlp, storeData);
-            await started.App.StartAsync(timeout.Token);
-            await started.App.ResourceNotifications.WaitForResourceHealthyAsync("store", timeout.Token);
-            await started.App.ResourceNotifications.WaitForResourceHealthyAsync("hello", timeout.Token);
-            await started.App.ResourceNotifications.WaitForResourceHealthyAsync("client", timeout.Token);
-            return started;
+            app = new RetryDemoApp(await appHost.BuildAsync(deadline.Token), logs, otlp, storeData);
+            step = "The app did not start";
+            await app.App.StartAsync(deadline.Token);
+            foreach (var resource in new[] { "store", "hello", "client" })
+            {
+                step = $"{resource} did not become healthy";
+                await app.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token);
+            }
+
+            return app;
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !test.IsCancellationRequested)
         {
-            var states = started?.Events.GroupBy(e => e.ResourceId).Select(g => $"{g.Key}: {g.Last().Snapshot.State?.Text} / {g.Last().Snapshot.HealthStatus}");
-            await DisposeQuietlyAsync(started, otlp);
-            throw new TimeoutException($"The app was not healthy within {StartTimeout}. Last states: {string.Join("; ", states ?? ["none"])}");
+            // The resources' last states and own words say why.
+            var states = app?.Events.GroupBy(e => e.ResourceId).Select(g => $"{g.Key}: {g.Last().Snapshot.State?.Text} / {g.Last().Snapshot.HealthStatus}");
+            var unhealthy = app?.Events.GroupBy(e => e.Resource.Name).Where(g => g.Last().Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+                .Select(g => $"{g.Key}'s last lines:\n  {string.Join("\n  ", logs.Recent(g.Key))}");
+            await DisposeQuietlyAsync(app, otlp);
+            throw new TimeoutException(
+                $"{step} within {Limit.Describe(StartTimeout)} of the app's start. Last states: {string.Join("; ", states ?? ["none"])}\n{string.Join("\n", unhealthy ?? [])}");
         }
         catch
         {
-            await DisposeQuietlyAsync(started, otlp);
+            await DisposeQuietlyAsync(app, otlp);
             throw;
         }
     }
@@ -126,18 +156,65 @@ public sealed class RetryDemoApp : IAsyncDisposable
         Assert.Single(Events.Last(e => e.ResourceId == resourceId && e.Snapshot.Properties.Any(p => p.Name == "executable.pid")).Snapshot.Properties,
             p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
 
-    public HttpClient CreateHttpClient(string resourceName)
+    /// <summary>A plain client for the resource's http endpoint (no resilience: tests must see exactly what the service answers).</summary>
+    public HttpClient CreateHttpClient(string resourceName) => TestHttp.Create(App.GetEndpoint(resourceName, "http"));
+
+    /// <summary>Runs a resource's command (what the dashboard's buttons call), bounded, and checks it succeeded.</summary>
+    public async Task<ExecuteCommandResult> RunCommandAsync(string resourceId, string command)
     {
-        // No resilience handler: tests must see exactly what the service answers.
-        var http = App.CreateHttpClient(resourceName, "http");
-        http.Timeout = TimeSpan.FromMinutes(1);
-        return http;
+        var result = await Limit.WithinAsync(TimeSpan.FromMinutes(1), $"Command {command} on {resourceId} did not finish",
+            ct => App.ResourceCommands.ExecuteCommandAsync(resourceId, command, ct));
+        Assert.True(result.Success, $"{resourceId}/{command}: {result.Message}");
+        return result;
     }
+
+    /// <summary>
+    /// ClientService as a new process, via Aspire's own restart command: its retry budget full and its
+    /// breaker closed, whatever earlier tests on a shared app did. Returns once it has answered a GET /hello
+    /// through HelloService (that first call pays for JIT and connections; a success leaves a full budget
+    /// full, and a breaker that opens only when every sampled attempt failed, closed).
+    /// </summary>
+    public async Task RestartClientAsync()
+    {
+        var client = Assert.Single(ReplicaIds("client"));
+        var before = ProcessId(client);
+        await RunCommandAsync(client, KnownResourceCommands.RestartCommand);
+        await Limit.WithinAsync(TimeSpan.FromMinutes(1), "ClientService did not run as a new process after its restart", ct =>
+            App.ResourceNotifications.WaitForResourceAsync("client", e => e.Snapshot.State?.Text == KnownResourceStates.Running && Pid(e.Snapshot) is { } pid && pid != before, ct));
+
+        using var http = CreateHttpClient("client");
+        await Limit.WithinAsync(TimeSpan.FromMinutes(1), "ClientService did not answer GET /hello with 200 after its restart", async ct =>
+        {
+            while (true)
+            {
+                try
+                {
+                    using var response = await http.GetAsync("/hello", ct);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+            }
+        });
+    }
+
+    private static int? Pid(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+            ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     public async ValueTask DisposeAsync()
     {
         await _stopWatching.CancelAsync();
-        await App.DisposeAsync().AsTask().WaitAsync(StopTimeout);
+        await Limit.WithinAsync(StopTimeout, "The app (DCP and its services) did not stop", App.DisposeAsync().AsTask());
+        Logs.Dispose();
         await _watching.ContinueWith(_ => { }, TaskScheduler.Default);
         if (_otlp is not null)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.AspireHosting;
 
@@ -13,12 +14,13 @@ namespace RetryDemo.Tests.AspireHosting;
 [Trait("Category", "App")]
 public sealed class ScaleOutTests(ThreeReplicaApp app)
 {
-    private readonly RetryDemoApp _app = app.Running;
+    private readonly RetryDemoApp _app = app.Running.AttachToCurrentTest();
 
     [Fact]
     public async Task SeedScenario_ThreeCallersAtOnce_EveryCallReads500_500_200()
     {
         await app.ResetFaultsAsync();
+        await _app.RestartClientAsync();
 
         // Three callers, three connections: the proxy spreads them (and their retries) over the replicas.
         var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
@@ -27,8 +29,8 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
             var statuses = new List<int[]>();
             for (var call = 0; call < 10; call++)
             {
-                using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500");
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken);
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
                 statuses.Add([.. AppHostTests.AttemptStatuses(body.GetProperty("report"))]);
             }
 
@@ -43,6 +45,7 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
     [Fact]
     public async Task OperatorCommands_SentToOneReplica_ActOnEveryReplica()
     {
+        // HelloService's replicas are called directly: ClientService plays no part.
         await app.ResetFaultsAsync();
         var replicas = _app.ReplicaIds("hello");
         var addresses = _app.ReplicaAddresses("hello");
@@ -66,14 +69,15 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
     public async Task CreateGreeting_120KeysUnderCommitFaults_EachWrittenOnceAndFoundOnEveryReplica()
     {
         await app.ResetFaultsAsync();
+        await _app.RestartClientAsync();
         var addresses = _app.ReplicaAddresses("hello");
-        using var hello = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        using var hello = TestHttp.Create();
         var before = await CountAsync(hello, addresses[0]);
         var run = Guid.NewGuid().ToString("N")[..8];
 
         var created = new ConcurrentDictionary<string, string>();
         var failures = new ConcurrentBag<string>();
-        await Parallel.ForAsync(0, 120, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        await Parallel.ForAsync(0, 120, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken }, async (i, ct) =>
         {
             using var client = _app.CreateHttpClient("client");
             var key = $"scale-{run}-{i}";
@@ -104,24 +108,20 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
     }
 
     private static async Task<int> CountAsync(HttpClient hello, Uri replica) =>
-        (await hello.GetFromJsonAsync<JsonElement>(new Uri(replica, "/greetings"))).GetProperty("count").GetInt32();
+        (await hello.GetFromJsonAsync<JsonElement>(new Uri(replica, "/greetings"), TestContext.Current.CancellationToken)).GetProperty("count").GetInt32();
 
-    private async Task RunAsync(string replicaId, string command)
-    {
-        var result = await _app.App.ResourceCommands.ExecuteCommandAsync(replicaId, command);
-        Assert.True(result.Success, $"{replicaId}/{command}: {result.Message}");
-    }
+    private Task RunAsync(string replicaId, string command) => _app.RunCommandAsync(replicaId, command);
 
     /// <summary>GET /hello on each replica in turn, <paramref name="rounds"/> times round.</summary>
     private static async Task<List<HttpStatusCode>> StatusesAsync(IReadOnlyList<Uri> replicas, int rounds)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        using var http = TestHttp.Create();
         var statuses = new List<HttpStatusCode>();
         for (var round = 0; round < rounds; round++)
         {
             foreach (var replica in replicas)
             {
-                using var response = await http.GetAsync(new Uri(replica, "/hello"));
+                using var response = await http.GetAsync(new Uri(replica, "/hello"), TestContext.Current.CancellationToken);
                 statuses.Add(response.StatusCode);
             }
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.AspireHosting;
 
@@ -12,11 +13,16 @@ namespace RetryDemo.Tests.AspireHosting;
 /// </summary>
 [Collection(DefaultAppCollection.Name)]
 [Trait("Category", "App")]
-public sealed class ServiceDiscoveryTests(DefaultApp app)
+public sealed class ServiceDiscoveryTests
 {
+    private readonly DefaultApp app;
+
+    public ServiceDiscoveryTests(DefaultApp app) => (this.app = app).Running.AttachToCurrentTest();
+
     [Fact]
     public void ClientEnvironment_HoldsExactlyHellosOneHttpEndpoint()
     {
+        // The app model only.
         var client = Assert.Single(app.Running.Instances("client"));
 
         var hello = Assert.Single(client.EnvironmentVariables, v => v.Name.StartsWith("services__hello__", StringComparison.OrdinalIgnoreCase));
@@ -29,6 +35,7 @@ public sealed class ServiceDiscoveryTests(DefaultApp app)
     public async Task Calls_ThroughClient_EachReachHelloOnTheFirstAttempt()
     {
         await app.ResetFaultsAsync();
+        await app.Running.RestartClientAsync();
         var helloInstance = ServiceInstanceId(Assert.Single(app.Running.Instances("hello")));
         using var client = app.Running.CreateHttpClient("client");
 
@@ -44,9 +51,9 @@ public sealed class ServiceDiscoveryTests(DefaultApp app)
     /// <returns>The instance that answered, and each attempt's status or, without a response, its error.</returns>
     internal static async Task<(string Instance, string[] Statuses)> CallAsync(HttpClient client)
     {
-        using var response = await client.GetAsync("/hello");
+        using var response = await client.GetAsync("/hello", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var attempts = body.GetProperty("report").GetProperty("attempts").EnumerateArray()
             .Select(a => a.GetProperty("status") is { ValueKind: JsonValueKind.Number } status ? status.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : a.GetProperty("error").GetString()!);
         return (body.GetProperty("instance").GetString()!, [.. attempts]);
@@ -65,7 +72,7 @@ public sealed class ServiceDiscoveryTests(DefaultApp app)
 [Trait("Category", "App")]
 public sealed class ReplicaTests(ThreeReplicaApp app)
 {
-    private readonly RetryDemoApp _app = app.Running;
+    private readonly RetryDemoApp _app = app.Running.AttachToCurrentTest();
 
     [Fact]
     public async Task Calls_ThroughClient_LandOnTheThreeReplicasOnly_AndReachAllThree()
@@ -74,6 +81,7 @@ public sealed class ReplicaTests(ThreeReplicaApp app)
         var replicas = instances.Select(ServiceDiscoveryTests.ServiceInstanceId).ToHashSet();
         Assert.Equal(3, replicas.Count);
         await WarmUpAsync(_app);
+        await _app.RestartClientAsync();
         using var client = _app.CreateHttpClient("client");
 
         // The proxy balances connections, not requests: one sequential caller keeps one keep-alive
@@ -103,10 +111,10 @@ public sealed class ReplicaTests(ThreeReplicaApp app)
         var addresses = app.ReplicaAddresses("hello");
         Assert.Equal(3, addresses.Count);
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        using var http = TestHttp.Create();
         foreach (var address in addresses)
         {
-            using var response = await http.GetAsync(new Uri(address, "/hello"));
+            using var response = await http.GetAsync(new Uri(address, "/hello"), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
     }

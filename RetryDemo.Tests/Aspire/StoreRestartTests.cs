@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
+using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.AspireHosting;
 
@@ -11,7 +12,8 @@ namespace RetryDemo.Tests.AspireHosting;
 /// The store stopped and started again from the dashboard's own commands while callers keep calling
 /// through ClientService: HelloService answers 503 problem details at once while it is gone (never a bare
 /// 500, never a hang), ClientService's retries carry calls through, everything acknowledged before is
-/// still there afterwards, and calls succeed again as soon as the store is back. An app of its own.
+/// still there afterwards, and calls succeed again as soon as the store is back. An app of its own (with
+/// a fresh ClientService).
 /// </summary>
 [Trait("Category", "App")]
 public sealed class StoreRestartTests : IAsyncLifetime
@@ -42,10 +44,12 @@ public sealed class StoreRestartTests : IAsyncLifetime
 
         await WaitForAnswersAsync(answers, 20);
         await RunAsync(KnownResourceCommands.StopCommand);
-        await _app.App.ResourceNotifications.WaitForResourceAsync("store", s => s.Snapshot.State?.Text is "Exited" or "Finished", stopLoad.Token);
+        await Limit.WithinAsync(TimeSpan.FromMinutes(1), "The store did not stop", ct =>
+            _app.App.ResourceNotifications.WaitForResourceAsync("store", s => s.Snapshot.State?.Text is "Exited" or "Finished", ct));
         var (helloStatus, helloElapsed, helloRetryAfter) = await DirectHelloAsync();
         await RunAsync(KnownResourceCommands.StartCommand);
-        await _app.App.ResourceNotifications.WaitForResourceHealthyAsync("store", stopLoad.Token);
+        await Limit.WithinAsync(TimeSpan.FromMinutes(1), "The store did not become healthy again after its start", ct =>
+            _app.App.ResourceNotifications.WaitForResourceHealthyAsync("store", ct));
         var back = clock.Elapsed;
         await WaitForAnswersAsync(answers, 200, after: back + TimeSpan.FromSeconds(1));
         await stopLoad.CancelAsync();
@@ -98,26 +102,21 @@ public sealed class StoreRestartTests : IAsyncLifetime
     {
         using var hello = _app.CreateHttpClient("hello");
         var stopwatch = Stopwatch.StartNew();
-        using var response = await hello.GetAsync("/hello");
+        using var response = await hello.GetAsync("/hello", TestContext.Current.CancellationToken);
         return (response.StatusCode, stopwatch.Elapsed, response.Headers.RetryAfter?.Delta);
     }
 
-    private async Task RunAsync(string command)
-    {
-        var result = await _app.App.ResourceCommands.ExecuteCommandAsync("store", command);
-        Assert.True(result.Success, $"store/{command}: {result.Message}");
-    }
+    private Task RunAsync(string command) => _app.RunCommandAsync("store", command);
 
     /// <summary>Waits (bounded, on the answers themselves) until <paramref name="count"/> answers started after <paramref name="after"/>.</summary>
-    private static async Task WaitForAnswersAsync(ConcurrentQueue<Answer> answers, int count, TimeSpan? after = null)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (answers.Count(a => after is null || a.StartedAt > after) < count)
+    private static Task WaitForAnswersAsync(ConcurrentQueue<Answer> answers, int count, TimeSpan? after = null) =>
+        Limit.WithinAsync(TimeSpan.FromMinutes(1), $"Fewer than {count} calls were answered{(after is null ? "" : $" from {after}")}", async ct =>
         {
-            Assert.False(limit.IsCancellationRequested, $"fewer than {count} answers within a minute");
-            await Task.Delay(50);
-        }
-    }
+            while (answers.Count(a => after is null || a.StartedAt > after) < count)
+            {
+                await Task.Delay(50, ct);
+            }
+        });
 
     private sealed record Answer(string Method, TimeSpan StartedAt, int Status, string? ContentType, bool ProblemJson, string? Key, string? Id);
 }

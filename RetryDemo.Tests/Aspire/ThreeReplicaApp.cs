@@ -3,7 +3,8 @@ namespace RetryDemo.Tests.AspireHosting;
 /// <summary>
 /// The AppHost with <c>--Parameters:hello-replicas=3</c>, shared by the tests of its collection (which run
 /// one after another); each replica answered once at its own address before the first test, so cold
-/// starts are not what any test measures.
+/// starts are not what any test measures. As with <see cref="DefaultApp"/>, a test whose calls go through
+/// ClientService starts with <see cref="RetryDemoApp.RestartClientAsync"/>.
 /// </summary>
 public sealed class ThreeReplicaApp : IAsyncLifetime
 {
@@ -17,11 +18,7 @@ public sealed class ThreeReplicaApp : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await Running.DisposeAsync();
 
-    public async Task ResetFaultsAsync()
-    {
-        var reset = await Running.App.ResourceCommands.ExecuteCommandAsync(Running.ReplicaIds("hello")[0], "reset");
-        Assert.True(reset.Success, reset.Message);
-    }
+    public Task ResetFaultsAsync() => Running.RunCommandAsync(Running.ReplicaIds("hello")[0], "reset");
 }
 
 [CollectionDefinition(Name)]

@@ -48,7 +48,7 @@ public sealed class DashboardSession : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
         Assertions.SetDefaultExpectTimeout((float)ExpectTimeout.TotalMilliseconds);
         Running = await RetryDemoApp.StartWithDashboardAsync();
-        var login = await Running.App.GetDashboardUrlAsync();
+        var login = await Limit.WithinAsync(TimeSpan.FromMinutes(1), "The dashboard gave no login URL", ct => Running.App.GetDashboardUrlAsync(ct));
         Assert.NotNull(login);
         Dashboard = new Uri(login.GetLeftPart(UriPartial.Authority));
 
@@ -101,7 +101,7 @@ public sealed class DashboardSession : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 

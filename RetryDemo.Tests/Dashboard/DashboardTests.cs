@@ -10,8 +10,16 @@ namespace RetryDemo.Tests.Dashboard;
 /// are found by role and visible text, and every wait is Playwright's wait for a condition.
 /// </summary>
 [Trait("Category", "Browser")]
-public sealed class DashboardTests(DashboardSession session) : IClassFixture<DashboardSession>
+public sealed class DashboardTests : IClassFixture<DashboardSession>
 {
+    private readonly DashboardSession session;
+
+    public DashboardTests(DashboardSession session)
+    {
+        this.session = session;
+        session.Running?.AttachToCurrentTest();
+    }
+
     private static readonly string[] HelloCommands = ["Fail next 5 requests", "Throttle next 3 (429)", "Outage on", "Outage off", "Reset faults"];
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
 using RetryDemo.ClientService.HelloCalls;
 
@@ -25,7 +26,13 @@ public class SeedScenarioTests
         Assert.Equal([500, 500, 200], body.Report.Attempts.Select(a => a.Status));
         Assert.Equal([1, 2, 3], body.Report.Attempts.Select(a => a.Number));
         Assert.Equal(0, body.Report.Attempts[0].DelayBeforeMs);
-        Assert.All(body.Report.Attempts.Skip(1), a => Assert.True(a.DelayBeforeMs >= 0));
+        // Jittered exponential backoff from a 200 ms Delay (Polly's DecorrelatedJitterBackoffV2): its waits
+        // telescope, so the first lasts f(r₀) and the first two together f(1 + r₁), f(t) = 2^t·tanh(√(4t)) / 1.4
+        // × Delay and the rolls r in [0, 1). Measured waits also hold a moment of pipeline work and a timer
+        // that fires late on a busy machine, never early: hence slack above, 2 ms (timer granularity) below.
+        var (first, second) = (body.Report.Attempts[1].DelayBeforeMs, body.Report.Attempts[2].DelayBeforeMs);
+        Assert.InRange(first, 0, JitterSum(1) + Slack);
+        Assert.InRange(first + second, JitterSum(1) - 2, JitterSum(2) + Slack);
         Assert.True(body.Report.TotalElapsedMs >= body.Report.Attempts.Sum(a => a.DurationMs + a.DelayBeforeMs) - 1);
     }
 
@@ -70,6 +77,16 @@ public class SeedScenarioTests
         var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
     }
+
+    /// <summary>What a busy machine may add to a measured wait (pipeline work, a late timer).</summary>
+    private const double Slack = 400;
+
+    /// <summary>
+    /// The length of the first waits together, in milliseconds, when the last roll puts them at <paramref name="t"/>
+    /// (f above): 275 ms at t = 1, 567 ms at t = 2.
+    /// </summary>
+    private static double JitterSum(double t) =>
+        Math.Pow(2, t) * Math.Tanh(Math.Sqrt(4 * t)) / 1.4 * HelloResilienceDefaults.RetryDelay.TotalMilliseconds;
 
     /// <summary>The shipped pipeline with millisecond backoff, so many calls fit in a test.</summary>
     internal static readonly Dictionary<string, string?> FastRetries = new()

@@ -10,8 +10,12 @@ namespace RetryDemo.Tests.Telemetry;
 /// per-attempt spans and logs, the attempts histogram and Polly's retry events. An app of its own, so
 /// the seed request is the only call of its kind (the fixture's warm-up calls take other routes).
 /// </summary>
-public abstract class OtlpExportTests(OtlpExportTests.App app)
+public abstract class OtlpExportTests
 {
+    private readonly App app;
+
+    protected OtlpExportTests(App app) => (this.app = app).Running.AttachToCurrentTest();
+
     [Fact]
     public async Task SeedScenario_ExportsOneTraceWithEveryAttemptInLogsSpansAndMetrics()
     {
@@ -87,9 +91,9 @@ public abstract class OtlpExportTests(OtlpExportTests.App app)
             // here, so a loaded machine doesn't time the watched call's first attempt out. Neither call is
             // a GET /hello through ClientService, which is how the test finds the seed call's trace.
             using var hello = Running.CreateHttpClient("hello");
-            (await hello.GetAsync("/hello")).EnsureSuccessStatusCode();
+            (await hello.GetAsync("/hello", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
             using var client = Running.CreateHttpClient("client");
-            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/greetings/0123456789abcdef0123456789abcdef")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/greetings/0123456789abcdef0123456789abcdef", TestContext.Current.CancellationToken)).StatusCode);
         }
 
         public async ValueTask DisposeAsync() => await Running.DisposeAsync();

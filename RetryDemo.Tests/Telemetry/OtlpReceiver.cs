@@ -44,14 +44,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IEnumerable<OtlpDataPoint> DataPoints => Metrics.ToArray().SelectMany(OtlpModel.DataPoints);
 
-    /// <param name="port">0 for any free port.</param>
-    public static async Task<OtlpReceiver> StartAsync(int port = 0)
+    /// <summary>Listens on two free loopback ports: OTLP/gRPC (HTTP/2) and OTLP/HTTP.</summary>
+    public static async Task<OtlpReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
         });
         var app = builder.Build();
@@ -71,7 +71,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds over what has arrived.</summary>
     public async Task<T> WaitForAsync<T>(Func<OtlpReceiver, T?> condition, string what, TimeSpan? timeout = null) where T : class
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             if (condition(this) is { } result)
