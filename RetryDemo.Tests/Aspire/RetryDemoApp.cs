@@ -22,6 +22,9 @@ public sealed class RetryDemoApp : IAsyncDisposable
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
 
+    /// <summary>The app's services, in the order they start.</summary>
+    private static readonly string[] Services = ["store", "hello", "client"];
+
     private readonly ConcurrentQueue<ResourceEvent> _events = new();
     private readonly CancellationTokenSource _stopWatching = new();
     private readonly Task _watching;
@@ -111,25 +114,35 @@ public sealed class RetryDemoApp : IAsyncDisposable
             appHost.Services.AddLogging(logging => logging.AddProvider(logs).AddFilter<ResourceLogs>(ResourceLogs.Include));
             configure(appHost);
             app = new RetryDemoApp(await appHost.BuildAsync(deadline.Token), logs, otlp, storeData);
-            step = "The app did not start";
-            await app.App.StartAsync(deadline.Token);
-            foreach (var resource in new[] { "store", "hello", "client" })
+            // StartAsync returns once every resource has started, and ClientService starts only once HelloService
+            // is healthy (WaitFor): so the health of each is awaited beside it, to name the one that is not.
+            var starting = app.App.StartAsync(deadline.Token);
+            foreach (var resource in Services)
             {
                 step = $"{resource} did not become healthy";
-                await app.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token);
+                var healthy = app.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token);
+                if (await Task.WhenAny(healthy, starting) == starting && starting.IsFaulted)
+                {
+                    await starting; // a start that failed says why
+                }
+
+                await healthy;
             }
 
+            step = "The app did not start";
+            await starting;
             return app;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !test.IsCancellationRequested)
         {
             // The resources' last states and own words say why.
-            var states = app?.Events.GroupBy(e => e.ResourceId).Select(g => $"{g.Key}: {g.Last().Snapshot.State?.Text} / {g.Last().Snapshot.HealthStatus}");
-            var unhealthy = app?.Events.GroupBy(e => e.Resource.Name).Where(g => g.Last().Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
-                .Select(g => $"{g.Key}'s last lines:\n  {string.Join("\n  ", logs.Recent(g.Key))}");
+            var last = app?.Events.Where(e => Services.Contains(e.Resource.Name)).GroupBy(e => e.ResourceId).Select(g => g.Last()).ToList() ?? [];
+            var states = last.Select(e => $"{e.ResourceId}: {e.Snapshot.State?.Text} / {e.Snapshot.HealthStatus}");
+            var unhealthy = last.Where(e => e.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy).Select(e => e.Resource.Name).Distinct()
+                .Select(name => $"{name}'s last lines:\n  {string.Join("\n  ", logs.Recent(name))}");
             await DisposeQuietlyAsync(app, otlp);
             throw new TimeoutException(
-                $"{step} within {Limit.Describe(StartTimeout)} of the app's start. Last states: {string.Join("; ", states ?? ["none"])}\n{string.Join("\n", unhealthy ?? [])}");
+                $"{step} within {Limit.Describe(StartTimeout)} of the app's start. Last states: {string.Join("; ", states)}\n{string.Join("\n", unhealthy)}");
         }
         catch
         {
