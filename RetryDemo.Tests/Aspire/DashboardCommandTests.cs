@@ -95,7 +95,7 @@ public sealed class DashboardCommandTests
 
         Assert.NotNull(result.Data);
         using var body = JsonDocument.Parse(result.Data.Value);
-        Assert.Equal([500, 500, 200], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
+        Assert.Equal(["500", "500", "200"], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
     }
 
     [Theory]

@@ -183,9 +183,10 @@ public sealed class RetryDemoApp : IAsyncDisposable
 
     /// <summary>
     /// ClientService as a new process, via Aspire's own restart command: its retry budget full and its
-    /// breaker closed, whatever earlier tests on a shared app did. Returns once it has answered a GET /hello
-    /// through HelloService (that first call pays for JIT and connections; a success leaves a full budget
-    /// full, and a breaker that opens only when every sampled attempt failed, closed).
+    /// breaker closed, whatever earlier tests on a shared app did. Returns once it has answered a call that
+    /// is retried once (GET /hello failing its first attempt): that first call pays for JIT and connections
+    /// on the retry path the tests use, and its one failure changes neither (the success puts back more than
+    /// the failure took from a full budget, and the breaker opens only when every sampled attempt failed).
     /// </summary>
     public async Task RestartClientAsync()
     {
@@ -196,13 +197,13 @@ public sealed class RetryDemoApp : IAsyncDisposable
             App.ResourceNotifications.WaitForResourceAsync("client", e => e.Snapshot.State?.Text == KnownResourceStates.Running && Pid(e.Snapshot) is { } pid && pid != before, ct));
 
         using var http = CreateHttpClient("client");
-        await Limit.WithinAsync(TimeSpan.FromMinutes(1), "ClientService did not answer GET /hello with 200 after its restart", async ct =>
+        await Limit.WithinAsync(TimeSpan.FromMinutes(1), "ClientService did not answer GET /hello?failFirst=1 with 200 after its restart", async ct =>
         {
             while (true)
             {
                 try
                 {
-                    using var response = await http.GetAsync("/hello", ct);
+                    using var response = await http.GetAsync("/hello?failFirst=1&failStatus=500", ct);
                     if (response.IsSuccessStatusCode)
                     {
                         return;
