@@ -42,7 +42,7 @@ public sealed class ProductionEdgeTests : IAsyncLifetime
 
         Assert.True(result.Success, result.Message);
         using var body = JsonDocument.Parse(result.Data!.Value);
-        Assert.Equal([500, 500, 200], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
+        Assert.Equal(["500", "500", "200"], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class ProductionEdgeTests : IAsyncLifetime
         Assert.Equal(["failFirst", "failStatus"], problem.GetProperty("parameters").EnumerateArray().Select(p => p.GetString()).Order());
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         var hello = await plain.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Equal([200], AppHostTests.AttemptStatuses(hello.GetProperty("report")));
+        Assert.Equal(["200"], AppHostTests.AttemptStatuses(hello.GetProperty("report")));
         Assert.Matches("^replica-[0-9a-f]{12}$", hello.GetProperty("instance").GetString());
     }
 
