@@ -8,22 +8,12 @@ namespace RetryDemo.ClientService.Faults;
 /// with the contract's own parser, so a bad value is the caller's 400, not a downstream failure, and
 /// both services read a value the same way.
 /// </summary>
-public sealed class FaultRequest(FaultValues values)
+public static class FaultRequest
 {
-    public static readonly FaultRequest None = new(FaultValues.None);
-
-    public FaultValues Values { get; } = values;
-
-    public bool IsEmpty => Values.IsEmpty;
-
-    public IEnumerable<KeyValuePair<string, string>> ToHeaders() => Values.ToHeaders();
-
     /// <summary>The fault parameters a query names, whatever their values.</summary>
     public static IReadOnlyList<string> Named(IQueryCollection query) =>
         FaultSettings.All.Where(setting => query.ContainsKey(setting.Query)).Select(setting => setting.Query).ToArray();
 
-    public static FaultRequest Read(IQueryCollection query, Dictionary<string, string[]> errors)
-    {
-        return new FaultRequest(FaultValues.Read(setting => setting.Query, name => query[name], errors));
-    }
+    public static FaultValues Read(IQueryCollection query, Dictionary<string, string[]> errors) =>
+        FaultValues.Read(setting => setting.Query, name => query[name], errors);
 }

@@ -57,7 +57,7 @@ public static class GreetingsApi
             key = Guid.NewGuid().ToString("N");
         }
 
-        var result = await client.CreateGreetingAsync(body.Name!.Trim(), key, faults.Values, context.RequestAborted);
+        var result = await client.CreateGreetingAsync(body.Name!.Trim(), key, faults, context.RequestAborted);
         var report = AttemptReport.From(result.Report);
         if (result.Reply is { } greeting)
         {

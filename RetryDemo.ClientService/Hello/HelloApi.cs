@@ -25,7 +25,7 @@ public static class HelloApi
             return TypedResults.ValidationProblem(errors, title: "Invalid fault request");
         }
 
-        var result = await client.GetHelloAsync(faults.Values, context.RequestAborted);
+        var result = await client.GetHelloAsync(faults, context.RequestAborted);
         var report = AttemptReport.From(result.Report);
         return result.Reply is { } reply
             ? TypedResults.Ok(new HelloResponse(reply.Message, reply.Instance, report))
