@@ -25,7 +25,8 @@ public sealed class RequestCharsetMiddleware(RequestDelegate next, IProblemDetai
                 return;
             }
 
-            if (mediaType.Charset.HasValue)
+            // Other spellings of UTF-8 (quoted, utf8) are rewritten for the JSON reader; the usual charset=utf-8 passes untouched.
+            if (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
             {
                 mediaType.Charset = "utf-8";
                 context.Request.ContentType = mediaType.ToString();
