@@ -119,15 +119,17 @@ public class FaultInjectionTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Fact]
-    public async Task GetHello_MalformedRequestIdWithFailFirst_Answers400NamingIt()
+    [Theory]
+    [InlineData("X-Fault-Fail-First", "2", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}")]
+    [InlineData("X-Fault-Seed", "7", "{not-an-id}")]
+    public async Task GetHello_MalformedRequestIdWhereAttemptsAreCounted_Answers400NamingIt(string header, string value, string requestId)
     {
         await using var hello = StartHello();
         using var http = hello.CreatePlainClient();
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
-        request.Headers.TryAddWithoutValidation("X-Request-Id", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}");
-        request.Headers.Add("X-Fault-Fail-First", "2");
+        request.Headers.TryAddWithoutValidation("X-Request-Id", requestId);
+        request.Headers.Add(header, value);
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -407,20 +409,5 @@ public class FaultInjectionTests
         }
 
         Assert.InRange(below / 100_000.0, 0.492, 0.508);
-    }
-
-    [Fact]
-    public async Task GetHello_SeedWithoutRequestId_Answers400NamingIt()
-    {
-        await using var hello = StartHello();
-        using var http = hello.CreatePlainClient();
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
-        request.Headers.TryAddWithoutValidation("X-Request-Id", "{not-an-id}");
-        request.Headers.Add("X-Fault-Seed", "7");
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("X-Request-Id", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }
