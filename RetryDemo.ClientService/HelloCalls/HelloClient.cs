@@ -74,8 +74,9 @@ public sealed class HelloClient(
         // attempt would start its own trace, so the logical call gets a span of its own.
         using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
         var result = await SendAsync(createRequest, faults, isValid, cancellationToken);
-        // A refusal (4xx) wrote nothing, and neither did a call no attempt of which was sent.
-        if (reconcile is not null && result.Failure is not null and not HelloFailure.Rejected and not HelloFailure.RateLimited && result.Report.Attempts.Count > 0
+        // The last attempt does not speak for the others: a 400 after a timeout may follow a commit whose
+        // reply was lost. So HelloService is asked whenever any attempt could have written, whatever the last said.
+        if (reconcile is not null && result.Failure is not null and not HelloFailure.RateLimited && result.Report.Attempts.Any(MayHaveWritten)
             && !cancellationToken.IsCancellationRequested)
         {
             var check = await reconcile(cancellationToken);
@@ -156,6 +157,13 @@ public sealed class HelloClient(
             return HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(log));
         }
     }
+
+    /// <summary>
+    /// An attempt that may have committed: no answer (cut by a timeout, a connection lost mid-request), a 5xx
+    /// (the failure may have come after the commit), or a 409 (an earlier attempt with the key was still in
+    /// progress, and may yet commit). Any other 4xx was refused before the write.
+    /// </summary>
+    private static bool MayHaveWritten(AttemptRecord attempt) => attempt.StatusCode is null or >= 500 or StatusCodes.Status409Conflict;
 
     // A transient failure that could have been retried but the retry budget refused (RetryDecision recorded it).
     private static HelloFailure StoppedBy(HelloFailure failure, AttemptLog log) =>

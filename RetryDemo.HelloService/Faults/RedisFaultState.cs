@@ -7,60 +7,40 @@ namespace RetryDemo.HelloService.Faults;
 /// <summary>
 /// Fault state in the shared store: every replica sees one outage, one "fail next" count and one attempt
 /// count per request, and one sequence of seeded rolls. An attempt costs one round trip (a second only while
-/// "fail next" has failures left).
+/// "fail next" has failures left); each step that reads and writes is one script (<see cref="FaultScripts"/>).
 /// </summary>
 public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention retention) : IFaultStateStore
 {
-    private static readonly RedisKey[] StateKeys = [StoreKeys.Outage, StoreKeys.FailNextRemaining, StoreKeys.FailNextSpec];
+    private const string Remaining = "remaining";
+    private const string Status = "status";
+    private const string RetryAfterSeconds = "retryAfterSeconds";
 
     private IDatabase Db => redis.GetDatabase();
 
     public async ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, bool numberRoll, CancellationToken cancellationToken)
     {
-        RedisValue[] state;
-        int? attempt = null;
-        long? roll = null;
-        if (countAttemptsOf is null && !numberRoll)
-        {
-            state = await Db.StringGetAsync(StateKeys);
-        }
-        else
-        {
-            // Counted and read in one pipelined batch: one round trip. Each command is atomic on its own,
-            // which is all a count and a read need.
-            var batch = Db.CreateBatch();
-            Task<long>? counted = null;
-            Task<bool>? expiring = null;
-            if (countAttemptsOf is not null)
-            {
-                var key = StoreKeys.Attempts(countAttemptsOf);
-                counted = batch.StringIncrementAsync(key);
-                expiring = batch.KeyExpireAsync(key, retention.AttemptCountLifetime);
-            }
+        // Counted, numbered and read in one pipelined batch: one round trip.
+        var batch = Db.CreateBatch();
+        var counted = countAttemptsOf is null
+            ? null
+            : batch.ScriptEvaluateAsync(FaultScripts.CountAttempt, [StoreKeys.Attempts(countAttemptsOf)], [(long)retention.AttemptCountLifetime.TotalMilliseconds]);
+        var numbered = numberRoll ? batch.StringIncrementAsync(StoreKeys.SeededRolls) : null;
+        var outage = batch.KeyExistsAsync(StoreKeys.Outage);
+        var left = batch.HashGetAsync(StoreKeys.FailNext, Remaining);
+        batch.Execute();
 
-            var numbered = numberRoll ? batch.StringIncrementAsync(StoreKeys.SeededRolls) : null;
-            var read = batch.StringGetAsync(StateKeys);
-            batch.Execute();
-            if (expiring is not null)
-            {
-                await expiring;
-            }
-
-            attempt = counted is null ? null : (int)await counted;
-            roll = numbered is null ? null : await numbered;
-            state = await read;
-        }
-
-        if (!state[0].IsNull)
+        int? attempt = counted is null ? null : (int)await counted;
+        long? roll = numbered is null ? null : await numbered;
+        if (await outage)
         {
             return new AttemptFaults(true, null, 0, attempt, roll);
         }
 
-        // Taking a failure is a DECR: a result below zero means another attempt took the last one.
-        if (!state[1].IsNull && state[1].TryParse(out long left) && left > 0 && await Db.StringDecrementAsync(StoreKeys.FailNextRemaining) >= 0)
+        if ((await left).TryParse(out long remaining) && remaining > 0
+            && await Db.ScriptEvaluateAsync(FaultScripts.TakeFailNext, [StoreKeys.Outage, StoreKeys.FailNext]) is { IsNull: false } taken)
         {
-            var (status, retryAfter) = Spec(state[2]);
-            return new AttemptFaults(false, status, retryAfter, attempt, roll);
+            var spec = (RedisValue[])taken!;
+            return new AttemptFaults(false, StatusOf(spec[0]), RetryAfterOf(spec[1]), attempt, roll);
         }
 
         return new AttemptFaults(false, null, 0, attempt, roll);
@@ -68,13 +48,16 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
-        var values = await Db.StringGetAsync(StateKeys);
-        var (status, retryAfter) = Spec(values[2]);
+        var batch = Db.CreateBatch();
+        var outage = batch.KeyExistsAsync(StoreKeys.Outage);
+        var failNext = batch.HashGetAsync(StoreKeys.FailNext, [Remaining, Status, RetryAfterSeconds]);
+        batch.Execute();
+        var values = await failNext;
         return new FaultStateSnapshot(
-            Outage: !values[0].IsNull,
-            FailNextRemaining: !values[1].IsNull && values[1].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
-            FailNextStatusCode: status,
-            FailNextRetryAfterSeconds: retryAfter);
+            Outage: await outage,
+            FailNextRemaining: values[0].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
+            FailNextStatusCode: StatusOf(values[1]),
+            FailNextRetryAfterSeconds: RetryAfterOf(values[2]));
     }
 
     public async ValueTask<FaultStateSnapshot> SetOutageAsync(bool on, CancellationToken cancellationToken)
@@ -93,22 +76,18 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> FailNextAsync(int count, int statusCode, int retryAfterSeconds, CancellationToken cancellationToken)
     {
-        // MSET: a replica never reads a new count with the old status.
-        await Db.StringSetAsync(
-        [
-            new(StoreKeys.FailNextRemaining, count),
-            new(StoreKeys.FailNextSpec, statusCode * 100_000L + retryAfterSeconds),
-        ]);
+        // One HSET: a replica never reads a new count with the old status.
+        await Db.HashSetAsync(StoreKeys.FailNext, [new(Remaining, count), new(Status, statusCode), new(RetryAfterSeconds, retryAfterSeconds)]);
         return await SnapshotAsync(cancellationToken);
     }
 
     public async ValueTask<FaultStateSnapshot> ResetAsync(CancellationToken cancellationToken)
     {
-        await Db.KeyDeleteAsync([.. StateKeys, StoreKeys.SeededRolls]);
+        await Db.KeyDeleteAsync([StoreKeys.Outage, StoreKeys.FailNext, StoreKeys.SeededRolls]);
         return await SnapshotAsync(cancellationToken);
     }
 
-    // Status and Retry-After travel as one number, status × 100 000 + seconds.
-    private static (int Status, int RetryAfterSeconds) Spec(RedisValue value) =>
-        !value.IsNull && value.TryParse(out long spec) ? ((int)(spec / 100_000), (int)(spec % 100_000)) : (FaultLimits.DefaultFailureStatusCode, 0);
+    private static int StatusOf(RedisValue value) => value.TryParse(out int status) ? status : FaultLimits.DefaultFailureStatusCode;
+
+    private static int RetryAfterOf(RedisValue value) => value.TryParse(out int seconds) ? seconds : 0;
 }

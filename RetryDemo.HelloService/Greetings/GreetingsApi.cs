@@ -35,7 +35,7 @@ public static class GreetingsApi
     }
 
     public static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> CreateGreeting(
-        CreateGreetingRequest body, HttpContext context, IGreetingStore store, FaultDice dice, TimeProvider timeProvider, ILogger<IGreetingStore> logger)
+        CreateGreetingRequest body, HttpContext context, IGreetingStore store, StateRetention retention, FaultDice dice, TimeProvider timeProvider, ILogger<IGreetingStore> logger)
     {
         var errors = Validate(body);
         var key = context.Request.Headers[WireHeaders.IdempotencyKey].ToString();
@@ -59,7 +59,8 @@ public static class GreetingsApi
                 case IdempotencyClaim.Mismatch:
                     return TypedResults.Problem($"This {WireHeaders.IdempotencyKey} was already used for a different greeting.",
                         statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
-                case IdempotencyClaim.InProgress:
+                case IdempotencyClaim.InProgress inProgress:
+                    context.Response.Headers.RetryAfter = ClaimRetryAfter(inProgress.LeaseLeft, retention.ClaimLease);
                     return TypedResults.Problem($"A request with this {WireHeaders.IdempotencyKey} is still in progress; retry.",
                         statusCode: StatusCodes.Status409Conflict, title: "Request in progress");
                 case IdempotencyClaim.Committed committed:
@@ -88,6 +89,11 @@ public static class GreetingsApi
             {
                 await AbandonQuietlyAsync(store, claim, logger);
             }
+        }
+
+        if (greeting is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
         }
 
         return greeting is null
@@ -174,6 +180,16 @@ public static class GreetingsApi
             StoreLog.ClaimLeftToExpire(logger);
         }
     }
+
+    /// <summary>
+    /// When to come back to a key still claimed. A claim younger than a second is most likely being written
+    /// now: come back in a second. An older one most likely lost its holder (a replica that died, a claim that
+    /// landed after its request gave up): come back when its lease ends, which is when the key is free again.
+    /// </summary>
+    private static string ClaimRetryAfter(TimeSpan leaseLeft, TimeSpan lease) =>
+        lease - leaseLeft < TimeSpan.FromSeconds(1)
+            ? "1"
+            : Math.Max(1, (int)Math.Ceiling(leaseLeft.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static Dictionary<string, string[]> Validate(CreateGreetingRequest body) => DataAnnotationErrors.Of(body);
 

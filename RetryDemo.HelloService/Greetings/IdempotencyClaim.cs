@@ -14,7 +14,8 @@ public abstract record IdempotencyClaim
     public sealed record Committed(Greeting Greeting) : IdempotencyClaim;
 
     /// <summary>An earlier request with the key and the same payload is still between claim and commit.</summary>
-    public sealed record InProgress : IdempotencyClaim;
+    /// <param name="LeaseLeft">How long its claim holds the key at most, unless committed or abandoned first.</param>
+    public sealed record InProgress(TimeSpan LeaseLeft = default) : IdempotencyClaim;
 
     /// <summary>The key belongs to a different payload.</summary>
     public sealed record Mismatch : IdempotencyClaim;

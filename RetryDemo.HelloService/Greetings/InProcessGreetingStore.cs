@@ -4,36 +4,52 @@ namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
 /// Greetings and idempotency records in this process: right for one instance only (standalone,
-/// without a store). Each collection is kept in creation order, so the oldest leave first — by age or
-/// when over capacity — and the newest page is read from the end, without a scan or a sort.
+/// without a store). Greetings are kept in creation order, so the oldest leave first — by age or when
+/// over capacity — each with its key, and the newest page is read from the end, without a scan or a sort.
 /// </summary>
-public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateRetention retention) : IGreetingStore
+public sealed class InProcessGreetingStore : IGreetingStore
 {
     private readonly Lock _gate = new();
-    private readonly AgeOrderedMap<Greeting> _greetings = new(retention.GreetingCapacity);
-    private readonly AgeOrderedMap<KeyRecord> _keys = new(retention.KeyCapacity);
+    private readonly TimeProvider _timeProvider;
+    private readonly StateRetention _retention;
+    private readonly AgeOrderedMap<KeyedGreeting> _greetings;
+    private readonly Dictionary<string, KeyedGreeting> _keys = [];
     private readonly Dictionary<string, (IdempotencyClaim.New Claim, DateTimeOffset Until)> _claims = [];
 
-    private DateTimeOffset Now => timeProvider.GetUtcNow();
+    public InProcessGreetingStore(TimeProvider timeProvider, StateRetention retention)
+    {
+        _timeProvider = timeProvider;
+        _retention = retention;
+        _greetings = new AgeOrderedMap<KeyedGreeting>(retention.Capacity, removed =>
+        {
+            // A key leaves with its greeting.
+            if (removed.Key is { } key && _keys.TryGetValue(key, out var current) && current == removed)
+            {
+                _keys.Remove(key);
+            }
+        });
+    }
+
+    private DateTimeOffset Now => _timeProvider.GetUtcNow();
 
     public ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Prune();
-            if (_keys.TryGet(key, out var record))
+            if (_keys.TryGetValue(key, out var record))
             {
                 return ValueTask.FromResult<IdempotencyClaim>(record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch());
             }
 
             if (_claims.TryGetValue(key, out var held) && held.Until > Now)
             {
-                return ValueTask.FromResult<IdempotencyClaim>(held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress() : new IdempotencyClaim.Mismatch());
+                return ValueTask.FromResult<IdempotencyClaim>(held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch());
             }
 
             // A claim whose lease ran out is taken over: its holder can no longer commit.
             var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
-            _claims[key] = (claim, Now + retention.ClaimLease);
+            _claims[key] = (claim, Now + _retention.ClaimLease);
             return ValueTask.FromResult<IdempotencyClaim>(claim);
         }
     }
@@ -49,13 +65,14 @@ public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateReten
 
             Prune();
             var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", Now);
-            _greetings.Add(greeting.Id, greeting, greeting.CreatedAt);
+            var stored = new KeyedGreeting(greeting, claim?.Key, claim?.Fingerprint);
             if (claim is not null)
             {
                 _claims.Remove(claim.Key);
-                _keys.Add(claim.Key, new KeyRecord(claim.Fingerprint, greeting), greeting.CreatedAt);
+                _keys[claim.Key] = stored;
             }
 
+            _greetings.Add(greeting.Id, stored, greeting.CreatedAt);
             return ValueTask.FromResult<Greeting?>(greeting);
         }
     }
@@ -78,7 +95,7 @@ public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateReten
         lock (_gate)
         {
             Prune();
-            return ValueTask.FromResult(_greetings.TryGet(id, out var greeting) ? greeting : null);
+            return ValueTask.FromResult(_greetings.TryGet(id, out var stored) ? stored.Greeting : null);
         }
     }
 
@@ -87,10 +104,10 @@ public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateReten
         lock (_gate)
         {
             Prune();
-            IdempotencyClaim? found = _keys.TryGet(key, out var record)
+            IdempotencyClaim? found = _keys.TryGetValue(key, out var record)
                 ? (fingerprint is null || record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch())
                 : _claims.TryGetValue(key, out var held) && held.Until > Now
-                    ? (fingerprint is null || held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress() : new IdempotencyClaim.Mismatch())
+                    ? (fingerprint is null || held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch())
                     : null;
             return ValueTask.FromResult(found);
         }
@@ -101,7 +118,7 @@ public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateReten
         lock (_gate)
         {
             Prune();
-            return ValueTask.FromResult(new GreetingList(_greetings.Count, _greetings.Newest(limit)));
+            return ValueTask.FromResult(new GreetingList(_greetings.Count, [.. _greetings.Newest(limit).Select(stored => stored.Greeting)]));
         }
     }
 
@@ -109,12 +126,7 @@ public sealed class InProcessGreetingStore(TimeProvider timeProvider, StateReten
         _claims.TryGetValue(claim.Key, out var held) && held.Claim == claim && held.Until > Now;
 
     // Only what has expired at the old end is touched: amortised O(1) per write.
-    private void Prune()
-    {
-        var now = Now;
-        _greetings.RemoveOlderThan(now - retention.GreetingLifetime);
-        _keys.RemoveOlderThan(now - retention.KeyLifetime);
-    }
+    private void Prune() => _greetings.RemoveOlderThan(Now - _retention.Lifetime);
 
-    private sealed record KeyRecord(string Fingerprint, Greeting Greeting);
+    private sealed record KeyedGreeting(Greeting Greeting, string? Key, string? Fingerprint);
 }

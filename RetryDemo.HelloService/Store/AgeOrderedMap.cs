@@ -4,7 +4,8 @@ namespace RetryDemo.HelloService.Store;
 /// Values by key, kept in the order they were added: the oldest leave first, by age or when over
 /// <paramref name="capacity"/>, and the newest are read from the end. Not thread-safe; its owner locks.
 /// </summary>
-public sealed class AgeOrderedMap<T>(int capacity)
+/// <param name="removed">Told of every value that leaves by age or capacity, so what belongs to it can leave too.</param>
+public sealed class AgeOrderedMap<T>(int capacity, Action<T>? removed = null)
 {
     private readonly Dictionary<string, LinkedListNode<Entry>> _byKey = [];
     private readonly LinkedList<Entry> _byAge = new();
@@ -61,6 +62,7 @@ public sealed class AgeOrderedMap<T>(int capacity)
         var oldest = _byAge.First!;
         _byAge.RemoveFirst();
         _byKey.Remove(oldest.Value.Key);
+        removed?.Invoke(oldest.Value.Value);
     }
 
     private readonly record struct Entry(string Key, T Value, DateTimeOffset AddedAt);

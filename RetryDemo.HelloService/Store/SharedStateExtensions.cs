@@ -20,7 +20,7 @@ public static class SharedStateExtensions
 
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionName)))
         {
-            builder.Services.AddMemoryCache(cache => cache.SizeLimit = StateRetention.Default.KeyCapacity);
+            builder.Services.AddMemoryCache(cache => cache.SizeLimit = StateRetention.Default.AttemptCountCapacity);
             builder.Services.AddSingleton<IFaultStateStore, InProcessFaultState>();
             builder.Services.AddSingleton<IGreetingStore, InProcessGreetingStore>();
             builder.Services.AddHostedService<InProcessStateWarning>();

@@ -1,9 +1,10 @@
 namespace RetryDemo.HelloService.Store;
 
 /// <summary>
-/// How long HelloService keeps what it knows, the same whichever store holds it. Every collection is
-/// bounded twice — by age and by count, oldest out first — so memory stays bounded and writes are never
-/// refused because something is full.
+/// How long HelloService keeps what it knows, the same whichever store holds it. Greetings are bounded
+/// twice — by age and by count, oldest out first — so memory and disk stay bounded and a write is never
+/// refused because something is full. An Idempotency-Key's outcome lives exactly as long as its greeting:
+/// they are written together and leave together, so a replay never points at a greeting already gone.
 /// </summary>
 public sealed record StateRetention
 {
@@ -11,32 +12,37 @@ public sealed record StateRetention
     public static StateRetention Default { get; } = new();
 
     /// <summary>
-    /// A replay answers for a day, as Stripe keeps its keys: long enough for any retry a caller makes
-    /// by hand, and far past ClientService's own 15 s total timeout.
+    /// A greeting, and the replay of the key that wrote it, is kept for a day (Stripe keeps its keys as
+    /// long) unless <see cref="Capacity"/> newer greetings push it out first.
     /// </summary>
-    public TimeSpan KeyLifetime { get; init; } = TimeSpan.FromHours(24);
+    public TimeSpan Lifetime { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Under a flood the newest keys win: at the highest write rate measured (docs/benchmarks.md, sustained
-    /// writes) this many keys still cover several times ClientService's total timeout, so a retry finds its key.
+    /// The most greetings kept, each with its key. This is the replay horizon under load: a key replays
+    /// for at least as long as this many newer writes take. Sized from the highest sustained keyed-write
+    /// rate measured (docs/benchmarks.md, "Replay horizon"): at that rate it is more than ten minutes.
     /// </summary>
-    public int KeyCapacity { get; init; } = 200_000;
-
-    public TimeSpan GreetingLifetime { get; init; } = TimeSpan.FromHours(24);
-
-    /// <summary>As many as keys, so a key's replay never points at a greeting already evicted.</summary>
-    public int GreetingCapacity { get; init; } = 200_000;
+    public int Capacity { get; init; } = 2_000_000;
 
     /// <summary>
     /// How long a claimed key stays claimed without an outcome: long enough for the claim-to-commit step
     /// (one store round trip), short enough that a replica that dies holding a claim frees the key for
-    /// a retry within one ClientService call.
+    /// a retry within one ClientService call (whose 409 waits carry a Retry-After up to the lease's end).
     /// </summary>
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Attempts of one logical request are counted this long after its last attempt.</summary>
     public TimeSpan AttemptCountLifetime { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The most attempt counts one process keeps without the store (the store expires them by age alone).</summary>
+    public int AttemptCountCapacity { get; init; } = 200_000;
+
     /// <summary>The most greetings one listing returns, newest first.</summary>
     public int ListPageSize { get; init; } = 100;
+
+    /// <summary>
+    /// Past capacity, the store evicts once this many are over it, not on every write: one eviction step
+    /// per this many writes, and never more entries than are over capacity.
+    /// </summary>
+    public int EvictionBatch => Math.Clamp(Capacity / 1000, 1, 500);
 }

@@ -58,6 +58,8 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         "--storage-tier", "--logdir", Path.Combine(data, "log"),
         "--compaction-freq", "300", "--compaction-type", "Lookup",
         "--expired-key-deletion-scan-freq", "60",
+        // HelloService's steps are scripts; only transaction mode runs a script atomically (locking its KEYS).
+        "--lua", "--lua-transaction-mode",
         // The default native device needs libaio, which many Linux machines lack.
         "--device-type", "RandomAccess",
     ];

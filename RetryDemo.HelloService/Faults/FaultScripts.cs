@@ -1,0 +1,24 @@
+namespace RetryDemo.HelloService.Faults;
+
+/// <summary>The fault state's steps that read and write together, each one atomic script on the server.</summary>
+internal static class FaultScripts
+{
+    /// <summary>KEYS: the request's attempt counter. ARGV: its lifetime (ms). Counts this attempt and keeps the count alive: one step.</summary>
+    public const string CountAttempt = """
+        local n = redis.call('INCR', KEYS[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return n
+        """;
+
+    /// <summary>
+    /// KEYS: the outage flag, the fail-next hash. Takes one "fail next" failure when there is no outage and
+    /// one is left, and returns its status and Retry-After together with the take; otherwise nil.
+    /// </summary>
+    public const string TakeFailNext = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
+        local left = tonumber(redis.call('HGET', KEYS[2], 'remaining'))
+        if not left or left <= 0 then return nil end
+        redis.call('HINCRBY', KEYS[2], 'remaining', -1)
+        return redis.call('HMGET', KEYS[2], 'status', 'retryAfterSeconds')
+        """;
+}
