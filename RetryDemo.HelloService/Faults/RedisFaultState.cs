@@ -55,7 +55,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
         var values = await failNext;
         return new FaultStateSnapshot(
             Outage: await outage,
-            FailNextRemaining: values[0].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
+            FailNextRemaining: !values[0].IsNull && values[0].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
             FailNextStatusCode: StatusOf(values[1]),
             FailNextRetryAfterSeconds: RetryAfterOf(values[2]));
     }
@@ -87,7 +87,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
         return await SnapshotAsync(cancellationToken);
     }
 
-    private static int StatusOf(RedisValue value) => value.TryParse(out int status) ? status : FaultLimits.DefaultFailureStatusCode;
+    private static int StatusOf(RedisValue value) => !value.IsNull && value.TryParse(out int status) ? status : FaultLimits.DefaultFailureStatusCode;
 
     private static int RetryAfterOf(RedisValue value) => value.TryParse(out int seconds) ? seconds : 0;
 }

@@ -20,9 +20,11 @@ internal static class GreetingScripts
 
     /// <summary>
     /// KEYS: the greeting, the index, then the key's record when the write has a key. ARGV: the claim's
-    /// record (or ''), the committed record, the greeting, the index member, its score, the lifetime (ms), the
-    /// expiry cutoff (score). Writes the greeting, its key's outcome and its index entry together, only while
-    /// the claim is still this request's; drops expired index entries. Returns the index's size, or -1.
+    /// record (or ''), the committed record, the greeting, the index member, its score (µs), the lifetime (ms),
+    /// the expiry cutoff (score). Writes the greeting, its key's outcome and its index entry together, only
+    /// while the claim is still this request's; drops expired index entries. Scores only grow, so two writes
+    /// in one millisecond (or from a replica whose clock lags) still leave in the order they came. Returns
+    /// the index's size, or -1.
     /// </summary>
     public const string Commit = """
         if KEYS[3] then
@@ -30,7 +32,10 @@ internal static class GreetingScripts
           redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[6])
         end
         redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[6])
-        redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+        local score = tonumber(ARGV[5])
+        local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+        if newest[2] and tonumber(newest[2]) >= score then score = tonumber(newest[2]) + 1 end
+        redis.call('ZADD', KEYS[2], score, ARGV[4])
         redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[7])
         return redis.call('ZCARD', KEYS[2])
         """;

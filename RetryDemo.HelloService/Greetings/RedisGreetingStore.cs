@@ -56,9 +56,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
             claim is null ? RedisValue.EmptyString : Serialize(new IdempotencyRecord(IdempotencyRecord.Committed, claim.Fingerprint, null, greeting)),
             JsonSerializer.Serialize(greeting, GreetingRecordJson.Default.Greeting),
             member,
-            now.ToUnixTimeMilliseconds(),
+            Score(now),
             (long)retention.Lifetime.TotalMilliseconds,
-            (now - retention.Lifetime).ToUnixTimeMilliseconds(),
+            Score(now - retention.Lifetime),
         ];
 
         var count = (long)await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values);
@@ -69,7 +69,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
 
         if (count - retention.Capacity >= retention.EvictionBatch)
         {
-            await EvictOldestAsync(Math.Min(count - retention.Capacity, 2L * retention.EvictionBatch));
+            // Twice what is over: replicas evicting at once read overlapping candidates, and the script takes
+            // only as many as are over capacity when it runs.
+            await EvictOldestAsync(2 * Math.Min(count - retention.Capacity, 2L * retention.EvictionBatch));
         }
 
         return greeting;
@@ -88,7 +90,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
     {
         // By rank from the newest end, and the count as ZCARD less the (usually empty) expired end: a
         // count over the whole score range made Garnet walk every member (12 listings/s at 200 000).
-        var cutoff = (timeProvider.GetUtcNow() - retention.Lifetime).ToUnixTimeMilliseconds();
+        var cutoff = Score(timeProvider.GetUtcNow() - retention.Lifetime);
         var batch = Db.CreateBatch();
         var all = batch.SortedSetLengthAsync(StoreKeys.GreetingIndex);
         var expired = batch.SortedSetLengthAsync(StoreKeys.GreetingIndex, double.NegativeInfinity, cutoff);
@@ -103,9 +105,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
     /// The oldest entries over capacity leave with their records, in one atomic step that re-counts: a
     /// candidate list read a moment earlier can be stale (another replica evicting too), never over-applied.
     /// </summary>
-    private async Task EvictOldestAsync(long over)
+    private async Task EvictOldestAsync(long candidateCount)
     {
-        var candidates = await Db.SortedSetRangeByRankAsync(StoreKeys.GreetingIndex, 0, over - 1);
+        var candidates = await Db.SortedSetRangeByRankAsync(StoreKeys.GreetingIndex, 0, candidateCount - 1);
         var keys = new List<RedisKey>(1 + candidates.Length * 2) { StoreKeys.GreetingIndex };
         foreach (var member in candidates)
         {
@@ -119,6 +121,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
 
         await Db.ScriptEvaluateAsync(GreetingScripts.Evict, [.. keys], [retention.Capacity, .. candidates]);
     }
+
+    // Microseconds since the epoch: ms precision, and room below it for the commit script to keep scores growing.
+    private static long Score(DateTimeOffset time) => time.ToUnixTimeMilliseconds() * 1000;
 
     private static string IdOf(RedisValue member) => ((string)member!)[..IdLength];
 

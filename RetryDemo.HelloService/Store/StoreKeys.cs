@@ -16,7 +16,7 @@ public static class StoreKeys
     public static readonly RedisKey SeededRolls = Prefix + "faults:seeded-rolls";
 
     /// <summary>
-    /// Greetings by creation time (ms), member = the greeting's id followed by its Idempotency-Key (if any):
+    /// Greetings by creation time (µs, always growing), member = the greeting's id followed by its Idempotency-Key (if any):
     /// the newest page and the count without a scan, and which records leave together when it is full.
     /// </summary>
     public static readonly RedisKey GreetingIndex = Prefix + "index:greetings";

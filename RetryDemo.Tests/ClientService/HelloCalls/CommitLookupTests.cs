@@ -140,17 +140,122 @@ public sealed class CommitLookupTests
     [Fact]
     public async Task CreateGreetingAsync_409WhileAnotherAttemptHoldsTheKey_IsRetriedWithoutCostingTheBudget()
     {
-        var hello = new ScriptedHandler((attempt, _) => Task.FromResult(attempt <= 2
-            ? Json(HttpStatusCode.Conflict, """{"title":"Request in progress"}""", "application/problem+json")
-            : Json(HttpStatusCode.Created, Greeting)));
+        // Four 409s and a 503: only the 503 may cost a token. Ending on a failure, no success refunds what the 409s took.
+        var hello = new ScriptedHandler((self, attempt, _) => Task.FromResult(self.LastRequest!.Method == HttpMethod.Get
+            ? Json(HttpStatusCode.NotFound, "{}", "application/problem+json")
+            : attempt <= 4
+                ? Json(HttpStatusCode.Conflict, """{"title":"Request in progress"}""", "application/problem+json")
+                : ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable)));
         await using var pipeline = new HelloPipeline(hello);
         var budget = (RetryBudget)pipeline.Services.GetService(typeof(RetryBudget))!;
 
         var result = await CreateAsync(pipeline);
 
+        Assert.Equal([409, 409, 409, 409, 503], result.Report.Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal(budget.Snapshot().MaxTokens - 1, budget.Snapshot().Tokens);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_409WithRetryAfter_WaitsForItAndThenSucceeds()
+    {
+        var hello = new ScriptedHandler((attempt, _) =>
+        {
+            if (attempt > 1)
+            {
+                return Task.FromResult(Json(HttpStatusCode.Created, Greeting));
+            }
+
+            var conflict = Json(HttpStatusCode.Conflict, """{"title":"Request in progress"}""", "application/problem+json");
+            conflict.Headers.RetryAfter = new(TimeSpan.FromSeconds(4));
+            return Task.FromResult(conflict);
+        });
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
         Assert.Null(result.Failure);
-        Assert.Equal([409, 409, 201], result.Report.Attempts.Select(a => a.StatusCode ?? 0));
-        Assert.Equal(budget.Snapshot().MaxTokens, budget.Snapshot().Tokens);
+        Assert.Equal([409, 201], result.Report.Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal(TimeSpan.FromSeconds(4), result.Report.Attempts[1].DelayBefore);
+    }
+
+    [Theory]
+    [InlineData(503, 400)]
+    [InlineData(0, 404)]
+    [InlineData(500, 409, 400)]
+    public async Task CreateGreetingAsync_AnAttemptThatMayHaveWrittenThenARefusal_AsksAndFindsTheCommit(params int[] statuses)
+    {
+        // 0: no answer (the attempt hangs past its timeout). The last attempt's refusal does not speak for the first.
+        var lookups = 0;
+        var hello = new ScriptedHandler(async (self, attempt, ct) =>
+        {
+            if (self.LastRequest!.Method == HttpMethod.Get)
+            {
+                Interlocked.Increment(ref lookups);
+                return Json(HttpStatusCode.OK, Greeting);
+            }
+
+            var status = statuses[Math.Min(attempt, statuses.Length) - 1];
+            if (status == 0)
+            {
+                return await self.HangAsync(ct);
+            }
+
+            return Json((HttpStatusCode)status, """{"title":"x"}""", "application/problem+json");
+        });
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Null(result.Failure);
+        Assert.Equal("g-1", result.Reply!.Id);
+        Assert.True(result.Report.Reconciled);
+        Assert.Equal(1, lookups);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_ATimeoutThenARefusal_TheLookupFindsNothing_IsTheRefusal()
+    {
+        var hello = new ScriptedHandler(async (self, attempt, ct) =>
+        {
+            if (self.LastRequest!.Method == HttpMethod.Get)
+            {
+                return Json(HttpStatusCode.NotFound, "{}", "application/problem+json");
+            }
+
+            if (attempt == 1)
+            {
+                return await self.HangAsync(ct);
+            }
+
+            return Json(HttpStatusCode.BadRequest, """{"title":"x"}""", "application/problem+json");
+        });
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Equal(HelloFailure.Rejected, result.Failure);
+        Assert.Equal(400, result.LastStatusCode);
+    }
+
+    [Fact]
+    public async Task CreateGreetingAsync_OnlyRefusals_AsksNothing()
+    {
+        var lookups = 0;
+        var hello = new ScriptedHandler((self, _, _) =>
+        {
+            if (self.LastRequest!.Method == HttpMethod.Get)
+            {
+                Interlocked.Increment(ref lookups);
+            }
+
+            return Task.FromResult(Json(HttpStatusCode.BadRequest, """{"title":"x"}""", "application/problem+json"));
+        });
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Equal(HelloFailure.Rejected, result.Failure);
+        Assert.Equal(0, lookups);
     }
 
     [Fact]

@@ -10,7 +10,9 @@ public abstract class FaultStateStoreContract
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    protected abstract Task<IFaultStateStore> CreateAsync();
+    protected Task<IFaultStateStore> CreateAsync() => CreateAsync(StateRetention.Default);
+
+    protected abstract Task<IFaultStateStore> CreateAsync(StateRetention retention);
 
     /// <summary><paramref name="count"/> views of the same state, as replicas see it (each its own connection).</summary>
     protected abstract Task<IFaultStateStore[]> CreateReplicasAsync(int count);
@@ -80,7 +82,8 @@ public abstract class FaultStateStoreContract
     public async Task ResetAsync_ClearsOutageAndFailNext()
     {
         var state = await CreateAsync();
-        await state.FailNextAsync(3, 503, 1, None);
+        // Not the default status, so a reset that left the status behind would show.
+        await state.FailNextAsync(3, 429, 1, None);
         await state.SetOutageAsync(true, None);
 
         var snapshot = await state.ResetAsync(None);
@@ -88,13 +91,53 @@ public abstract class FaultStateStoreContract
         Assert.Equal(new FaultStateSnapshot(false, 0, 503, 0), snapshot);
         Assert.Equal(new AttemptFaults(false, null, 0, null), await state.ObserveAsync(null, false, None));
     }
+
+    [Fact]
+    public async Task ObserveAsync_AfterTheAttemptCountLifetime_CountsTheRequestAfresh()
+    {
+        var lifetime = TimeSpan.FromMilliseconds(600);
+        var state = await CreateAsync(StateRetention.Default with { AttemptCountLifetime = lifetime });
+        Assert.Equal(1, (await state.ObserveAsync("r", false, None)).Attempt);
+        Assert.Equal(2, (await state.ObserveAsync("r", false, None)).Attempt);
+        var lastSeen = DateTimeOffset.UtcNow;
+
+        // Each attempt keeps the count alive for the lifetime after it; once that has passed, it is gone.
+        while (DateTimeOffset.UtcNow - lastSeen < lifetime * 2)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(1, (await state.ObserveAsync("r", false, None)).Attempt);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_FailNextRespecifiedWhileTaken_EveryTakeCarriesOneWholeSpec()
+    {
+        var replicas = await CreateReplicasAsync(4);
+        await replicas[0].FailNextAsync(1000, 500, 0, None);
+
+        // Re-specified over and over while replicas take failures: no take may pair one spec's status with another's Retry-After.
+        using var stop = new CancellationTokenSource();
+        var respecify = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await replicas[0].FailNextAsync(1000, i % 2 == 0 ? 429 : 500, i % 2 == 0 ? 7 : 0, None);
+            }
+        }, TestContext.Current.CancellationToken);
+        var taken = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () => await replicas[i % 4].ObserveAsync(null, false, None))));
+        await stop.CancelAsync();
+        await respecify;
+
+        Assert.All(taken, t => Assert.Contains((t.FailNextStatus, t.FailNextRetryAfterSeconds), new (int?, int)[] { (500, 0), (429, 7) }));
+    }
 }
 
 [Trait("Category", "Unit")]
 public sealed class InProcessFaultStateTests : FaultStateStoreContract
 {
-    protected override Task<IFaultStateStore> CreateAsync() =>
-        Task.FromResult<IFaultStateStore>(new InProcessFaultState(new MemoryCache(new MemoryCacheOptions { SizeLimit = 1000 }), StateRetention.Default));
+    protected override Task<IFaultStateStore> CreateAsync(StateRetention retention) =>
+        Task.FromResult<IFaultStateStore>(new InProcessFaultState(new MemoryCache(new MemoryCacheOptions { SizeLimit = 1000 }), retention));
 
     protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => Enumerable.Repeat(await CreateAsync(), count).ToArray();
 }
@@ -108,7 +151,7 @@ public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifeti
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    protected override async Task<IFaultStateStore> CreateAsync() => new RedisFaultState(await _server.ConnectAsync(), StateRetention.Default);
+    protected override async Task<IFaultStateStore> CreateAsync(StateRetention retention) => new RedisFaultState(await _server.ConnectAsync(), retention);
 
     protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync()));
 }

@@ -13,8 +13,7 @@ public abstract class GreetingStoreContract
 {
     protected static readonly StateRetention Small = new()
     {
-        GreetingCapacity = 5,
-        KeyCapacity = 4,
+        Capacity = 5,
         ClaimLease = TimeSpan.FromSeconds(1),
         ListPageSize = 3,
     };
@@ -179,30 +178,93 @@ public abstract class GreetingStoreContract
         }
 
         Assert.All(greetings, Assert.NotNull);
-        Assert.Equal(Small.GreetingCapacity, (await store.ListAsync(10, None)).Count);
+        Assert.Equal(Small.Capacity, (await store.ListAsync(10, None)).Count);
         Assert.Null(await store.FindAsync(greetings[0].Id, None));
         Assert.Equal(greetings[^1], await store.FindAsync(greetings[^1].Id, None));
     }
 
     [Fact]
-    public async Task CommitAsync_PastTheKeyCapacity_KeepsWritingAndForgetsTheOldestKey()
+    public async Task CommitAsync_PastTheCapacity_TheOldestKeyLeavesWithItsGreeting_TheNewestReplays()
     {
         var store = await CreateAsync(Small);
+        var greetings = new List<Greeting>();
         for (var i = 0; i < 9; i++)
         {
             var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync($"key-{i}", "fp", None));
-            Assert.NotNull(await store.CommitAsync($"n{i}", claim, None));
-            await Task.Delay(2, TestContext.Current.CancellationToken);
+            greetings.Add((await store.CommitAsync($"n{i}", claim, None))!);
         }
 
+        // Gone together: no replay that points at a greeting no longer kept.
         Assert.Null(await CommittedAsync(store, "key-0"));
-        Assert.NotNull(await CommittedAsync(store, "key-8"));
+        Assert.Null(await store.FindAsync(greetings[0].Id, None));
+        Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("key-0", "fp", None));
+        for (var i = 9 - Small.Capacity; i < 9; i++)
+        {
+            Assert.Equal(greetings[i], await CommittedAsync(store, $"key-{i}"));
+            Assert.Equal(greetings[i], await store.FindAsync(greetings[i].Id, None));
+        }
+    }
+
+    [Fact]
+    public async Task CommitAsync_ManyReplicasPastTheCapacityAtOnce_EvictOnlyWhatIsOverIt()
+    {
+        var retention = StateRetention.Default with { Capacity = 40 };
+        var replicas = await CreateReplicasAsync(retention, 4);
+        var first = new List<Greeting>();
+        for (var i = 0; i < retention.Capacity; i++)
+        {
+            first.Add((await replicas[0].CommitAsync($"old{i}", null, None))!);
+        }
+
+        // Every commit from here on is over capacity, so replicas evict at the same time from the same oldest end.
+        var newer = await Task.WhenAll(Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+        {
+            var written = new List<Greeting>();
+            for (var i = 0; i < 5; i++)
+            {
+                var claim = Assert.IsType<IdempotencyClaim.New>(await replicas[r].ClaimAsync($"r{r}-{i}", "fp", None));
+                written.Add((await replicas[r].CommitAsync($"new{r}-{i}", claim, None))!);
+            }
+
+            return written;
+        })));
+
+        // 20 newer writes push out the 20 oldest, and no more: the newest 20 of the first round stay. A write evicts
+        // after it commits, so writers at once may leave a few over capacity until the next write, never under it.
+        var kept = (await Task.WhenAll(first.Select(async g => await replicas[0].FindAsync(g.Id, None)))).Select(g => g is not null).ToList();
+        var firstKept = kept.IndexOf(true);
+        Assert.InRange(first.Count - firstKept, 20, 20 + 4 * retention.EvictionBatch);
+        Assert.All(kept[firstKept..], Assert.True);
+        Assert.Equal(first.Count - firstKept + 20, (await replicas[0].ListAsync(100, None)).Count);
+        foreach (var greeting in newer.SelectMany(w => w))
+        {
+            Assert.Equal(greeting, await replicas[0].FindAsync(greeting.Id, None));
+        }
+
+        for (var r = 0; r < 4; r++)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.NotNull(await CommittedAsync(replicas[0], $"r{r}-{i}"));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ClaimAsync_WhileClaimed_SaysHowLongTheLeaseHoldsTheKey()
+    {
+        var store = await CreateAsync(Small);
+        await store.ClaimAsync("k1", "fp", None);
+
+        var held = Assert.IsType<IdempotencyClaim.InProgress>(await store.ClaimAsync("k1", "fp", None));
+
+        Assert.InRange(held.LeaseLeft, TimeSpan.FromMilliseconds(1), Small.ClaimLease);
     }
 
     [Fact]
     public async Task Greetings_PastTheirLifetime_AreGoneFromTheListAndTheCount()
     {
-        var store = await CreateAsync(Small with { GreetingLifetime = TimeSpan.FromMilliseconds(1500), KeyLifetime = TimeSpan.FromMilliseconds(1500) });
+        var store = await CreateAsync(Small with { Lifetime = TimeSpan.FromMilliseconds(1500) });
         var claim = (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp", None);
         var greeting = await store.CommitAsync("Ada", claim, None);
 
