@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The replay horizon and the store's disk, measured with the store as shipped: 20 keyed writes, then N newer
-# unique keyed writes straight at HelloService (wrk, in slices, as fast as it goes), then the 20 keys again.
-# Each of the 20 must replay its own greeting (same id, Idempotent-Replayed) and its Location must answer 200.
-# Every slice prints the rate, the store's resident memory and its data folder's size, so the folder's growth
-# once the horizon is full can be read off (first third of the run against the last).
-#   bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh [newer-writes] [slice-seconds]
+# The replay horizon and the store's disk, measured with the store as shipped: 20 keyed writes, then newer
+# unique keyed writes straight at HelloService (wrk, in slices, as fast as it goes). Once `check-at` newer
+# writes are in, the 20 keys are sent again: each must replay its own greeting (same id, Idempotent-Replayed)
+# and its Location must answer 200. Writing goes on to `newer-writes`; every slice prints the rate, the
+# store's resident memory and its data folder's size, so the folder's growth once the store is full can be
+# read off (first third of the run against the last).
+#   bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh [newer-writes] [slice-seconds] [check-at]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 total=${1:-1000000}
 slice=${2:-30}
+check_at=${3:-$total}
 source RetryDemo.Benchmarks/StoreCost/processes.sh
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 store_child() { pgrep -P "$1" | head -1 || echo "$1"; }
@@ -40,8 +42,20 @@ for i in $(seq 20); do
   ids[$i]=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/body")
 done
 
-echo "== $total newer keyed writes in ${slice} s slices (wrk -t2 -c16)"
-done_writes=0; n=0
+check_replays() {
+  local replayed=0 located=0
+  for i in $(seq 20); do
+    post "horizon-$i"
+    id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("id",""))' "$work/body")
+    if [ "$id" = "${ids[$i]}" ] && grep -qi '^Idempotent-Replayed: true' "$work/headers"; then replayed=$((replayed + 1)); fi
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/greetings/${ids[$i]}")" = 200 ] && located=$((located + 1))
+  done
+  echo "after $done_writes newer writes: $replayed of 20 keys replayed their own greeting; $located of 20 Locations answered 200;" \
+    "store RSS $(rss_mb "$(store_child "$store")") MB, data folder $(du -sm "$data" | cut -f1) MB"
+}
+
+echo "== $total newer keyed writes in ${slice} s slices (wrk -t2 -c16); the 20 keys again after $check_at"
+done_writes=0; n=0; checked=false
 while (( done_writes < total )); do
   n=$((n + 1))
   out=$(wrk -t2 -c16 -d"${slice}s" -s "$work/writes.lua" "$url/greetings" -- "w$n")
@@ -50,14 +64,6 @@ while (( done_writes < total )); do
   done_writes=$((done_writes + requests))
   printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB\n" "$n" "$requests" "$done_writes" \
     "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)"
+  if ! $checked && (( done_writes >= check_at )); then check_replays; checked=true; fi
 done
-
-replayed=0; located=0
-for i in $(seq 20); do
-  post "horizon-$i"
-  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("id",""))' "$work/body")
-  if [ "$id" = "${ids[$i]}" ] && grep -qi '^Idempotent-Replayed: true' "$work/headers"; then replayed=$((replayed + 1)); fi
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/greetings/${ids[$i]}")" = 200 ] && located=$((located + 1))
-done
-echo "after $done_writes newer writes: $replayed of 20 keys replayed their own greeting; $located of 20 Locations answered 200"
-echo "store: RSS $(rss_mb "$(store_child "$store")") MB, data folder $(du -sm "$data" | cut -f1) MB"
+$checked || check_replays

@@ -54,9 +54,13 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         "--aof", "--recover",
         "--checkpointdir", Path.Combine(data, "checkpoints"),
         "--aof-size-limit", "256m",
-        // Beyond --memory, older records move to disk instead of being dropped; compaction reclaims it.
+        // Beyond --memory, older records move to disk instead of being dropped. Compaction copies what is
+        // still live out of the oldest segments once there are more than 8 (of 64 MB), and the next checkpoint
+        // deletes them, so the disk holds about the live data plus 512 MB (at Garnet's defaults, 1 GB
+        // segments and 32 of them, it would grow to 32 GB before compacting at all).
         "--storage-tier", "--logdir", Path.Combine(data, "log"),
-        "--compaction-freq", "300", "--compaction-type", "Lookup",
+        "--segment", "64m", "--object-log-segment", "64m", "--compaction-max-segments", "8",
+        "--compaction-freq", "60", "--compaction-type", "Lookup",
         "--expired-key-deletion-scan-freq", "60",
         // HelloService's steps are scripts; only transaction mode runs a script atomically (locking its KEYS).
         "--lua", "--lua-transaction-mode",

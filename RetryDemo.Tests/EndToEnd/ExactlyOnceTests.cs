@@ -18,10 +18,26 @@ public class ExactlyOnceTests
 {
     private const int LogicalRequests = 1000;
 
-    [Fact]
-    public async Task CreateGreeting_UnderMixedFaults_CreatesExactlyOneGreetingPerSuccessAndNoneOtherwise()
+    public static TheoryData<bool> Stores => [false, true];
+
+    /// <summary>HelloService's state in its own process, or in the real store (Garnet on loopback, as the AppHost runs it).</summary>
+    private static async Task<(RetryDemoSystem System, StoreServer? Store)> StartAsync(bool realStore, Dictionary<string, string?> clientSettings)
     {
-        await using var system = new RetryDemoSystem(clientSettings: new Dictionary<string, string?>
+        var store = realStore ? await StoreServer.StartAsync() : null;
+        var helloSettings = new Dictionary<string, string?>();
+        if (store is not null)
+        {
+            helloSettings["ConnectionStrings:store"] = store.ConnectionString;
+        }
+
+        return (new RetryDemoSystem(helloSettings, clientSettings), store);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task CreateGreeting_UnderMixedFaults_CreatesExactlyOneGreetingPerSuccessAndNoneOtherwise(bool realStore)
+    {
+        var (system, store) = await StartAsync(realStore, new Dictionary<string, string?>
         {
             ["HelloClient:Resilience:Retry:Delay"] = "00:00:00.001",
             // Seven attempts: a busy machine that now and then times out a healthy attempt still carries
@@ -32,6 +48,8 @@ public class ExactlyOnceTests
             ["HelloClient:Resilience:CircuitBreaker:MinimumThroughput"] = "1000000",
             ["HelloClient:RetryBudget:Enabled"] = "false", // nor the retry budget
         });
+        await using var _ = system;
+        await using var __ = store;
         using var client = system.Client.CreatePlainClient();
         using var hello = system.Hello.CreatePlainClient();
         const string faults = "failureRate=0.1&failStatus=503&commitFailRate=0.12&commitDelayRate=0.12&commitDelayMs=400";
@@ -89,6 +107,51 @@ public class ExactlyOnceTests
         Assert.True(after503 >= 100, $"only {after503} successes followed a 503 attempt (≈ 200 expected)");
         Assert.True(afterTimeout >= 20, $"only {afterTimeout} successes followed a timed-out attempt (≈ 100 expected)");
         TestContext.Current.TestOutputHelper?.WriteLine($"{created.Count} created, {after503} after a 503, {afterTimeout} after a timeout; failures: {Failures(outcomes)}");
+    }
+
+    /// <summary>
+    /// Every attempt commits and loses its reply (503), and some attempts are refused first (400): a call can
+    /// end on a refusal after an earlier attempt committed. It must never say the write failed while the
+    /// greeting exists: 201 with the stored greeting, or "outcome unknown".
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task CreateGreeting_CommittedThenRefused_Seeds1To40_NeverReportedFailedWhileStored(bool realStore)
+    {
+        var (system, store) = await StartAsync(realStore, new Dictionary<string, string?> { ["HelloClient:Resilience:Retry:Delay"] = "00:00:00.001" });
+        await using var _ = system;
+        await using var __ = store;
+        using var client = system.Client.CreatePlainClient();
+        using var hello = system.Hello.CreatePlainClient();
+        var refusedAfterACommit = 0;
+        for (var seed = 1; seed <= 40; seed++)
+        {
+            var key = $"committed-then-refused-{seed}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/greetings?commitFailRate=1&failureRate=0.3&failStatus=400&seed={seed}")
+            {
+                Content = JsonContent.Create(new { name = "Ada" }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            var statuses = body.GetProperty("report").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").ToString()).ToList();
+            using var byKey = await hello.GetAsync($"/greetings/by-key?key={key}", TestContext.Current.CancellationToken);
+            var held = byKey.StatusCode == HttpStatusCode.OK ? (await byKey.Content.ReadFromJsonAsync<GreetingId>(TestContext.Current.CancellationToken))!.Id : null;
+            var what = $"seed {seed}: {(int)response.StatusCode} after attempts [{string.Join(", ", statuses)}]; the key holds {held ?? "nothing"}";
+            refusedAfterACommit += statuses.Count > 1 && statuses[^1] == "400" ? 1 : 0;
+
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                Assert.True(held == body.GetProperty("id").GetString(), what);
+            }
+            else
+            {
+                Assert.True(body.GetProperty("reason").GetString() == "OutcomeUnknown" || held is null, what);
+            }
+        }
+
+        // Not vacuous: the seeds include calls whose last attempt was a refusal after an earlier attempt committed.
+        Assert.True(refusedAfterACommit >= 3, $"only {refusedAfterACommit} of 40 calls ended on a 400 after an earlier attempt");
     }
 
     private static string Failures(IDictionary<int, Outcome> outcomes) =>
