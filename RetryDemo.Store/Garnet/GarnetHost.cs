@@ -53,7 +53,9 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         // Durability: every write is committed to the append-only file as it is made; a restart replays it.
         "--aof", "--recover",
         "--checkpointdir", Path.Combine(data, "checkpoints"),
-        "--aof-size-limit", "256m",
+        // Past 256 MB a checkpoint truncates the file, a segment (64 MB) at a time: with Garnet's 1 GB
+        // segments nothing could go before a whole gigabyte had been written.
+        "--aof-size-limit", "256m", "--aof-segment-size", "64m",
         // Beyond --memory, older records move to disk instead of being dropped. Compaction copies what is
         // still live out of the oldest segments once there are more than 8 (of 64 MB), and the next checkpoint
         // deletes them, so the disk holds about the live data plus 512 MB (at Garnet's defaults, 1 GB

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -37,6 +38,24 @@ public class GreetingsApiTests
         Assert.Equal((await first.Content.ReadFromJsonAsync<Greeting>(cancellationToken: TestContext.Current.CancellationToken))!.Id, (await second.Content.ReadFromJsonAsync<Greeting>(cancellationToken: TestContext.Current.CancellationToken))!.Id);
         Assert.True(second.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
+    }
+
+    [Theory]
+    [InlineData(0, "1")]   // claimed just now: most likely being written, come back in a second
+    [InlineData(3, "2")]   // claimed 3 s of its 5 s lease ago: most likely orphaned, come back when the lease ends
+    public async Task CreateGreeting_KeyStillClaimed_Answers409WithRetryAfterNoLaterThanTheLeaseEnd(int claimAgeSeconds, string retryAfter)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>(), services => services.AddSingleton<TimeProvider>(time));
+        using var http = hello.CreatePlainClient();
+        var store = hello.Services.GetRequiredService<IGreetingStore>();
+        Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("held", RetryDemo.Contracts.GreetingFingerprint.Of("Ada"), TestContext.Current.CancellationToken));
+        time.Advance(TimeSpan.FromSeconds(claimAgeSeconds));
+
+        using var response = await http.SendAsync(Post("""{"name":"Ada"}""", "held"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(retryAfter, response.Headers.GetValues("Retry-After").Single());
     }
 
     [Fact]
