@@ -19,25 +19,22 @@ internal static class GreetingScripts
         """;
 
     /// <summary>
-    /// KEYS: the greeting, the index, then the key's record when the write has a key. ARGV: the claim's
-    /// record (or ''), the committed record, the greeting, the index member, its score (µs), the lifetime (ms),
-    /// the expiry cutoff (score). Writes the greeting, its key's outcome and its index entry together, only
-    /// while the claim is still this request's; drops expired index entries. Scores only grow, so two writes
-    /// in one millisecond (or from a replica whose clock lags) still leave in the order they came. Returns
-    /// the index's size, or -1.
+    /// KEYS: the greeting, the index's buckets, its count, this greeting's bucket, then the key's record when
+    /// the write has a key. ARGV: the claim's record (or ''), the committed record, the greeting, the index
+    /// member, the bucket's number, the lifetime (ms). Writes the greeting, its key's outcome and its index
+    /// entry together, only while the claim is still this request's. The buckets' set changes only when a
+    /// bucket is new. A bucket has no expiry of its own: it leaves by eviction, which keeps the count right. Returns { the count, the oldest bucket }, or -1 when the claim no longer holds the key.
     /// </summary>
     public const string Commit = """
-        if KEYS[3] then
-          if redis.call('GET', KEYS[3]) ~= ARGV[1] then return -1 end
-          redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[6])
+        if KEYS[5] then
+          if redis.call('GET', KEYS[5]) ~= ARGV[1] then return -1 end
+          redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[6])
         end
         redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[6])
-        local score = tonumber(ARGV[5])
-        local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-        if newest[2] and tonumber(newest[2]) >= score then score = tonumber(newest[2]) + 1 end
-        redis.call('ZADD', KEYS[2], score, ARGV[4])
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[7])
-        return redis.call('ZCARD', KEYS[2])
+        if redis.call('RPUSH', KEYS[4], ARGV[4]) == 1 then
+          redis.call('ZADD', KEYS[2], ARGV[5], ARGV[5])
+        end
+        return { redis.call('INCR', KEYS[3]), redis.call('ZRANGE', KEYS[2], 0, 0)[1] }
         """;
 
     /// <summary>KEYS: the key's record. ARGV: the claim's record. Frees the key only if this claim still holds it.</summary>
@@ -47,38 +44,36 @@ internal static class GreetingScripts
         """;
 
     /// <summary>
-    /// KEYS: the index, then for each candidate its greeting and (when it has one) its key's record. ARGV:
-    /// the capacity, then the candidates' index members, oldest first. Removes candidates still in the index,
-    /// oldest first, but never more than are over capacity now — so two replicas evicting at once remove
-    /// each entry once and nothing under capacity. A key's record goes with its greeting, unless the key has
-    /// since been written again (its record then names another greeting). Returns how many it removed.
+    /// KEYS: the index's buckets, its count, the oldest bucket, then for each of its entries its greeting and
+    /// (when it has one) its key's record. ARGV: the capacity, the bucket's number, 1 if the bucket is past its
+    /// lifetime, then the bucket's entries as read. Removes the whole bucket with its records, but only if it
+    /// is still the oldest, still holds exactly what was read, and all of it is over capacity (or past its
+    /// lifetime): two replicas evicting at once remove it once, and nothing under capacity leaves. A key's
+    /// record goes with its greeting, unless the key has since been written again (its record then names
+    /// another greeting). Returns { how many it removed, the count, the oldest bucket now }.
     /// </summary>
-    public const string Evict = """
-        local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
-        local removed = 0
-        local k = 2
-        for i = 2, #ARGV do
+    public const string EvictBucket = """
+        local count = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local oldest = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+        local size = redis.call('LLEN', KEYS[3])
+        if oldest ~= ARGV[2] or size ~= #ARGV - 3 or (ARGV[3] ~= '1' and count - size < tonumber(ARGV[1])) then
+          return { 0, count, oldest }
+        end
+        local k = 4
+        for i = 4, #ARGV do
           local member = ARGV[i]
-          local greeting = KEYS[k]
+          redis.call('DEL', KEYS[k])
           k = k + 1
-          local record = nil
           if #member > 32 then
-            record = KEYS[k]
+            local value = redis.call('GET', KEYS[k])
+            if value and string.find(value, '"id":"' .. string.sub(member, 1, 32) .. '"', 1, true) then
+              redis.call('DEL', KEYS[k])
+            end
             k = k + 1
           end
-          if removed < over and redis.call('ZSCORE', KEYS[1], member) then
-            redis.call('ZREM', KEYS[1], member)
-            redis.call('DEL', greeting)
-            if record then
-              local value = redis.call('GET', record)
-              if value and string.find(value, '"id":"' .. string.sub(member, 1, 32) .. '"', 1, true) then
-                redis.call('DEL', record)
-              end
-            end
-            removed = removed + 1
-          end
         end
-        return removed
+        redis.call('DEL', KEYS[3])
+        redis.call('ZREM', KEYS[1], ARGV[2])
+        return { size, redis.call('DECRBY', KEYS[2], size), redis.call('ZRANGE', KEYS[1], 0, 0)[1] }
         """;
-
 }

@@ -7,12 +7,18 @@ namespace RetryDemo.HelloService.Greetings;
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. Every step that
 /// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): claim, commit, abandon and
-/// eviction each take one round trip. The index (a sorted set by creation time, member = greeting id then
-/// its key) gives the newest page and the count without a scan, and tells eviction which records go together.
+/// eviction each take one round trip. The index (<see cref="StoreKeys.IndexBuckets"/>: greetings in time
+/// buckets, each entry its greeting's id then its key) gives the newest page and the count without a scan,
+/// and tells eviction which records go together.
 /// </summary>
 public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvider timeProvider, StateRetention retention) : IGreetingStore
 {
     private const int IdLength = 32;
+
+    private const int MaxBucketsEvictedPerWrite = 4;
+
+    // The oldest bucket's size, as last read: it changes only when a bucket leaves, so it is asked once per bucket.
+    private OldestBucket? _oldestBucket;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -46,32 +52,30 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
     {
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
-        var member = greeting.Id + claim?.Key;
+        var bucket = retention.BucketOf(now);
         RedisKey[] keys = claim is null
-            ? [StoreKeys.Greeting(greeting.Id), StoreKeys.GreetingIndex]
-            : [StoreKeys.Greeting(greeting.Id), StoreKeys.GreetingIndex, StoreKeys.Idempotency(claim.Key)];
+            ? [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket)]
+            : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.Idempotency(claim.Key)];
         RedisValue[] values =
         [
             claim is null ? RedisValue.EmptyString : ClaimRecord(claim),
             claim is null ? RedisValue.EmptyString : Serialize(new IdempotencyRecord(IdempotencyRecord.Committed, claim.Fingerprint, null, greeting)),
             JsonSerializer.Serialize(greeting, GreetingRecordJson.Default.Greeting),
-            member,
-            Score(now),
+            greeting.Id + claim?.Key,
+            bucket,
             (long)retention.Lifetime.TotalMilliseconds,
-            Score(now - retention.Lifetime),
         ];
 
-        var count = (long)await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values);
-        if (count < 0)
+        var result = await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values);
+        if (result.Resp2Type == ResultType.Integer)
         {
             return null;
         }
 
-        if (count - retention.Capacity >= retention.EvictionBatch)
+        var counted = (RedisResult[])result!;
+        if (counted.Length > 1)
         {
-            // Twice what is over: replicas evicting at once read overlapping candidates, and the script takes
-            // only as many as are over capacity when it runs.
-            await EvictOldestAsync(2 * Math.Min(count - retention.Capacity, 2L * retention.EvictionBatch));
+            await EvictIfDueAsync((long)counted[0], (long)counted[1], now);
         }
 
         return greeting;
@@ -88,42 +92,86 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
 
     public async ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
     {
-        // By rank from the newest end, and the count as ZCARD less the (usually empty) expired end: a
-        // count over the whole score range made Garnet walk every member (12 listings/s at 200 000).
-        var cutoff = Score(timeProvider.GetUtcNow() - retention.Lifetime);
+        // The newest buckets hold the newest page; the count is the index's own, less any buckets past their
+        // lifetime that no write has evicted yet (usually none).
+        var cutoff = retention.BucketOf(timeProvider.GetUtcNow() - retention.Lifetime);
         var batch = Db.CreateBatch();
-        var all = batch.SortedSetLengthAsync(StoreKeys.GreetingIndex);
-        var expired = batch.SortedSetLengthAsync(StoreKeys.GreetingIndex, double.NegativeInfinity, cutoff);
-        var newest = batch.SortedSetRangeByRankWithScoresAsync(StoreKeys.GreetingIndex, 0, limit - 1, Order.Descending);
+        var count = batch.StringGetAsync(StoreKeys.GreetingCount);
+        var expired = batch.SortedSetRangeByScoreAsync(StoreKeys.IndexBuckets, double.NegativeInfinity, cutoff);
+        var buckets = batch.SortedSetRangeByScoreAsync(StoreKeys.IndexBuckets, cutoff, double.PositiveInfinity, Exclude.Start, Order.Descending, 0, limit);
         batch.Execute();
-        var ids = (await newest).Where(entry => entry.Score > cutoff).Select(entry => StoreKeys.Greeting(IdOf(entry.Element))).ToArray();
-        var greetings = ids.Length == 0 ? [] : await Db.StringGetAsync(ids);
-        return new GreetingList((int)(await all - await expired), [.. greetings.Where(g => !g.IsNull).Select(g => DeserializeGreeting(g!))]);
-    }
 
-    /// <summary>
-    /// The oldest entries over capacity leave with their records, in one atomic step that re-counts: a
-    /// candidate list read a moment earlier can be stale (another replica evicting too), never over-applied.
-    /// </summary>
-    private async Task EvictOldestAsync(long candidateCount)
-    {
-        var candidates = await Db.SortedSetRangeByRankAsync(StoreKeys.GreetingIndex, 0, candidateCount - 1);
-        var keys = new List<RedisKey>(1 + candidates.Length * 2) { StoreKeys.GreetingIndex };
-        foreach (var member in candidates)
+        // Newest bucket first; a busy one fills the page alone, so the rest are asked only when it does not.
+        var newest = new List<RedisKey>(limit);
+        var pending = (await buckets).Select(b => (long)b).ToArray();
+        for (var asked = 0; asked < pending.Length && newest.Count < limit; asked = Math.Min(pending.Length, asked * 8 + 1))
         {
-            var value = (string)member!;
-            keys.Add(StoreKeys.Greeting(value[..IdLength]));
-            if (value.Length > IdLength)
+            var page = pending[asked..Math.Min(pending.Length, asked * 8 + 1)];
+            var reads = Db.CreateBatch();
+            var lists = page.Select(bucket => reads.ListRangeAsync(StoreKeys.IndexBucket(bucket), -limit, -1)).ToArray();
+            reads.Execute();
+            foreach (var list in lists)
             {
-                keys.Add(StoreKeys.Idempotency(value[IdLength..]));
+                newest.AddRange((await list).Reverse().Select(member => StoreKeys.Greeting(IdOf(member))).Take(limit - newest.Count));
             }
         }
 
-        await Db.ScriptEvaluateAsync(GreetingScripts.Evict, [.. keys], [retention.Capacity, .. candidates]);
+        var stale = 0L;
+        foreach (var bucket in await expired)
+        {
+            stale += await Db.ListLengthAsync(StoreKeys.IndexBucket((long)bucket));
+        }
+
+        var greetings = newest.Count == 0 ? [] : await Db.StringGetAsync([.. newest]);
+        var held = (await count).TryParse(out long all) ? all : 0;
+        return new GreetingList((int)Math.Max(0, held - stale), [.. greetings.Where(g => !g.IsNull).Select(g => DeserializeGreeting(g!))]);
     }
 
-    // Microseconds since the epoch: ms precision, and room below it for the commit script to keep scores growing.
-    private static long Score(DateTimeOffset time) => time.ToUnixTimeMilliseconds() * 1000;
+    /// <summary>
+    /// Evicts the oldest bucket while all of it is over capacity, or it is past its lifetime: each read, then
+    /// removed in one atomic step that checks again (another replica may have evicted it first). A few buckets
+    /// per write at most, so writers at once catch up without one write paying for all. A bucket's size is
+    /// asked once, not on every write.
+    /// </summary>
+    private async Task EvictIfDueAsync(long count, long oldest, DateTimeOffset now)
+    {
+        var cutoff = retention.BucketOf(now - retention.Lifetime);
+        for (var step = 0; step < MaxBucketsEvictedPerWrite; step++)
+        {
+            var expired = oldest <= cutoff;
+            if (count <= retention.Capacity && !expired)
+            {
+                return;
+            }
+
+            var size = _oldestBucket is { } known && known.Number == oldest ? known.Size : await Db.ListLengthAsync(StoreKeys.IndexBucket(oldest));
+            _oldestBucket = new OldestBucket(oldest, size);
+            if (!expired && count - size < retention.Capacity)
+            {
+                return;
+            }
+
+            var entries = await Db.ListRangeAsync(StoreKeys.IndexBucket(oldest));
+            var keys = new List<RedisKey>(3 + entries.Length * 2) { StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(oldest) };
+            foreach (var entry in entries)
+            {
+                var member = (string)entry!;
+                keys.Add(StoreKeys.Greeting(member[..IdLength]));
+                if (member.Length > IdLength)
+                {
+                    keys.Add(StoreKeys.Idempotency(member[IdLength..]));
+                }
+            }
+
+            var after = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.EvictBucket, [.. keys], [retention.Capacity, oldest, expired ? 1 : 0, .. entries]))!;
+            if (after.Length < 3)
+            {
+                return; // The index is empty.
+            }
+
+            (count, oldest) = ((long)after[1], (long)after[2]);
+        }
+    }
 
     private static string IdOf(RedisValue member) => ((string)member!)[..IdLength];
 
@@ -148,4 +196,6 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
 
     private static Greeting DeserializeGreeting(string json) =>
         JsonSerializer.Deserialize(json, GreetingRecordJson.Default.Greeting) ?? throw new InvalidDataException("A stored greeting is empty.");
+
+    private sealed record OldestBucket(long Number, long Size);
 }

@@ -41,8 +41,12 @@ public sealed record StateRetention
     public int ListPageSize { get; init; } = 100;
 
     /// <summary>
-    /// Past capacity, the store evicts once this many are over it, not on every write: one eviction step
-    /// per this many writes, and never more entries than are over capacity.
+    /// The store's index keeps greetings in buckets of this span and evicts a whole bucket at a time, once
+    /// all of it is over capacity (or past its lifetime): so it holds between <see cref="Capacity"/> and one
+    /// bucket more, and never removes one that was not over. Tests shrink it to see single entries leave.
     /// </summary>
-    public int EvictionBatch => Math.Clamp(Capacity / 1000, 1, 500);
+    public TimeSpan IndexBucket { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The index bucket <paramref name="time"/> falls in, counted from the Unix epoch.</summary>
+    public long BucketOf(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / IndexBucket.Ticks;
 }

@@ -16,14 +16,22 @@ public static class StoreKeys
     public static readonly RedisKey SeededRolls = Prefix + "faults:seeded-rolls";
 
     /// <summary>
-    /// Greetings by creation time (µs, always growing), member = the greeting's id followed by its Idempotency-Key (if any):
-    /// the newest page and the count without a scan, and which records leave together when it is full.
+    /// The index of greetings by creation time, in buckets of <see cref="StateRetention.IndexBucket"/>: this
+    /// sorted set holds the buckets (member and score: the bucket's number), each <see cref="IndexBucket"/> a
+    /// list of its greetings in commit order (member: the greeting's id, then its Idempotency-Key if any). Many
+    /// small lists, each written for one bucket's span and then only read or deleted whole: the store keeps
+    /// objects in a log, and one index of millions, changed on every write, was copied into it again and again.
     /// </summary>
-    public static readonly RedisKey GreetingIndex = Prefix + "index:greetings";
+    public static readonly RedisKey IndexBuckets = Prefix + "index:buckets";
+
+    /// <summary>How many greetings the index holds: added to on every commit, taken from as buckets leave.</summary>
+    public static readonly RedisKey GreetingCount = Prefix + "index:count";
 
     // The records' prefixes end in their own segment, so no key or id a caller chooses can name an index.
     private const string GreetingPrefix = Prefix + "greeting:";
     private const string KeyPrefix = Prefix + "idempotency-key:";
+
+    public static RedisKey IndexBucket(long bucket) => Prefix + "index:bucket:" + bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static RedisKey Attempts(string requestId) => Prefix + "attempts:" + requestId;
 
