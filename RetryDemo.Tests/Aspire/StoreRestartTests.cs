@@ -10,10 +10,10 @@ namespace RetryDemo.Tests.AspireHosting;
 
 /// <summary>
 /// The store stopped and started again from the dashboard's own commands while callers keep calling
-/// through ClientService: HelloService answers 503 problem details at once while it is gone (never a bare
-/// 500, never a hang), ClientService's retries carry calls through, everything acknowledged before is
-/// still there afterwards, and calls succeed again as soon as the store is back. An app of its own (with
-/// a fresh ClientService).
+/// through ClientService: while it is gone HelloService answers what needs it (a keyed write) with 503
+/// problem details at once (never a bare 500, never a hang) and a plain GET /hello with 200, ClientService's
+/// retries carry calls through, everything acknowledged before is still there afterwards, and calls succeed
+/// again as soon as the store is back. An app of its own (with a fresh ClientService).
 /// </summary>
 [Trait("Category", "App")]
 public sealed class StoreRestartTests : IAsyncLifetime
@@ -35,18 +35,14 @@ public sealed class StoreRestartTests : IAsyncLifetime
 
         var load = Task.WhenAll(
             Task.Run(() => LoadAsync(i => new HttpRequestMessage(HttpMethod.Get, "/hello"), answers, clock, stopLoad.Token), stopLoad.Token),
-            Task.Run(() => LoadAsync(i =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
-                request.Headers.Add("Idempotency-Key", $"restart-{run}-{i}");
-                return request;
-            }, answers, clock, stopLoad.Token), stopLoad.Token));
+            Task.Run(() => LoadAsync(i => Write($"restart-{run}-{i}"), answers, clock, stopLoad.Token), stopLoad.Token));
 
         await WaitForAnswersAsync(answers, 20);
         await RunAsync(KnownResourceCommands.StopCommand);
         await Limit.WithinAsync(TimeSpan.FromMinutes(1), "The store did not stop", ct =>
             _app.App.ResourceNotifications.WaitForResourceAsync("store", s => s.Snapshot.State?.Text is "Exited" or "Finished", ct));
-        var (helloStatus, helloElapsed, helloRetryAfter) = await DirectHelloAsync();
+        var (writeStatus, writeElapsed, writeRetryAfter) = await DirectAsync(() => Write($"restart-{run}-direct"));
+        var (plainStatus, _, _) = await DirectAsync(() => new HttpRequestMessage(HttpMethod.Get, "/hello"));
         await RunAsync(KnownResourceCommands.StartCommand);
         await Limit.WithinAsync(TimeSpan.FromMinutes(1), "The store did not become healthy again after its start", ct =>
             _app.App.ResourceNotifications.WaitForResourceHealthyAsync("store", ct));
@@ -55,10 +51,12 @@ public sealed class StoreRestartTests : IAsyncLifetime
         await stopLoad.CancelAsync();
         await load;
 
-        // While the store was gone, HelloService itself answered 503 with Retry-After, within the attempt timeout.
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, helloStatus);
-        Assert.True(helloElapsed < TimeSpan.FromSeconds(2), $"HelloService took {helloElapsed} to answer without its store");
-        Assert.NotNull(helloRetryAfter);
+        // While the store was gone, HelloService itself answered a keyed write 503 with Retry-After, within the
+        // attempt timeout, and a plain GET /hello 200.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, writeStatus);
+        Assert.True(writeElapsed < TimeSpan.FromSeconds(2), $"HelloService took {writeElapsed} to answer without its store");
+        Assert.NotNull(writeRetryAfter);
+        Assert.Equal(HttpStatusCode.OK, plainStatus);
 
         var all = answers.ToList();
         Assert.All(all, a => Assert.True(a.Status is 200 or 201 || (a.Status == 503 && a.ProblemJson),
@@ -98,11 +96,19 @@ public sealed class StoreRestartTests : IAsyncLifetime
         }
     }
 
-    private async Task<(HttpStatusCode Status, TimeSpan Elapsed, TimeSpan? RetryAfter)> DirectHelloAsync()
+    private static HttpRequestMessage Write(string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
+
+    private async Task<(HttpStatusCode Status, TimeSpan Elapsed, TimeSpan? RetryAfter)> DirectAsync(Func<HttpRequestMessage> create)
     {
         using var hello = _app.CreateHttpClient("hello");
+        using var request = create();
         var stopwatch = Stopwatch.StartNew();
-        using var response = await hello.GetAsync("/hello", TestContext.Current.CancellationToken);
+        using var response = await hello.SendAsync(request, TestContext.Current.CancellationToken);
         return (response.StatusCode, stopwatch.Elapsed, response.Headers.RetryAfter?.Delta);
     }
 
