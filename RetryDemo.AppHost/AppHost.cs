@@ -9,6 +9,11 @@ var builder = DistributedApplication.CreateBuilder(args);
 var faultControlKey = builder.AddParameter("fault-control-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
+// The store's password, generated and kept the same way: the store asks every connection for it, and
+// HelloService's connection string carries it. Letters and digits only, so it never breaks that string.
+var storePassword = builder.AddParameter("store-password",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 // HelloService's fault profile at start-up (Parameters:hello-*). The defaults mean "no faults" and are
 // published, so azd never asks for them.
 IResourceBuilder<ParameterResource> FaultSetting(string name, string defaultValue) =>
@@ -19,6 +24,7 @@ IResourceBuilder<ParameterResource> FaultSetting(string name, string defaultValu
 var store = builder.AddProject<Projects.RetryDemo_Store>("store", launchProfileName: "http")
     .WithoutHttpsCertificate()
     .WithEndpoint(name: "tcp", scheme: "tcp", env: "Store__Port")
+    .WithEnvironment("Store__Password", storePassword)
     .WithHttpHealthCheck("/health");
 if (builder.ExecutionContext.IsRunMode)
 {
@@ -34,7 +40,8 @@ else
 var hello = builder.AddProject<Projects.RetryDemo_HelloService>("hello", launchProfileName: "http")
     .WithReplicas(builder.Configuration.GetValue("Parameters:hello-replicas", 1))
     .WithoutHttpsCertificate()
-    .WithEnvironment("ConnectionStrings__store", store.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort))
+    .WithEnvironment("ConnectionStrings__store",
+        ReferenceExpression.Create($"{store.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)},password={storePassword.Resource}"))
     .WaitFor(store)
     .WithEnvironment("Faults__FailFirstAttempts", FaultSetting("hello-fail-first", "0"))
     .WithEnvironment("Faults__FailureRate", FaultSetting("hello-failure-rate", "0"))

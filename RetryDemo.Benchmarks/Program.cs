@@ -6,9 +6,11 @@ using RetryDemo.Benchmarks.HalfFailing;
 using RetryDemo.Benchmarks.Loopback;
 using RetryDemo.Benchmarks.Outage;
 using RetryDemo.Benchmarks.Paired;
+using RetryDemo.Benchmarks.StoreOutage;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
+// `store-outage [--checkout DIR] [--no-password]` measures a store outage (kill -9, SIGSTOP, SIGTERM);
 // `budget-model [trials]` simulates the retry budget's random walk; `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]`, `outage [--smoke]` and `half-failing [--smoke]`
 // run the loopback experiments, `allocations [calls]` the allocation profile, `paired [rounds] [--smoke]` the
 // interleaved micro comparison; anything else goes to BenchmarkDotNet.
@@ -22,6 +24,7 @@ return args switch
     ["allocations", ..] => await AllocationProfile.RunAsync(args),
     ["paired", ..] => await PairedOverhead.RunAsync(args),
     ["budget-model", ..] => await RetryBudgetModel.RunAsync(args),
+    ["store-outage", ..] => await StoreOutageExperiment.RunAsync(args),
     _ => RunBenchmarks(args),
 };
 

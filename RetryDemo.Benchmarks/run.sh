@@ -10,6 +10,7 @@ smoke=false
 
 dotnet tool restore   # dotnet-trace, for the loopback profile
 dotnet build -c Release RetryDemo.HelloService
+dotnet build -c Release RetryDemo.Store
 dotnet build -c Release RetryDemo.Benchmarks
 dotnet build -c Release RetryDemo.Benchmarks.LoopbackClient
 run() { dotnet run -c Release --project RetryDemo.Benchmarks --no-build -- "$@"; }
@@ -44,4 +45,5 @@ else
   run outage --baseline "$baseline"
   run half-failing
   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh 8 10
+  run store-outage
 fi

@@ -64,6 +64,9 @@ public sealed partial class ServiceProcess : IDisposable, IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Every line the service writes (stdout and stderr) as it comes, for counts over a whole run.</summary>
+    public event Action<string>? LineWritten;
+
     /// <summary>The last lines the service wrote (stdout and stderr), for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
@@ -213,6 +216,7 @@ public sealed partial class ServiceProcess : IDisposable, IAsyncDisposable
             return;
         }
 
+        LineWritten?.Invoke(line);
         _output.Enqueue(line);
         while (_output.Count > OutputLinesKept && _output.TryDequeue(out _))
         {

@@ -18,7 +18,8 @@ start() {
   echo $!
 }
 wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.1; done; echo "$1 never became healthy" >&2; exit 1; }
-# start_store <tcp port> <http port>: a store with its data in $work; echoes the pid (wait_healthy on the http port).
+# start_store <tcp port> <http port> [VAR=value…]: a store with its data in $work; echoes the pid (wait_healthy on the http port).
 start_store() {
-  start RetryDemo.Store RetryDemo.Store.dll Store__Port="$1" Store__DataDirectory="$work/store-$1" ASPNETCORE_URLS="http://127.0.0.1:$2"
+  local port=$1 http=$2; shift 2
+  start RetryDemo.Store RetryDemo.Store.dll Store__Port="$port" Store__DataDirectory="$work/store-$port" ASPNETCORE_URLS="http://127.0.0.1:$http" "$@"
 }

@@ -51,7 +51,8 @@ public sealed class FaultInjectionFilter(
         // the store. A configured seed numbers the service's rolls instead (one counter).
         var counted = options.FailFirstAttempts > 0 || seededPerRequest;
         var numbered = options.Seed is not null && !seededPerRequest && options.FailureRate > 0;
-        var observed = await state.ObserveAsync(counted ? requestId : null, numbered, ct);
+        // Without either, a store that cannot be read leaves the operator's switches off (FailOpenFaultState).
+        var observed = Trusted(await state.ObserveAsync(counted ? requestId : null, numbered, ct));
         int? attempt = counted ? observed.Attempt ?? 1 : null;
         context.Features.Set(new AttemptFeature { Attempt = attempt, Options = options });
 
@@ -98,6 +99,18 @@ public sealed class FaultInjectionFilter(
             return TypedResults.Empty;
         }
     }
+
+    /// <summary>
+    /// Values read from the store held to the operator API's limits: anyone who can write to the store could
+    /// have put them there, and a status such as 999 must never become this service's answer.
+    /// </summary>
+    internal static AttemptFaults Trusted(AttemptFaults observed) => observed with
+    {
+        FailNextStatus = observed.FailNextStatus is { } status && FaultLimits.FailureStatuses.Contains(status) ? status : null,
+        FailNextRetryAfterSeconds = Math.Clamp(observed.FailNextRetryAfterSeconds, 0, FaultLimits.MaxRetryAfterSeconds),
+        Attempt = observed.Attempt is { } attempt ? Math.Max(attempt, 1) : null,
+        Roll = observed.Roll is { } roll ? Math.Max(roll, 1) : null,
+    };
 
     private (string Fault, int Status, int RetryAfter)? Choose(FaultOptions options, AttemptFaults observed, int? attempt)
     {

@@ -19,4 +19,10 @@ internal static partial class FaultLog
 
     [LoggerMessage(6, LogLevel.Debug, "Ignored a malformed " + WireHeaders.RequestId + " header; the request is served without one")]
     public static partial void RequestIdIgnored(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Warning, "The store cannot be read ({Error}): requests that need nothing from it are answered with the operator's outage and fail-next off until it can")]
+    public static partial void StateUnread(ILogger logger, string error);
+
+    [LoggerMessage(8, LogLevel.Information, "The store can be read again: the operator's outage and fail-next apply again")]
+    public static partial void StateReadAgain(ILogger logger);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RetryDemo.HelloService.Faults;
 using RetryDemo.HelloService.Greetings;
 using StackExchange.Redis;
@@ -27,8 +28,14 @@ public static class SharedStateExtensions
             return builder;
         }
 
-        // Connected at start-up, not inside the first request (which would pay for it).
-        builder.AddRedisClient(ConnectionName, settings => settings.DisableAutoActivation = false, options =>
+        // Connected at start-up, not inside the first request (which would pay for it). The password, when the
+        // store asks for one, is in the connection string. Aspire's health check would make /health Unhealthy
+        // while the store is down; StoreHealthCheck reports Degraded instead (docs/deployment.md).
+        builder.AddRedisClient(ConnectionName, settings =>
+        {
+            settings.DisableAutoActivation = false;
+            settings.DisableHealthChecks = true;
+        }, options =>
         {
             // Answers (or a failure) well inside ClientService's 2 s attempt timeout, and at once while
             // the store is unreachable instead of queueing behind a reconnect.
@@ -38,7 +45,9 @@ public static class SharedStateExtensions
             options.BacklogPolicy = BacklogPolicy.FailFast;
             options.AbortOnConnectFail = false;
         });
-        builder.Services.AddSingleton<IFaultStateStore, RedisFaultState>();
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, HealthStatus.Degraded);
+        builder.Services.AddSingleton<RedisFaultState>();
+        builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services, services.GetRequiredService<RedisFaultState>()));
         builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();
         return builder;
     }

@@ -22,7 +22,7 @@ public sealed record StateRetention
     /// for at least as long as this many newer writes take. Sized from the highest sustained keyed-write
     /// rate measured (docs/benchmarks.md, "Replay horizon"): at that rate it is more than ten minutes.
     /// </summary>
-    public int Capacity { get; init; } = 4_000_000;
+    public int Capacity { get; init; } = 5_000_000;
 
     /// <summary>
     /// How long a claimed key stays claimed without an outcome: long enough for the claim-to-commit step

@@ -1,15 +1,36 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Reflection;
 using StackExchange.Redis;
 
 namespace RetryDemo.HelloService.Store;
 
 /// <summary>
-/// The store did not give an answer: down, restarting, slower than its timeout, or refusing the command.
-/// Every one is the same to a caller — the outcome is unknown, retry — so none becomes a bare 500.
+/// The store did not give an answer: down, restarting, paused, slower than its timeout, or refusing the
+/// command. Every one is the same to a caller — the outcome is unknown, retry — so none becomes a bare 500.
 /// </summary>
 public static class StoreFailure
 {
-    // RedisTimeoutException is a TimeoutException, not a RedisException: a slow store is a failure too.
-    public static bool Is(Exception exception) => exception is RedisException or RedisTimeoutException;
+    private static readonly Assembly StoreClient = typeof(IConnectionMultiplexer).Assembly;
+
+    // The socket layer under StackExchange.Redis (a dependency of its own).
+    private const string StoreClientSockets = "Pipelines.Sockets.Unofficial";
+
+    /// <summary>
+    /// A <see cref="RedisException"/> or <see cref="RedisTimeoutException"/>, or what the store client's
+    /// connection layer lets through as is when a connection dies under a command: "Reading is not allowed
+    /// after reader was completed" after a dead socket, a reset, a disposed connection during a reconnect.
+    /// Those exception types are bugs anywhere else, so they count only when thrown inside the store client.
+    /// </summary>
+    public static bool Is(Exception exception) => exception switch
+    {
+        // RedisTimeoutException is a TimeoutException, not a RedisException: a slow store is a failure too.
+        RedisException or RedisTimeoutException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(Is),
+        // ObjectDisposedException is an InvalidOperationException.
+        InvalidOperationException or IOException or SocketException => ThrownByConnectionLayer(exception),
+        _ => false,
+    };
 
     /// <summary>
     /// Also a cancellation the caller did not ask for: the store client cancels what is in flight when it
@@ -17,4 +38,16 @@ public static class StoreFailure
     /// </summary>
     public static bool Is(Exception exception, CancellationToken callerGaveUp) =>
         Is(exception) || exception is OperationCanceledException && !callerGaveUp.IsCancellationRequested;
+
+    // The exception's own frames, with those of every await it came through: one in the client's connection
+    // layer. Its connections (PhysicalConnection, PhysicalBridge and their async state machines), the
+    // multiplexer that owns them (disposed, no server to send to), and its socket library; not the rest: an
+    // InvalidOperationException from reading a RedisResult wrongly is a bug, and stays a 500.
+    private static bool ThrownByConnectionLayer(Exception exception) =>
+        new StackTrace(exception, fNeedFileInfo: false).GetFrames().Any(frame => frame.GetMethod()?.DeclaringType is { } type && InConnectionLayer(type));
+
+    private static bool InConnectionLayer(Type type) =>
+        type.Assembly.GetName().Name == StoreClientSockets
+        || type.Assembly == StoreClient && type.FullName is { } name
+            && (name.StartsWith("StackExchange.Redis.Physical", StringComparison.Ordinal) || name.StartsWith("StackExchange.Redis.ConnectionMultiplexer", StringComparison.Ordinal));
 }

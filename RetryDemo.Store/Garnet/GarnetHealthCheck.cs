@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace RetryDemo.Store.Garnet;
 
-/// <summary>Healthy when Garnet answers PING on its own port, the way HelloService reaches it.</summary>
-public sealed class GarnetHealthCheck(GarnetHost garnet) : IHealthCheck, IAsyncDisposable
+/// <summary>Healthy when Garnet answers PING on its own port, the way HelloService reaches it (with the password).</summary>
+public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions> options) : IHealthCheck, IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private ConnectionMultiplexer? _connection;
@@ -40,6 +41,7 @@ public sealed class GarnetHealthCheck(GarnetHost garnet) : IHealthCheck, IAsyncD
             return _connection ??= await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
             {
                 EndPoints = { { "127.0.0.1", garnet.Port } },
+                Password = string.IsNullOrEmpty(options.Value.Password) ? null : options.Value.Password,
                 AbortOnConnectFail = false,
                 ConnectTimeout = 5000,
                 AsyncTimeout = 5000,

@@ -41,8 +41,9 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         }
     }
 
-    // Never Dispose(true): that deletes the data directory.
-    public void Dispose() => _server?.Dispose(deleteDir: false);
+    // Never Dispose(true): that deletes the data directory. Once only: the host is both a singleton and a hosted
+    // service, so the container disposes it twice, and a second GarnetServer.Dispose throws (exit code 134).
+    public void Dispose() => Interlocked.Exchange(ref _server, null)?.Dispose(deleteDir: false);
 
     public static string[] Arguments(GarnetOptions settings, string data) =>
     [
@@ -68,5 +69,10 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         "--lua", "--lua-transaction-mode",
         // The default native device needs libaio, which many Linux machines lack.
         "--device-type", "RandomAccess",
+        .. Authentication(settings.Password),
     ];
+
+    // Garnet's password mode: a connection that has not sent AUTH gets NOAUTH for every command.
+    private static string[] Authentication(string? password) =>
+        string.IsNullOrEmpty(password) ? [] : ["--auth", "Password", "--password", password];
 }

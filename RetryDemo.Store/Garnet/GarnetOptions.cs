@@ -26,4 +26,10 @@ public sealed class GarnetOptions
     [Required]
     [RegularExpression("^[0-9]+[kmg]$")]
     public string Memory { get; set; } = "512m";
+
+    /// <summary>
+    /// When set, every connection must AUTH with it before any command (Garnet's password mode). Empty, no
+    /// password is asked: right for a store alone on loopback. The AppHost generates one (<c>store-password</c>).
+    /// </summary>
+    public string? Password { get; set; }
 }

@@ -38,11 +38,24 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
     }
 
     [Fact]
-    public void Hello_FindsTheStoreThroughItsTcpEndpoint()
+    public void Hello_FindsTheStoreThroughItsTcpEndpoint_WithThePassword()
     {
         var connection = _resources.GetProperty("hello").GetProperty("env").GetProperty("ConnectionStrings__store").GetString();
 
-        Assert.Equal("{store.bindings.tcp.host}:{store.bindings.tcp.port}", connection);
+        Assert.Equal("{store.bindings.tcp.host}:{store.bindings.tcp.port},password={store-password.value}", connection);
+    }
+
+    [Fact]
+    public void StorePassword_IsASecretWithAGeneratedDefault_GivenToTheStore()
+    {
+        var input = _resources.GetProperty("store-password").GetProperty("inputs").GetProperty("value");
+        var generate = input.GetProperty("default").GetProperty("generate");
+
+        Assert.True(input.GetProperty("secret").GetBoolean());
+        Assert.True(generate.GetProperty("minLength").GetInt32() >= 32);
+        // Letters and digits only: a comma or '=' would break HelloService's connection string.
+        Assert.False(generate.GetProperty("special").GetBoolean());
+        Assert.Equal("{store-password.value}", _resources.GetProperty("store").GetProperty("env").GetProperty("Store__Password").GetString());
     }
 
     [Fact]
@@ -67,7 +80,7 @@ public sealed class PublishManifestTests : IClassFixture<PublishManifestTests.Ma
     {
         var parameters = _resources.EnumerateObject().Where(r => r.Value.GetProperty("type").GetString() == "parameter.v0").ToList();
 
-        Assert.Equal(["fault-control-key", "hello-fail-first", "hello-failure-rate", "hello-failure-status", "hello-latency-ms"], parameters.Select(p => p.Name).Order());
+        Assert.Equal(["fault-control-key", "hello-fail-first", "hello-failure-rate", "hello-failure-status", "hello-latency-ms", "store-password"], parameters.Select(p => p.Name).Order());
         Assert.All(parameters, p => Assert.True(
             p.Value.GetProperty("inputs").EnumerateObject().All(i => i.Value.TryGetProperty("default", out _)),
             $"parameter {p.Name} has an input without a default: azd would ask for it"));

@@ -10,9 +10,10 @@ namespace RetryDemo.Tests.AspireHosting;
 
 /// <summary>
 /// The store's process crashed (SIGKILL, no goodbye: no final commit of its append-only file) or stalled
-/// (SIGSTOP) while callers write through ClientService, with three HelloService replicas: nothing
-/// acknowledged is lost, nothing reported failed was written, nothing is written twice, every refusal
-/// says when to come back, and a key whose write met the stall still ends in 201 within one call.
+/// (SIGSTOP) while callers write through ClientService, with three HelloService replicas: while it is gone
+/// HelloService still answers what does not need it; nothing acknowledged is lost, nothing reported failed
+/// was written, nothing is written twice, every refusal says when to come back, calls succeed again as soon
+/// as it is back, and a key whose write met the stall still ends in 201 within one call.
 /// </summary>
 [Trait("Category", "App")]
 public sealed class StoreCrashTests(StoreCrashApp fixture) : IClassFixture<StoreCrashApp>
@@ -33,24 +34,28 @@ public sealed class StoreCrashTests(StoreCrashApp fixture) : IClassFixture<Store
         using var stopLoad = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var clock = Stopwatch.StartNew();
 
-        var load = Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() => LoadAsync(i =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
-                request.Headers.Add("Idempotency-Key", $"crash-{run}-{w}-{i}");
-                return request;
-            }, answers, clock, stopLoad.Token), stopLoad.Token))
+        var load = Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() => LoadAsync(i => Write($"crash-{run}-{w}-{i}"), answers, clock, stopLoad.Token), stopLoad.Token))
             .Append(Task.Run(() => LoadAsync(_ => new HttpRequestMessage(HttpMethod.Get, "/hello"), answers, clock, stopLoad.Token), stopLoad.Token)));
 
         await WaitForAnswersAsync(answers, 60);
         await ProcessTree.KillAsync(App.ProcessId(Assert.Single(App.ReplicaIds("store"))));
         await Limit.WithinAsync(TimeSpan.FromMinutes(1), "DCP did not see the killed store end", ct =>
             App.App.ResourceNotifications.WaitForResourceAsync("store", s => s.Snapshot.State?.Text is "Exited" or "Finished", ct));
+        // While it is gone, HelloService answers what needs it (a keyed write) with 503 and Retry-After at once,
+        // and what does not (a plain GET /hello) with 200.
+        var (writeStatus, writeElapsed, writeRetryAfter) = await DirectAsync(() => Write($"crash-{run}-direct"));
+        var (plainStatus, _, _) = await DirectAsync(() => new HttpRequestMessage(HttpMethod.Get, "/hello"));
         await App.RunCommandAsync("store", KnownResourceCommands.StartCommand);
         await StoreHealthyAsync("after its start");
         var back = clock.Elapsed;
         await WaitForAnswersAsync(answers, 300, after: back + TimeSpan.FromSeconds(1));
         await stopLoad.CancelAsync();
         await load;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, writeStatus);
+        Assert.True(writeElapsed < TimeSpan.FromSeconds(2), $"HelloService took {writeElapsed} to answer a keyed write without its store");
+        Assert.NotNull(writeRetryAfter);
+        Assert.Equal(HttpStatusCode.OK, plainStatus);
 
         var all = answers.ToList();
         // Every refusal is one to come back from: 503 problem details with Retry-After.
@@ -120,6 +125,22 @@ public sealed class StoreCrashTests(StoreCrashApp fixture) : IClassFixture<Store
                 Assert.Equal(directId, id);
             }
         }
+    }
+
+    private static HttpRequestMessage Write(string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = "Ada" }) };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
+
+    private async Task<(HttpStatusCode Status, TimeSpan Elapsed, TimeSpan? RetryAfter)> DirectAsync(Func<HttpRequestMessage> create)
+    {
+        using var hello = App.CreateHttpClient("hello");
+        using var request = create();
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await hello.SendAsync(request, TestContext.Current.CancellationToken);
+        return (response.StatusCode, stopwatch.Elapsed, response.Headers.RetryAfter?.Delta);
     }
 
     private async Task StoreHealthyAsync(string when) =>

@@ -9,8 +9,9 @@ namespace RetryDemo.Tests.Infrastructure;
 
 /// <summary>
 /// The real store — Garnet, started exactly as the Store project starts it — in this test process, on a
-/// free loopback port with a data directory of its own (deleted afterwards). Not a mock: every script
-/// and command runs on the server HelloService talks to under the AppHost.
+/// free loopback port with a data directory of its own (deleted afterwards), asking for a password as
+/// under the AppHost. Not a mock: every script and command runs on the server HelloService talks to under
+/// the AppHost.
 /// </summary>
 public sealed class StoreServer : IAsyncDisposable
 {
@@ -25,7 +26,11 @@ public sealed class StoreServer : IAsyncDisposable
 
     public GarnetOptions Options { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Options.Port}";
+    /// <summary>The server's host, as the Store project's health check sees it.</summary>
+    public GarnetHost Host => _garnet;
+
+    /// <summary>HelloService's <c>ConnectionStrings:store</c>, password included.</summary>
+    public string ConnectionString => $"127.0.0.1:{Options.Port},password={Options.Password}";
 
     public static async Task<StoreServer> StartAsync(string? dataDirectory = null, int? port = null)
     {
@@ -34,6 +39,7 @@ public sealed class StoreServer : IAsyncDisposable
             Port = port ?? FreePort(),
             DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N")),
             Memory = "64m",
+            Password = "test-" + Guid.NewGuid().ToString("N"),
         });
         await server._garnet.StartAsync(CancellationToken.None);
         return server;
@@ -50,6 +56,7 @@ public sealed class StoreServer : IAsyncDisposable
             SyncTimeout = 2000,
             AbortOnConnectFail = false,
             AllowAdmin = true,
+            Password = Options.Password,
         });
         _connections.Add(connection);
         return connection;

@@ -1,3 +1,6 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Pipelines.Sockets.Unofficial;
 using RetryDemo.HelloService.Store;
 using StackExchange.Redis;
 
@@ -20,4 +23,79 @@ public class StoreFailureTests
     [Fact]
     public void Is_OtherException_IsNot() =>
         Assert.False(StoreFailure.Is(new InvalidOperationException()));
+
+    [Fact]
+    public void Is_ReaderCompletedInTheStoreClientsSocketLayer_IsAStoreFailure()
+    {
+        // What a paused store caused: after "Dead socket detected" the client completes the connection's reader
+        // while its read loop still reads, and the caller's command gets this exception as is (then a 500).
+        // Here the same reader of the client's socket library throws it: over a socket never connected, so
+        // nothing is sent or listened on.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var connection = SocketConnection.Create(socket);
+        connection.Input.Complete();
+
+        var readerCompleted = Assert.Throws<InvalidOperationException>(() => connection.Input.AdvanceTo(default, default));
+
+        Assert.Contains("reader was completed", readerCompleted.Message, StringComparison.Ordinal);
+        Assert.True(StoreFailure.Is(readerCompleted));
+    }
+
+    [Fact]
+    public async Task Is_ReaderCompletedInTheStoreClient_SeenThroughAnAwait_IsAStoreFailure()
+    {
+        // As HelloService meets it: rethrown by the await of a store call, with the client's frames kept.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var connection = SocketConnection.Create(socket);
+        connection.Input.Complete();
+
+        var rethrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await Task.Yield();
+            connection.Input.AdvanceTo(default, default);
+        });
+
+        Assert.True(StoreFailure.Is(rethrown));
+    }
+
+    [Fact]
+    public void Is_ReaderCompletedOutsideTheStoreClient_IsNot()
+    {
+        // The same exception from a pipe of HelloService's own is a bug, and stays one.
+        var pipe = new Pipe();
+        pipe.Reader.Complete();
+
+        var readerCompleted = Assert.Throws<InvalidOperationException>(() => pipe.Reader.AdvanceTo(default, default));
+
+        Assert.False(StoreFailure.Is(readerCompleted));
+    }
+
+    [Fact]
+    public void Is_ResultMisreadInsideTheStoreClient_IsNot()
+    {
+        // Thrown by StackExchange.Redis, but by its result types, not its connections: reading a value as an
+        // array is a bug of the caller's.
+        var misread = Assert.Throws<InvalidOperationException>(() => RedisResult.Create((RedisValue)"1")[0]);
+
+        Assert.False(StoreFailure.Is(misread));
+    }
+
+    [Fact]
+    public void Is_AggregateOfStoreFailures_IsAStoreFailure_MixedWithABug_IsNot()
+    {
+        var down = new RedisConnectionException(ConnectionFailureType.SocketFailure, "reset");
+
+        Assert.True(StoreFailure.Is(new AggregateException(down, new RedisTimeoutException("slow", CommandStatus.Sent))));
+        Assert.False(StoreFailure.Is(new AggregateException(down, new NullReferenceException())));
+    }
+
+    [Fact]
+    public void Is_CancellationTheCallerDidNotAskFor_IsAStoreFailure_OneItAskedFor_IsNot()
+    {
+        using var gaveUp = new CancellationTokenSource();
+        gaveUp.Cancel();
+
+        Assert.True(StoreFailure.Is(new TaskCanceledException(), CancellationToken.None));
+        Assert.False(StoreFailure.Is(new TaskCanceledException(), gaveUp.Token));
+    }
 }
