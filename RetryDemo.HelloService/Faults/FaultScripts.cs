@@ -11,14 +11,14 @@ internal static class FaultScripts
         """;
 
     /// <summary>
-    /// KEYS: the outage flag, the fail-next hash. Takes one "fail next" failure when there is no outage and
-    /// one is left, and returns its status and Retry-After together with the take; otherwise nil.
+    /// KEYS: the fault state. Takes one "fail next" failure when there is no outage and one is left, and returns
+    /// its status and Retry-After together with the take; otherwise nil.
     /// </summary>
     public const string TakeFailNext = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
-        local left = tonumber(redis.call('HGET', KEYS[2], 'remaining'))
-        if not left or left <= 0 then return nil end
-        redis.call('HINCRBY', KEYS[2], 'remaining', -1)
-        return redis.call('HMGET', KEYS[2], 'status', 'retryAfterSeconds')
+        local state = redis.call('HMGET', KEYS[1], 'outage', 'remaining', 'status', 'retryAfterSeconds')
+        local left = tonumber(state[2])
+        if state[1] or not left or left <= 0 then return nil end
+        redis.call('HINCRBY', KEYS[1], 'remaining', -1)
+        return { state[3], state[4] }
         """;
 }

@@ -6,11 +6,13 @@ namespace RetryDemo.HelloService.Faults;
 
 /// <summary>
 /// Fault state in the shared store: every replica sees one outage, one "fail next" count and one attempt
-/// count per request, and one sequence of seeded rolls. An attempt costs one round trip (a second only while
-/// "fail next" has failures left); each step that reads and writes is one script (<see cref="FaultScripts"/>).
+/// count per request, and one sequence of seeded rolls. A plain attempt costs one command (an HMGET of the one
+/// state hash), a counted one a pipelined batch: one round trip either way, a second only while "fail next" has
+/// failures left. Each step that reads and writes is one script (<see cref="FaultScripts"/>).
 /// </summary>
 public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention retention) : IFaultStateStore
 {
+    private const string Outage = "outage";
     private const string Remaining = "remaining";
     private const string Status = "status";
     private const string RetryAfterSeconds = "retryAfterSeconds";
@@ -25,19 +27,19 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
             ? null
             : batch.ScriptEvaluateAsync(FaultScripts.CountAttempt, [StoreKeys.Attempts(countAttemptsOf)], [(long)retention.AttemptCountLifetime.TotalMilliseconds]);
         var numbered = numberRoll ? batch.StringIncrementAsync(StoreKeys.SeededRolls) : null;
-        var outage = batch.KeyExistsAsync(StoreKeys.Outage);
-        var left = batch.HashGetAsync(StoreKeys.FailNext, Remaining);
+        var state = batch.HashGetAsync(StoreKeys.FaultState, [Outage, Remaining]);
         batch.Execute();
 
         int? attempt = counted is null ? null : (int)await counted;
         long? roll = numbered is null ? null : await numbered;
-        if (await outage)
+        var read = await state;
+        if (!read[0].IsNull)
         {
             return new AttemptFaults(true, null, 0, attempt, roll);
         }
 
-        if ((await left).TryParse(out long remaining) && remaining > 0
-            && await Db.ScriptEvaluateAsync(FaultScripts.TakeFailNext, [StoreKeys.Outage, StoreKeys.FailNext]) is { IsNull: false } taken)
+        if (!read[1].IsNull && read[1].TryParse(out long remaining) && remaining > 0
+            && await Db.ScriptEvaluateAsync(FaultScripts.TakeFailNext, [StoreKeys.FaultState]) is { IsNull: false } taken)
         {
             var spec = (RedisValue[])taken!;
             return new AttemptFaults(false, StatusOf(spec[0]), RetryAfterOf(spec[1]), attempt, roll);
@@ -48,27 +50,23 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
-        var batch = Db.CreateBatch();
-        var outage = batch.KeyExistsAsync(StoreKeys.Outage);
-        var failNext = batch.HashGetAsync(StoreKeys.FailNext, [Remaining, Status, RetryAfterSeconds]);
-        batch.Execute();
-        var values = await failNext;
+        var values = await Db.HashGetAsync(StoreKeys.FaultState, [Outage, Remaining, Status, RetryAfterSeconds]);
         return new FaultStateSnapshot(
-            Outage: await outage,
-            FailNextRemaining: !values[0].IsNull && values[0].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
-            FailNextStatusCode: StatusOf(values[1]),
-            FailNextRetryAfterSeconds: RetryAfterOf(values[2]));
+            Outage: !values[0].IsNull,
+            FailNextRemaining: !values[1].IsNull && values[1].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
+            FailNextStatusCode: StatusOf(values[2]),
+            FailNextRetryAfterSeconds: RetryAfterOf(values[3]));
     }
 
     public async ValueTask<FaultStateSnapshot> SetOutageAsync(bool on, CancellationToken cancellationToken)
     {
         if (on)
         {
-            await Db.StringSetAsync(StoreKeys.Outage, "1");
+            await Db.HashSetAsync(StoreKeys.FaultState, Outage, 1);
         }
         else
         {
-            await Db.KeyDeleteAsync(StoreKeys.Outage);
+            await Db.HashDeleteAsync(StoreKeys.FaultState, Outage);
         }
 
         return await SnapshotAsync(cancellationToken);
@@ -77,13 +75,13 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
     public async ValueTask<FaultStateSnapshot> FailNextAsync(int count, int statusCode, int retryAfterSeconds, CancellationToken cancellationToken)
     {
         // One HSET: a replica never reads a new count with the old status.
-        await Db.HashSetAsync(StoreKeys.FailNext, [new(Remaining, count), new(Status, statusCode), new(RetryAfterSeconds, retryAfterSeconds)]);
+        await Db.HashSetAsync(StoreKeys.FaultState, [new(Remaining, count), new(Status, statusCode), new(RetryAfterSeconds, retryAfterSeconds)]);
         return await SnapshotAsync(cancellationToken);
     }
 
     public async ValueTask<FaultStateSnapshot> ResetAsync(CancellationToken cancellationToken)
     {
-        await Db.KeyDeleteAsync([StoreKeys.Outage, StoreKeys.FailNext, StoreKeys.SeededRolls]);
+        await Db.KeyDeleteAsync([StoreKeys.FaultState, StoreKeys.SeededRolls]);
         return await SnapshotAsync(cancellationToken);
     }
 

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RetryDemo.HelloService.Faults;
 using RetryDemo.HelloService.Greetings;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace RetryDemo.HelloService.Store;
@@ -10,6 +12,9 @@ public static class SharedStateExtensions
 {
     public const string ConnectionName = "store";
 
+    /// <summary>How often the store's command spans are made from the profiled commands (the library's default is 10 s).</summary>
+    public static readonly TimeSpan StoreSpanFlush = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// Where HelloService keeps what it knows: the shared store when <c>ConnectionStrings:store</c> is set
     /// (the AppHost sets it), so any number of replicas act as one; otherwise this process, for one instance.
@@ -17,11 +22,14 @@ public static class SharedStateExtensions
     public static IHostApplicationBuilder AddSharedState(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(StateRetention.Default);
+        // StateRetention's defaults are the values; its section only overrides them (a benchmark shrinks the capacity).
+        var retention = builder.Configuration.GetSection(StateRetention.SectionName).Get<StateRetention>() ?? StateRetention.Default;
+        Validator.ValidateObject(retention, new ValidationContext(retention), validateAllProperties: true);
+        builder.Services.TryAddSingleton(retention);
 
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionName)))
         {
-            builder.Services.AddMemoryCache(cache => cache.SizeLimit = StateRetention.Default.AttemptCountCapacity);
+            builder.Services.AddMemoryCache(cache => cache.SizeLimit = retention.AttemptCountCapacity);
             builder.Services.AddSingleton<IFaultStateStore, InProcessFaultState>();
             builder.Services.AddSingleton<IGreetingStore, InProcessGreetingStore>();
             builder.Services.AddHostedService<InProcessStateWarning>();
@@ -31,10 +39,12 @@ public static class SharedStateExtensions
         // Connected at start-up, not inside the first request (which would pay for it). The password, when the
         // store asks for one, is in the connection string. Aspire's health check would make /health Unhealthy
         // while the store is down; StoreHealthCheck reports Degraded instead (docs/deployment.md).
+        var commandSpans = !builder.Configuration.GetValue<bool>("Aspire:StackExchange:Redis:DisableTracing");
         builder.AddRedisClient(ConnectionName, settings =>
         {
             settings.DisableAutoActivation = false;
             settings.DisableHealthChecks = true;
+            settings.DisableTracing = true; // Its own span per command, below, with the flush it needs.
         }, options =>
         {
             // Answers (or a failure) well inside ClientService's 2 s attempt timeout, and at once while
@@ -45,6 +55,14 @@ public static class SharedStateExtensions
             options.BacklogPolicy = BacklogPolicy.FailFast;
             options.AbortOnConnectFail = false;
         });
+        if (commandSpans)
+        {
+            // A span per store command, as Aspire's integration makes them, but drained every StoreSpanFlush
+            // instead of every 10 s: the profiler holds each request's commands until a drain turns them into
+            // spans, and a drain of ten seconds' worth stalled the requests that met it (docs/benchmarks.md).
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddRedisInstrumentation(spans => spans.FlushInterval = StoreSpanFlush));
+        }
+
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, HealthStatus.Degraded);
         builder.Services.AddSingleton<RedisFaultState>();
         builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services, services.GetRequiredService<RedisFaultState>()));

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace RetryDemo.HelloService.Store;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace RetryDemo.HelloService.Store;
 /// </summary>
 public sealed record StateRetention
 {
+    public const string SectionName = "StateRetention";
+
     /// <summary>What HelloService runs with; tests shrink it to see eviction and expiry happen.</summary>
     public static StateRetention Default { get; } = new();
 
@@ -22,6 +26,7 @@ public sealed record StateRetention
     /// for at least as long as this many newer writes take. Sized from the highest sustained keyed-write
     /// rate measured (docs/benchmarks.md, "Replay horizon"): at that rate it is more than ten minutes.
     /// </summary>
+    [Range(1, int.MaxValue)]
     public int Capacity { get; init; } = 5_000_000;
 
     /// <summary>

@@ -7,10 +7,11 @@ public static class StoreKeys
 {
     private const string Prefix = "retrydemo:";
 
-    public static readonly RedisKey Outage = Prefix + "faults:outage";
-
-    /// <summary>A hash: <c>remaining</c>, <c>status</c>, <c>retryAfterSeconds</c>.</summary>
-    public static readonly RedisKey FailNext = Prefix + "faults:fail-next";
+    /// <summary>
+    /// The operator's fault state, one hash so a plain attempt reads it in one command: <c>outage</c> (present
+    /// while on), and "fail next" as <c>remaining</c>, <c>status</c>, <c>retryAfterSeconds</c>.
+    /// </summary>
+    public static readonly RedisKey FaultState = Prefix + "faults:state";
 
     /// <summary>How many requests have rolled under the configured seed since the last reset: one counter, one key.</summary>
     public static readonly RedisKey SeededRolls = Prefix + "faults:seeded-rolls";

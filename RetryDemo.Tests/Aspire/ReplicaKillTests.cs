@@ -118,7 +118,8 @@ public sealed class ReplicaKillTests : IAsyncLifetime
                 return (false, null);
             }
 
-            if (response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
+            // 409: the dead replica's claim, until its lease ends; 503: the store did not answer in time (a busy machine).
+            if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken);
                 continue;

@@ -17,7 +17,7 @@ public sealed class GarnetPasswordTests : IAsyncLifetime
     [Theory]
     [InlineData("PING")]
     [InlineData("KEYS", "*")]
-    [InlineData("SET", "retrydemo:faults:outage", "1")]
+    [InlineData("SET", "retrydemo:faults:state", "1")]
     [InlineData("FLUSHALL")]
     public async Task Command_WithoutThePassword_IsRefusedWithNoAuth(params string[] command)
     {
