@@ -6,6 +6,8 @@
 # store's resident memory and its data folder's size, so the folder's growth once the store is full can be
 # read off (first third of the run against the last).
 #   bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh [newer-writes] [slice-seconds] [check-at]
+# HELLO_SETTINGS="StateRetention__Capacity=1000000" runs HelloService with those settings (a smaller store
+# reaches twice its capacity sooner, to see the data folder stop growing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 total=${1:-1000000}
@@ -30,7 +32,8 @@ LUA
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
 store=$(start_store "$store_port" "$store_http"); pids+=("$store")
 wait_healthy "http://127.0.0.1:$store_http"
-hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")
+# shellcheck disable=SC2086 # HELLO_SETTINGS is a list of VAR=value words.
+hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port" ${HELLO_SETTINGS:-}); pids+=("$hello")
 wait_healthy "http://127.0.0.1:$hello_port"
 url="http://127.0.0.1:$hello_port"
 data="$work/store-$store_port"

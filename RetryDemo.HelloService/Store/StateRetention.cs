@@ -27,7 +27,7 @@ public sealed record StateRetention
     /// rate measured (docs/benchmarks.md, "Replay horizon"): at that rate it is more than ten minutes.
     /// </summary>
     [Range(1, int.MaxValue)]
-    public int Capacity { get; init; } = 5_000_000;
+    public int Capacity { get; init; } = 6_000_000;
 
     /// <summary>
     /// How long a claimed key stays claimed without an outcome: long enough for the claim-to-commit step
