@@ -44,24 +44,36 @@ internal static class GreetingScripts
         """;
 
     /// <summary>
-    /// KEYS: the index's buckets, its count, the oldest bucket, then for each of its entries its greeting and
-    /// (when it has one) its key's record. ARGV: the capacity, the bucket's number, 1 if the bucket is past its
-    /// lifetime, then the bucket's entries as read. Removes the whole bucket with its records, but only if it
-    /// is still the oldest, still holds exactly what was read, and all of it is over capacity (or past its
-    /// lifetime): two replicas evicting at once remove it once, and nothing under capacity leaves. A key's
-    /// record goes with its greeting, unless the key has since been written again (its record then names
-    /// another greeting). Returns { how many it removed, the count, the oldest bucket now }.
+    /// KEYS: the index's buckets, its count, the oldest bucket, then for each candidate its greeting and (when
+    /// it has one) its key's record. ARGV: the capacity, the bucket's number, 1 if the bucket is past its
+    /// lifetime, then the candidates: the bucket's first entries, as read. Removes from the front of the bucket
+    /// as many of them as are over capacity (all of them, past the lifetime) with their records, but only if
+    /// the bucket is still the oldest and still starts with them: two replicas evicting at once remove each
+    /// entry once, and nothing under capacity leaves. A key's record goes with its greeting, unless the key has
+    /// since been written again (its record then names another greeting). An emptied (or vanished) bucket
+    /// leaves the index.
+    /// Returns { how many it removed, the count, the oldest bucket now }.
     /// </summary>
-    public const string EvictBucket = """
+    public const string EvictOldest = """
         local count = tonumber(redis.call('GET', KEYS[2]) or '0')
         local oldest = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-        local size = redis.call('LLEN', KEYS[3])
-        if oldest ~= ARGV[2] or size ~= #ARGV - 3 or (ARGV[3] ~= '1' and count - size < tonumber(ARGV[1])) then
-          return { 0, count, oldest }
+        local n = #ARGV - 3
+        if oldest ~= ARGV[2] then return { 0, count, oldest } end
+        if n == 0 then
+          if redis.call('LLEN', KEYS[3]) == 0 then redis.call('ZREM', KEYS[1], ARGV[2]) end
+          return { 0, count, redis.call('ZRANGE', KEYS[1], 0, 0)[1] }
         end
+        local head = redis.call('LRANGE', KEYS[3], 0, n - 1)
+        if #head ~= n then return { 0, count, oldest } end
+        for i = 1, n do
+          if head[i] ~= ARGV[3 + i] then return { 0, count, oldest } end
+        end
+        local allowed = n
+        if ARGV[3] ~= '1' then allowed = math.min(n, count - tonumber(ARGV[1])) end
+        if allowed <= 0 then return { 0, count, oldest } end
         local k = 4
-        for i = 4, #ARGV do
-          local member = ARGV[i]
+        for i = 1, allowed do
+          local member = head[i]
           redis.call('DEL', KEYS[k])
           k = k + 1
           if #member > 32 then
@@ -72,8 +84,8 @@ internal static class GreetingScripts
             k = k + 1
           end
         end
-        redis.call('DEL', KEYS[3])
-        redis.call('ZREM', KEYS[1], ARGV[2])
-        return { size, redis.call('DECRBY', KEYS[2], size), redis.call('ZRANGE', KEYS[1], 0, 0)[1] }
+        redis.call('LTRIM', KEYS[3], allowed, -1)
+        if redis.call('LLEN', KEYS[3]) == 0 then redis.call('ZREM', KEYS[1], ARGV[2]) end
+        return { allowed, redis.call('DECRBY', KEYS[2], allowed), redis.call('ZRANGE', KEYS[1], 0, 0)[1] }
         """;
 }

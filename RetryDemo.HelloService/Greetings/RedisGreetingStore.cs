@@ -15,10 +15,10 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
 {
     private const int IdLength = 32;
 
-    private const int MaxBucketsEvictedPerWrite = 4;
+    /// <summary>The most entries one eviction step removes: a short hold on the store.</summary>
+    private const int EvictionStep = 256;
 
-    // The oldest bucket's size, as last read: it changes only when a bucket leaves, so it is asked once per bucket.
-    private OldestBucket? _oldestBucket;
+    private const int MaxEvictionStepsPerWrite = 4;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -128,34 +128,28 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
     }
 
     /// <summary>
-    /// Evicts the oldest bucket while all of it is over capacity, or it is past its lifetime: each read, then
-    /// removed in one atomic step that checks again (another replica may have evicted it first). A few buckets
-    /// per write at most, so writers at once catch up without one write paying for all. A bucket's size is
-    /// asked once, not on every write.
+    /// Past capacity (or lifetime), evicts from the front of the oldest bucket: its first entries are read, then
+    /// removed in one atomic step that checks again (another replica may have evicted them first). At most a
+    /// few hundred entries per step, so no step holds the store for long, and a few steps per write, so
+    /// writers at once catch up without one write paying for all.
     /// </summary>
     private async Task EvictIfDueAsync(long count, long oldest, DateTimeOffset now)
     {
         var cutoff = retention.BucketOf(now - retention.Lifetime);
-        for (var step = 0; step < MaxBucketsEvictedPerWrite; step++)
+        for (var step = 0; step < MaxEvictionStepsPerWrite; step++)
         {
             var expired = oldest <= cutoff;
-            if (count <= retention.Capacity && !expired)
+            var over = expired ? EvictionStep : Math.Min(count - retention.Capacity, EvictionStep);
+            if (over <= 0)
             {
                 return;
             }
 
-            var size = _oldestBucket is { } known && known.Number == oldest ? known.Size : await Db.ListLengthAsync(StoreKeys.IndexBucket(oldest));
-            _oldestBucket = new OldestBucket(oldest, size);
-            if (!expired && count - size < retention.Capacity)
+            var candidates = await Db.ListRangeAsync(StoreKeys.IndexBucket(oldest), 0, over - 1);
+            var keys = new List<RedisKey>(3 + candidates.Length * 2) { StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(oldest) };
+            foreach (var candidate in candidates)
             {
-                return;
-            }
-
-            var entries = await Db.ListRangeAsync(StoreKeys.IndexBucket(oldest));
-            var keys = new List<RedisKey>(3 + entries.Length * 2) { StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(oldest) };
-            foreach (var entry in entries)
-            {
-                var member = (string)entry!;
+                var member = (string)candidate!;
                 keys.Add(StoreKeys.Greeting(member[..IdLength]));
                 if (member.Length > IdLength)
                 {
@@ -163,10 +157,10 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
                 }
             }
 
-            var after = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.EvictBucket, [.. keys], [retention.Capacity, oldest, expired ? 1 : 0, .. entries]))!;
-            if (after.Length < 3)
+            var after = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.EvictOldest, [.. keys], [retention.Capacity, oldest, expired ? 1 : 0, .. candidates]))!;
+            if (after.Length < 3 || (long)after[0] == 0 && (long)after[2] == oldest)
             {
-                return; // The index is empty.
+                return; // The index is empty, or nothing here is due (another replica got there first).
             }
 
             (count, oldest) = ((long)after[1], (long)after[2]);
@@ -197,5 +191,4 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
     private static Greeting DeserializeGreeting(string json) =>
         JsonSerializer.Deserialize(json, GreetingRecordJson.Default.Greeting) ?? throw new InvalidDataException("A stored greeting is empty.");
 
-    private sealed record OldestBucket(long Number, long Size);
 }

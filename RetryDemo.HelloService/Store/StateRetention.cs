@@ -46,9 +46,8 @@ public sealed record StateRetention
     public int ListPageSize { get; init; } = 100;
 
     /// <summary>
-    /// The store's index keeps greetings in buckets of this span and evicts a whole bucket at a time, once
-    /// all of it is over capacity (or past its lifetime): so it holds between <see cref="Capacity"/> and one
-    /// bucket more, and never removes one that was not over. Tests shrink it to see single entries leave.
+    /// The store's index keeps greetings in time buckets of this span: the newest page is read from the
+    /// newest, eviction takes the oldest from the front of the oldest.
     /// </summary>
     public TimeSpan IndexBucket { get; init; } = TimeSpan.FromSeconds(1);
 
