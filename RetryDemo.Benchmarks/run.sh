@@ -34,6 +34,7 @@ if $smoke; then
   run outage --smoke
   run half-failing --smoke
   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh 1 2
+  bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh 2000 2
 else
   run --filter '*PipelineOverhead*' --launchCount 1 --warmupCount 3 --iterationCount 15
   run paired
@@ -45,5 +46,6 @@ else
   run outage --baseline "$baseline"
   run half-failing
   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh 8 10
+  bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh 5300000 30 5300000
   run store-outage
 fi
