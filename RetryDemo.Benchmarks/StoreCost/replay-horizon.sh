@@ -14,20 +14,7 @@ total=${1:-1000000}
 slice=${2:-30}
 check_at=${3:-$total}
 source RetryDemo.Benchmarks/StoreCost/processes.sh
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 store_child() { pgrep -P "$1" | head -1 || echo "$1"; }
-
-cat > "$work/writes.lua" <<'LUA'
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("number", threads) end
-local counter = 0
-local prefix = ""
-function init(args) prefix = args[1] .. "-" .. tostring(wrk.thread:get("number")) end
-function request()
-  counter = counter + 1
-  return wrk.format("POST", "/greetings", { ["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. "-" .. counter }, '{"name":"Ada"}')
-end
-LUA
 
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
 store=$(start_store "$store_port" "$store_http"); pids+=("$store")
@@ -61,7 +48,7 @@ echo "== $total newer keyed writes in ${slice} s slices (wrk -t2 -c16); the 20 k
 done_writes=0; n=0; checked=false
 while (( done_writes < total )); do
   n=$((n + 1))
-  out=$(wrk -t2 -c16 -d"${slice}s" -s "$work/writes.lua" "$url/greetings" -- "w$n")
+  out=$(wrk -t2 -c16 -d"${slice}s" -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua "$url/greetings" -- "w$n")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
   done_writes=$((done_writes + requests))

@@ -9,27 +9,13 @@ cd "$(dirname "$0")/../.."
 total=${1:-300000}
 slice=${2:-15}
 source RetryDemo.Benchmarks/StoreCost/processes.sh
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-
-cat > "$work/writes.lua" <<'LUA'
--- Every thread writes keys of its own: setup() numbers the threads, init() builds the prefix from that number.
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("number", threads) end
-local counter = 0
-local prefix = ""
-function init(args) prefix = args[1] .. "-" .. tostring(wrk.thread:get("number")) end
-function request()
-  counter = counter + 1
-  return wrk.format("POST", "/greetings", { ["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. "-" .. counter }, '{"name":"Ada"}')
-end
-LUA
 
 run_writes() { # label, url, hello pid, store pid or ""
   local label=$1 url=$2 hello=$3 store=$4 done_writes=0 n=0
   echo "== $label: $total keyed writes in ${slice} s slices"
   while (( done_writes < total )); do
     n=$((n + 1))
-    out=$(wrk -t2 -c16 -d"${slice}s" -s "$work/writes.lua" "$url/greetings" -- "$label$n")
+    out=$(wrk -t2 -c16 -d"${slice}s" -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua "$url/greetings" -- "$label$n")
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
     done_writes=$((done_writes + requests))
