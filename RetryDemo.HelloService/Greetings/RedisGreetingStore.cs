@@ -11,7 +11,7 @@ namespace RetryDemo.HelloService.Greetings;
 /// buckets, each entry its greeting's id then its key) gives the newest page and the count without a scan,
 /// and tells eviction which records go together.
 /// </summary>
-public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvider timeProvider, StateRetention retention) : IGreetingStore
+public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommits commits, TimeProvider timeProvider, StateRetention retention) : IGreetingStore
 {
     private const int IdLength = 32;
 
@@ -72,6 +72,8 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, TimeProvide
             return null;
         }
 
+        // Answered only once it would survive the store's crash.
+        await commits.WaitAsync();
         var counted = (RedisResult[])result!;
         if (counted.Length > 1)
         {

@@ -45,16 +45,7 @@ public static class SharedStateExtensions
             settings.DisableAutoActivation = false;
             settings.DisableHealthChecks = true;
             settings.DisableTracing = true; // Its own span per command, below, with the flush it needs.
-        }, options =>
-        {
-            // Answers (or a failure) well inside ClientService's 2 s attempt timeout, and at once while
-            // the store is unreachable instead of queueing behind a reconnect.
-            options.ConnectTimeout = 1000;
-            options.AsyncTimeout = 1000;
-            options.SyncTimeout = 1000;
-            options.BacklogPolicy = BacklogPolicy.FailFast;
-            options.AbortOnConnectFail = false;
-        });
+        }, ConfigureClient);
         if (commandSpans)
         {
             // A span per store command, as Aspire's integration makes them, but drained every StoreSpanFlush
@@ -67,7 +58,28 @@ public static class SharedStateExtensions
         builder.Services.AddSingleton<RedisFaultState>();
         builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services, services.GetRequiredService<RedisFaultState>()));
         builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)!;
+        builder.Services.AddSingleton(_ => StoreCommits.OnConnectionOfItsOwn(CommitConnection(connectionString)));
         return builder;
+    }
+
+    // Answers (or a failure) well inside ClientService's 2 s attempt timeout, and at once while the store is
+    // unreachable instead of queueing behind a reconnect.
+    private static void ConfigureClient(ConfigurationOptions options)
+    {
+        options.ConnectTimeout = 1000;
+        options.AsyncTimeout = 1000;
+        options.SyncTimeout = 1000;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.AbortOnConnectFail = false;
+    }
+
+    private static ConfigurationOptions CommitConnection(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        ConfigureClient(options);
+        options.ClientName = "hello-commits";
+        return options;
     }
 
     /// <summary>Answers 503 when the store cannot; after <c>MapDefaultEndpoints</c>, so it runs inside the exception handler.</summary>

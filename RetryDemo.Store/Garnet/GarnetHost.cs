@@ -8,9 +8,10 @@ namespace RetryDemo.Store.Garnet;
 /// Runs Garnet inside this process for as long as the host runs. Durable: every write goes to the
 /// append-only file, whose commit is issued as the write is made; a clean stop commits what is left;
 /// a start replays the file (<c>--recover</c>); a checkpoint truncates it once it passes 256 MB.
-/// A <c>kill -9</c> can lose the writes of the last moment, whose commit was issued but not finished.
-/// (<c>--aof-commit-wait</c> would close that gap, but in Garnet 2.2.8 it blocked sessions for seconds
-/// under concurrent clients.)
+/// Garnet answers a write once its commit is issued, not done; HelloService answers its own writes only
+/// after a <c>COMMITAOF</c> (its <c>StoreCommits</c>), so a <c>kill -9</c> loses nothing it acknowledged.
+/// (<c>--aof-commit-wait</c> would do that for every command, but in Garnet 2.2.8 it blocked sessions for
+/// seconds under concurrent clients.)
 /// </summary>
 public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory loggerFactory, ILogger<GarnetHost> logger) : IHostedService, IDisposable
 {

@@ -365,7 +365,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     protected override async Task<IGreetingStore> CreateAsync(StateRetention retention) =>
-        new RedisGreetingStore(await _server.ConnectAsync(), TimeProvider.System, retention);
+        new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, retention);
 
     protected override async Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync(retention)));
