@@ -5,7 +5,7 @@ using System.Text;
 namespace RetryDemo.Contracts;
 
 /// <summary>
-/// A greeting's name: 1–100 visible characters, counted as text elements (grapheme clusters, as a
+/// A greeting's name: 1–100 visible characters and at most 2,500 bytes in UTF-8. Characters are counted as text elements (grapheme clusters, as a
 /// person counts them), so emoji, ZWJ sequences, combining marks and CJK are each one. Refused: a
 /// control or format character standing on its own (a tab, a line break, a zero-width space, a soft
 /// hyphen…), and an unpaired surrogate. Format characters inside a cluster — the zero-width joiner of
@@ -17,6 +17,13 @@ namespace RetryDemo.Contracts;
 public sealed class GreetingNameAttribute : ValidationAttribute
 {
     public const int MaxLength = 100;
+
+    /// <summary>
+    /// The most bytes a name takes in UTF-8, the way a body is measured, so the longest name fits the body limit
+    /// (<see cref="GreetingBody.MaxBytes"/>) however it is escaped, and a stored greeting stays small. 100 CJK
+    /// characters take 300 bytes, 100 👩‍💻 1,100, 100 family emoji 👨‍👩‍👧‍👦 2,500; 100 skin-toned families (4,100) don't fit.
+    /// </summary>
+    public const int MaxUtf8Bytes = 2500;
 
     /// <summary>The longest character (text element) in UTF-16 units: a family emoji or a subdivision flag fits; a letter carrying hidden marks doesn't.</summary>
     public const int MaxElementLength = 32;
@@ -80,7 +87,13 @@ public sealed class GreetingNameAttribute : ValidationAttribute
             return "The name is required and must contain visible characters.";
         }
 
-        return elements <= MaxLength ? null : $"The name is {elements} characters long; at most {MaxLength} are allowed.";
+        if (elements > MaxLength)
+        {
+            return $"The name is {elements} characters long; at most {MaxLength} are allowed.";
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(trimmed);
+        return bytes <= MaxUtf8Bytes ? null : $"The name takes {bytes} bytes in UTF-8; at most {MaxUtf8Bytes} are allowed.";
     }
 
     // Letters by category, yet drawn as nothing: Hangul fillers, the halfwidth Hangul filler, the braille blank.

@@ -54,7 +54,7 @@ public sealed class HelloClient(
         CallAsync<GreetingReply>(
             log =>
             {
-                var request = new AttemptLoggedRequest(HttpMethod.Post, "/greetings", log) { Content = JsonContent.Create(new { name }) };
+                var request = new AttemptLoggedRequest(HttpMethod.Post, "/greetings", log) { Content = new ByteArrayContent(GreetingBody.Write(name)) { Headers = { ContentType = new("application/json") { CharSet = "utf-8" } } } };
                 request.Headers.Add(WireHeaders.IdempotencyKey, idempotencyKey);
                 return request;
             },

@@ -90,4 +90,31 @@ internal static class GreetingScripts
         if redis.call('LLEN', KEYS[3]) == 0 then redis.call('ZREM', KEYS[1], ARGV[2]) end
         return { allowed, redis.call('DECRBY', KEYS[2], allowed), redis.call('ZRANGE', KEYS[1], 0, 0)[1] }
         """;
+
+    /// <summary>
+    /// No KEYS, so no transaction: a read that names the buckets and greetings it finds (which it cannot know
+    /// beforehand) and locks nothing, as a listing of separate reads would. One round trip instead of four or
+    /// more. ARGV: the index's buckets, its count, the bucket prefix, the greeting prefix, the last bucket past
+    /// its lifetime, the page size, the most expired buckets to look at. Returns { the count, less the greetings in
+    /// buckets past their lifetime that no write has evicted yet; the newest page's ids, newest first; their records }. Only a
+    /// store standing still for longer than that many buckets leaves more expired ones, counted until a
+    /// write evicts them: the listing never walks the whole store.
+    /// </summary>
+    public const string List = """
+        local count = tonumber(redis.call('GET', ARGV[2]) or '0')
+        for _, bucket in ipairs(redis.call('ZRANGEBYSCORE', ARGV[1], '-inf', ARGV[5], 'LIMIT', 0, tonumber(ARGV[7]))) do
+          count = count - redis.call('LLEN', ARGV[3] .. bucket)
+        end
+        local limit = tonumber(ARGV[6])
+        local ids = {}
+        for _, bucket in ipairs(redis.call('ZREVRANGEBYSCORE', ARGV[1], '+inf', '(' .. ARGV[5], 'LIMIT', 0, limit)) do
+          local members = redis.call('LRANGE', ARGV[3] .. bucket, -(limit - #ids), -1)
+          for i = #members, 1, -1 do ids[#ids + 1] = string.sub(members[i], 1, 32) end
+          if #ids >= limit then break end
+        end
+        if #ids == 0 then return { math.max(count, 0), {}, {} } end
+        local keys = {}
+        for i, id in ipairs(ids) do keys[i] = ARGV[4] .. id end
+        return { math.max(count, 0), ids, redis.call('MGET', unpack(keys)) }
+        """;
 }

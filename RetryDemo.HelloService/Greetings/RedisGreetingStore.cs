@@ -20,6 +20,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
     private const int MaxEvictionStepsPerWrite = 4;
 
+    /// <summary>How many buckets past their lifetime (seconds of writes) a listing subtracts from the count.</summary>
+    private const int MaxExpiredBucketsListed = 1024;
+
     private IDatabase Db => redis.GetDatabase();
 
     public async ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
@@ -60,7 +63,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         [
             claim is null ? RedisValue.EmptyString : ClaimRecord(claim),
             claim is null ? RedisValue.EmptyString : Serialize(new IdempotencyRecord(IdempotencyRecord.Committed, claim.Fingerprint, null, greeting)),
-            JsonSerializer.Serialize(greeting, GreetingRecordJson.Default.Greeting),
+            JsonSerializer.Serialize(StoredGreeting.Of(greeting), GreetingRecordJson.Stored.StoredGreeting),
             greeting.Id + claim?.Key,
             bucket,
             (long)retention.Lifetime.TotalMilliseconds,
@@ -87,46 +90,18 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         await Db.ScriptEvaluateAsync(GreetingScripts.Abandon, [StoreKeys.Idempotency(claim.Key)], [ClaimRecord(claim)]);
 
     public async ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken) =>
-        (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? DeserializeGreeting(json) : null;
+        (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? DeserializeGreeting(id, json) : null;
 
     public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) =>
         (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? Read(value, fingerprint, TimeSpan.Zero) : null;
 
     public async ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
     {
-        // The newest buckets hold the newest page; the count is the index's own, less any buckets past their
-        // lifetime that no write has evicted yet (usually none).
         var cutoff = retention.BucketOf(timeProvider.GetUtcNow() - retention.Lifetime);
-        var batch = Db.CreateBatch();
-        var count = batch.StringGetAsync(StoreKeys.GreetingCount);
-        var expired = batch.SortedSetRangeByScoreAsync(StoreKeys.IndexBuckets, double.NegativeInfinity, cutoff);
-        var buckets = batch.SortedSetRangeByScoreAsync(StoreKeys.IndexBuckets, cutoff, double.PositiveInfinity, Exclude.Start, Order.Descending, 0, limit);
-        batch.Execute();
-
-        // Newest bucket first; a busy one fills the page alone, so the rest are asked only when it does not.
-        var newest = new List<RedisKey>(limit);
-        var pending = (await buckets).Select(b => (long)b).ToArray();
-        for (var asked = 0; asked < pending.Length && newest.Count < limit; asked = Math.Min(pending.Length, asked * 8 + 1))
-        {
-            var page = pending[asked..Math.Min(pending.Length, asked * 8 + 1)];
-            var reads = Db.CreateBatch();
-            var lists = page.Select(bucket => reads.ListRangeAsync(StoreKeys.IndexBucket(bucket), -limit, -1)).ToArray();
-            reads.Execute();
-            foreach (var list in lists)
-            {
-                newest.AddRange((await list).Reverse().Select(member => StoreKeys.Greeting(IdOf(member))).Take(limit - newest.Count));
-            }
-        }
-
-        var stale = 0L;
-        foreach (var bucket in await expired)
-        {
-            stale += await Db.ListLengthAsync(StoreKeys.IndexBucket((long)bucket));
-        }
-
-        var greetings = newest.Count == 0 ? [] : await Db.StringGetAsync([.. newest]);
-        var held = (await count).TryParse(out long all) ? all : 0;
-        return new GreetingList((int)Math.Max(0, held - stale), [.. greetings.Where(g => !g.IsNull).Select(g => DeserializeGreeting(g!))]);
+        var listed = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.List, [],
+            [StoreKeys.IndexBuckets.ToString(), StoreKeys.GreetingCount.ToString(), StoreKeys.IndexBucketPrefix, StoreKeys.GreetingPrefix, cutoff, limit, MaxExpiredBucketsListed]))!;
+        var (ids, page) = ((RedisResult[])listed[1]!, (RedisResult[])listed[2]!);
+        return new GreetingList((int)(long)listed[0], [.. page.Index().Where(g => !g.Item.IsNull).Select(g => DeserializeGreeting((string)ids[g.Index]!, (string)g.Item!))]);
     }
 
     /// <summary>
@@ -169,16 +144,14 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         }
     }
 
-    private static string IdOf(RedisValue member) => ((string)member!)[..IdLength];
-
     private static string ClaimRecord(IdempotencyClaim.New claim) =>
         Serialize(new IdempotencyRecord(IdempotencyRecord.Claimed, claim.Fingerprint, claim.Token, null));
 
-    private static string Serialize(IdempotencyRecord record) => JsonSerializer.Serialize(record, GreetingRecordJson.Default.IdempotencyRecord);
+    private static string Serialize(IdempotencyRecord record) => JsonSerializer.Serialize(record, GreetingRecordJson.Stored.IdempotencyRecord);
 
     private static IdempotencyClaim Read(string value, string? fingerprint, TimeSpan leaseLeft)
     {
-        var record = JsonSerializer.Deserialize(value, GreetingRecordJson.Default.IdempotencyRecord)
+        var record = JsonSerializer.Deserialize(value, GreetingRecordJson.Stored.IdempotencyRecord)
             ?? throw new InvalidDataException("An idempotency record is empty.");
         if (fingerprint is not null && record.Fingerprint != fingerprint)
         {
@@ -190,7 +163,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             : new IdempotencyClaim.InProgress(leaseLeft);
     }
 
-    private static Greeting DeserializeGreeting(string json) =>
-        JsonSerializer.Deserialize(json, GreetingRecordJson.Default.Greeting) ?? throw new InvalidDataException("A stored greeting is empty.");
+    private static Greeting DeserializeGreeting(string id, string json) =>
+        (JsonSerializer.Deserialize(json, GreetingRecordJson.Stored.StoredGreeting) ?? throw new InvalidDataException("A stored greeting is empty.")).WithId(id);
 
 }

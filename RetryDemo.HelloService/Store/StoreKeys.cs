@@ -29,10 +29,12 @@ public static class StoreKeys
     public static readonly RedisKey GreetingCount = Prefix + "index:count";
 
     // The records' prefixes end in their own segment, so no key or id a caller chooses can name an index.
-    private const string GreetingPrefix = Prefix + "greeting:";
+    // The listing script names greetings and buckets itself, from these.
+    public const string GreetingPrefix = Prefix + "greeting:";
+    public const string IndexBucketPrefix = Prefix + "index:bucket:";
     private const string KeyPrefix = Prefix + "idempotency-key:";
 
-    public static RedisKey IndexBucket(long bucket) => Prefix + "index:bucket:" + bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static RedisKey IndexBucket(long bucket) => IndexBucketPrefix + bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static RedisKey Attempts(string requestId) => Prefix + "attempts:" + requestId;
 

@@ -62,4 +62,11 @@ public class GreetingNameAttributeTests
     [MemberData(nameof(Invisible))]
     public void Problem_InvisibleOrTooLongName_SaysWhy(string? name, string expected) =>
         Assert.Contains(expected, GreetingNameAttribute.Problem(name));
+
+    [Theory]
+    [InlineData("👨‍👩‍👧‍👦", 100, null)]
+    [InlineData("👨🏻‍👩🏻‍👧🏻‍👦🏻", 61, "The name takes 2501 bytes in UTF-8; at most 2500 are allowed.")]
+    [InlineData("李", 100, null)]
+    public void Problem_UpToTheUtf8Limit_IsNoneAndPastIt_SaysHowMany(string cluster, int count, string? expected) =>
+        Assert.Equal(expected, GreetingNameAttribute.Problem(string.Concat(Enumerable.Repeat(cluster, count))));
 }

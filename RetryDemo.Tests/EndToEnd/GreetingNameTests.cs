@@ -76,4 +76,54 @@ public sealed class GreetingNameTests : IAsyncDisposable
         var greeting = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Contains(name.Trim(), greeting.GetProperty("message").GetString());
     }
+
+    public static TheoryData<string, int, bool> HeaviestClusters => new()
+    {
+        { "👨‍👩‍👧‍👦", 62, true },
+        { "👨‍👩‍👧‍👦", 100, true },
+        { "👨🏻‍👩🏻‍👧🏻‍👦🏻", 60, true },
+        { "👨🏻‍👩🏻‍👧🏻‍👦🏻", 61, false },
+        { "a" + new string('\u0301', 8), 100, true },
+        { "a" + new string('\u0301', 31), 39, true },
+        { "a" + new string('\u0301', 31), 40, false },
+        { "李", 100, true },
+        { "🙂", 100, true },
+    };
+
+    /// <summary>
+    /// Names built from the heaviest clusters the rule allows, sent as a caller's JSON (every non-ASCII character
+    /// escaped, the largest form) and as UTF-8: ClientService gives the answer HelloService gives directly,
+    /// 201 or a 400 naming <c>name</c>, never a 502 for a name it accepted (it used to re-send emoji as \u
+    /// escapes, past HelloService's body limit).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HeaviestClusters))]
+    public async Task CreateGreeting_HeaviestClusters_ClientServiceAnswersAsHelloServiceDoes(string cluster, int count, bool valid)
+    {
+        var name = string.Concat(Enumerable.Repeat(cluster, count));
+        foreach (var body in new[] { JsonSerializer.Serialize(new { name }), $$"""{"name":"{{name}}"}""" })
+        {
+            var answers = new List<HttpStatusCode>();
+            foreach (var service in new[] { _system.Hello.CreatePlainClient(), _system.Client.CreatePlainClient() })
+            {
+                using var http = service;
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync("/greetings", content, TestContext.Current.CancellationToken);
+                answers.Add(response.StatusCode);
+                var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
+                if (valid)
+                {
+                    Assert.True(response.StatusCode == HttpStatusCode.Created, $"{http.BaseAddress} answered {(int)response.StatusCode} for {count} × {cluster} ({Encoding.UTF8.GetByteCount(body)} bytes): {answer}");
+                    Assert.Equal($"Hello, {name}!", answer.GetProperty("message").GetString());
+                }
+                else
+                {
+                    Assert.True(response.StatusCode == HttpStatusCode.BadRequest && answer.GetProperty("errors").TryGetProperty("name", out _),
+                        $"{http.BaseAddress} answered {(int)response.StatusCode} for {count} × {cluster}: {answer}");
+                }
+            }
+
+            Assert.Equal(answers[0], answers[1]);
+        }
+    }
 }

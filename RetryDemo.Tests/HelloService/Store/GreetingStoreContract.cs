@@ -1,3 +1,4 @@
+using RetryDemo.Contracts;
 using RetryDemo.HelloService.Greetings;
 using RetryDemo.HelloService.Store;
 using RetryDemo.Tests.Infrastructure;
@@ -369,4 +370,23 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
 
     protected override async Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync(retention)));
+
+    /// <summary>A name's record is about its own size: UTF-8 as is, not an escape of 6 bytes per UTF-16 unit.</summary>
+    [Theory]
+    [InlineData("👨‍👩‍👧‍👦", 40)]
+    [InlineData("李", 100)]
+    [InlineData("Ada", 1)]
+    public async Task CommitAsync_AnyName_StoresTheKeysRecordAndGreetingInAtMostTwiceTheNamesUtf8SizeAnd300Bytes(string cluster, int count)
+    {
+        var name = string.Concat(Enumerable.Repeat(cluster, count));
+        var store = await CreateAsync(StateRetention.Default);
+        var key = "size-" + Guid.NewGuid().ToString("N");
+        var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync(key, GreetingFingerprint.Of(name), TestContext.Current.CancellationToken));
+        var greeting = await store.CommitAsync(name, claim, TestContext.Current.CancellationToken);
+
+        var db = (await _server.ConnectAsync()).GetDatabase();
+        var stored = await db.StringLengthAsync(StoreKeys.Idempotency(key)) + await db.StringLengthAsync(StoreKeys.Greeting(greeting!.Id));
+        var utf8 = System.Text.Encoding.UTF8.GetByteCount(name);
+        Assert.True(stored <= 2 * utf8 + 300, $"{count} × {cluster} ({utf8} bytes) is stored in {stored} bytes: {await db.StringGetAsync(StoreKeys.Idempotency(key))}");
+    }
 }
