@@ -6,11 +6,13 @@ using RetryDemo.Benchmarks.HalfFailing;
 using RetryDemo.Benchmarks.Loopback;
 using RetryDemo.Benchmarks.Outage;
 using RetryDemo.Benchmarks.Paired;
+using RetryDemo.Benchmarks.Profiling;
 using RetryDemo.Benchmarks.StoreOutage;
 using RetryDemo.Benchmarks.Storm;
 using RetryDemo.Benchmarks.TimeToSuccess;
 
-// `store-outage [--checkout DIR] [--no-password]` measures a store outage (kill -9, SIGSTOP, SIGTERM);
+// `store-outage [--checkout DIR] [--no-password]` measures a store outage (kill -9, SIGSTOP, SIGTERM); `profile <pid> [seconds]`
+// samples a running process's managed CPU by assembly;
 // `budget-model [trials]` simulates the retry budget's random walk; `time-to-success [requests]`, `retry-storm [callers]`, `loopback [--smoke]`, `outage [--smoke]` and `half-failing [--smoke]`
 // run the loopback experiments, `allocations [calls]` the allocation profile, `paired [rounds] [--smoke]` the
 // interleaved micro comparison; anything else goes to BenchmarkDotNet.
@@ -25,6 +27,7 @@ return args switch
     ["paired", ..] => await PairedOverhead.RunAsync(args),
     ["budget-model", ..] => await RetryBudgetModel.RunAsync(args),
     ["store-outage", ..] => await StoreOutageExperiment.RunAsync(args),
+    ["profile", _, ..] => await ProcessProfile.RunAsync(args),
     _ => RunBenchmarks(args),
 };
 

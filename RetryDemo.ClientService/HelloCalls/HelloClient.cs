@@ -73,6 +73,7 @@ public sealed class HelloClient(
         // Attempts are child spans of the ambient activity; without one (a background caller) each
         // attempt would start its own trace, so the logical call gets a span of its own.
         using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
+        var started = timeProvider.GetTimestamp();
         var result = await SendAsync(createRequest, faults, isValid, cancellationToken);
         // The last attempt does not speak for the others: a 400 after a timeout may follow a commit whose
         // reply was lost. So HelloService is asked whenever any attempt could have written, whatever the last said.
@@ -92,6 +93,9 @@ public sealed class HelloClient(
             {
                 result = result with { Failure = HelloFailure.OutcomeUnknown, RetryAfter = result.RetryAfter > OutcomeUnknownRetryAfter ? result.RetryAfter : OutcomeUnknownRetryAfter };
             }
+
+            // The report covers the whole call, the commit check included.
+            result = result with { Report = result.Report with { TotalElapsed = timeProvider.GetElapsedTime(started) } };
         }
 
         telemetry.RecordCall(result.Failure is { } failure ? HelloFailureTag.Of(failure) : null, result.Report.Attempts.Count);
@@ -146,7 +150,9 @@ public sealed class HelloClient(
         }
         catch (TimeoutRejectedException)
         {
-            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.TimedOut, log), Report(log));
+            // The last attempt's own timeout once the attempts ran out is Exhausted; only the total timeout is TimedOut.
+            var failure = log.Stop is RetryStop.AttemptsExhausted ? HelloFailure.Exhausted : HelloFailure.TimedOut;
+            return HelloCallResult<T>.Failed(StoppedBy(failure, log), Report(log));
         }
         catch (HttpRequestException)
         {

@@ -19,6 +19,20 @@ public class ResilienceDocsTests
     private const string ResilienceSection = "HelloClient:Resilience:";
     private const string BudgetSection = "HelloClient:RetryBudget:";
 
+    /// <summary>The table of what a failed call answers names every <see cref="RetryDemo.ClientService.HelloCalls.HelloFailure"/>, and nothing else, as its reason.</summary>
+    [Fact]
+    public void FailureTable_NamesEveryReasonInCode()
+    {
+        var reasons = File.ReadLines(Path.Combine(RepositoryPaths.Root, Page))
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Where(cells => cells.Length == 5 && cells[3].Length > 2 && cells[3][0] == '`' && cells[3][^1] == '`')
+            .Select(cells => cells[3].Trim('`'))
+            .Where(reason => reason != "reason") // the header row
+            .ToHashSet();
+
+        Assert.Equal(Enum.GetNames<RetryDemo.ClientService.HelloCalls.HelloFailure>().Order(), reasons.Order());
+    }
+
     [Fact]
     public void TunedValuesTable_HasARowForEveryValueInCode_WithTheCodesValue()
     {

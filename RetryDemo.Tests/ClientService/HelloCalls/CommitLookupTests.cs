@@ -57,6 +57,25 @@ public sealed class CommitLookupTests
     }
 
     [Fact]
+    public async Task CreateGreetingAsync_LookupTakesHalfASecond_TheReportsTotalCoversIt()
+    {
+        HelloPipeline? pipeline = null;
+        var (hello, _) = Scripted(async ct =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), pipeline!.Time, ct);
+            return Json(HttpStatusCode.OK, Greeting);
+        });
+        await using var created = pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        var last = result.Report.Attempts[^1];
+        Assert.True(result.Report.Reconciled);
+        Assert.True(result.Report.TotalElapsed >= last.StartedAt + last.Duration + TimeSpan.FromMilliseconds(500),
+            $"the report says {result.Report.TotalElapsed}; the attempts ended at {last.StartedAt + last.Duration}, and the lookup took 500 ms more");
+    }
+
+    [Fact]
     public async Task CreateGreetingAsync_AllAttemptsFailAndTheLookupFindsNothing_FailsAsNothingCreated()
     {
         var (hello, _) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.NotFound, """{"title":"Not found"}""", "application/problem+json")));

@@ -120,6 +120,20 @@ public class HelloResilienceTests
     }
 
     [Fact]
+    public async Task GetHello_EveryAttemptHangsAndTheAttemptsRunOutFirst_IsExhaustedNotTimedOut()
+    {
+        // Five attempts of 2 s and their backoff end before the 15 s total timeout: the attempts ran out.
+        var hello = new ScriptedHandler((self, _, ct) => self.HangAsync(ct));
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await pipeline.GetHelloAsync();
+
+        Assert.Equal(HelloFailure.Exhausted, result.Failure);
+        Assert.Equal(5, hello.Attempts);
+        Assert.True(result.Report.TotalElapsed < TimeSpan.FromSeconds(15), $"{result.Report.TotalElapsed}");
+    }
+
+    [Fact]
     public async Task GetHello_AlwaysFailing_MakesExactlyMaxRetryAttemptsPlusOneAttempts()
     {
         // ServiceDefaults puts a standard handler on every client; nested pipelines would multiply attempts (4 × 5 = 20).
