@@ -22,10 +22,12 @@ public sealed class FaultSetting(string query, string header, string profileKey,
     {
         error = "";
         value = 0;
-        var text = raw.Trim();
+        // Strict: no whitespace around or inside (bool.TryParse alone would take " true" and "true\0").
+        var text = raw;
         var parsed = Kind switch
         {
-            FaultValueKind.Boolean => bool.TryParse(text, out var flag) ? (flag ? 1 : 0) : (double?)null,
+            FaultValueKind.Boolean => text.Equals("true", StringComparison.OrdinalIgnoreCase) ? 1
+                : text.Equals("false", StringComparison.OrdinalIgnoreCase) ? 0 : (double?)null,
             FaultValueKind.Probability => double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
                 CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) ? number : null,
             _ => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole) ? whole : null,

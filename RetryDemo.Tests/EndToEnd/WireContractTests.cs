@@ -59,6 +59,25 @@ public sealed class WireContractTests : IAsyncDisposable
         Assert.Equal(0, (await hello.GetFromJsonAsync<JsonElement>("/greetings", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("count").GetInt32());
     }
 
+    /// <summary>
+    /// Whitespace around a value is refused where a caller can send it: in ClientService's query. (HTTP itself
+    /// strips it from around a header's value, so HelloService never sees it there.)
+    /// </summary>
+    [Theory]
+    [InlineData("failFirst=%201", "failFirst")]
+    [InlineData("failFirst=1%20", "failFirst")]
+    [InlineData("failFirst=%091", "failFirst")]
+    [InlineData("failStatus=%20503", "failStatus")]
+    [InlineData("seed=%2012", "seed")]
+    public async Task FaultValueWithWhitespace_ClientServiceAnswers400NamingTheField(string query, string queryField)
+    {
+        using var client = _system.Client.CreatePlainClient();
+
+        using var viaClient = await client.GetAsync($"/hello?{query}", TestContext.Current.CancellationToken);
+
+        await AssertNamesAsync(viaClient, queryField);
+    }
+
     // (A non-ASCII key cannot be sent: HttpClient refuses it before the wire.)
     public static TheoryData<string> BadKeys => new() { "", "has space", new string('k', IdempotencyKeys.MaxLength + 1) };
 
