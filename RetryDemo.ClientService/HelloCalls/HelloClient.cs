@@ -75,6 +75,12 @@ public sealed class HelloClient(
         using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
         var started = timeProvider.GetTimestamp();
         var result = await SendAsync(createRequest, faults, isValid, cancellationToken);
+        if (result.Failure is not null)
+        {
+            // The caller hung up while an attempt ran: it was let finish, and nobody is left to tell why it failed.
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         // The last attempt does not speak for the others: a 400 after a timeout may follow a commit whose
         // reply was lost. So HelloService is asked whenever any attempt could have written, whatever the last said.
         if (reconcile is not null && result.Failure is not null and not HelloFailure.RateLimited && result.Report.Attempts.Any(MayHaveWritten)
@@ -122,10 +128,11 @@ public sealed class HelloClient(
 
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var followCaller = log.FollowCaller();
+            using var response = await http.SendAsync(request, log.CallToken);
             if (response.IsSuccessStatusCode)
             {
-                var reply = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+                var reply = await response.Content.ReadFromJsonAsync<T>(log.CallToken);
                 return isValid(reply)
                     ? HelloCallResult<T>.Success(reply!, Report(log))
                     : HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(log), (int)response.StatusCode);

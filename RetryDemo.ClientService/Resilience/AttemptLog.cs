@@ -15,8 +15,36 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
     private readonly Lock _gate = new();
     private readonly List<AttemptRecord> _attempts = [];
     private readonly long _started = timeProvider.GetTimestamp();
+    private readonly CancellationTokenSource _call = new();
     private long _lastEnded = -1;
     private int _stop = -1;
+    private int _inFlight;
+    private bool _callerGone;
+
+    /// <summary>
+    /// The token the call's pipeline runs on: cancelled when the caller gives up, but never in the middle of an
+    /// attempt. An attempt cut mid-request costs its pooled connection (HTTP/1.1 cannot abandon a request and
+    /// keep the connection), so a caller who hangs up would cost one per request; instead the attempt in
+    /// flight finishes (its own timeouts still bound it) and the call stops before the next one.
+    /// </summary>
+    public CancellationToken CallToken => _call.Token;
+
+    /// <summary>Ties <see cref="CallToken"/> to the caller's cancellation; dispose the result when the call ends.</summary>
+    public CancellationTokenRegistration FollowCaller() => callCancellation.UnsafeRegister(static state => ((AttemptLog)state!).CallerGone(), this);
+
+    private void CallerGone()
+    {
+        lock (_gate)
+        {
+            _callerGone = true;
+            if (_inFlight > 0)
+            {
+                return; // EndAttempt cancels.
+            }
+        }
+
+        _call.Cancel();
+    }
 
     /// <summary>True when the caller cancelled; an attempt cancelled otherwise was cut by a timeout.</summary>
     public bool CallCancelled => callCancellation.IsCancellationRequested;
@@ -39,6 +67,7 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
         lock (_gate)
         {
             number = _attempts.Count + 1;
+            _inFlight++;
             delayBefore = _lastEnded < 0 ? TimeSpan.Zero : timeProvider.GetElapsedTime(_lastEnded, now);
             // Reserve the slot so a concurrent (hedged) attempt gets the next number.
             _attempts.Add(new AttemptRecord(number, null, null, TimeSpan.Zero, delayBefore, timeProvider.GetElapsedTime(_started, now)));
@@ -60,7 +89,13 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
             };
             _attempts[number - 1] = record;
             _lastEnded = now;
-            return record;
+            if (--_inFlight > 0 || !_callerGone)
+            {
+                return record;
+            }
         }
+
+        _call.Cancel();
+        return _attempts[number - 1];
     }
 }

@@ -48,7 +48,8 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
                 _ => "error",
             };
             var record = log.EndAttempt(number, startedAt, null, error);
-            AttemptLogMessages.Attempt(logger, record, log.RequestId, LogLevel.Warning);
+            // A caller who hangs up is the caller's business: a stranger must not buy a warning per request.
+            AttemptLogMessages.Attempt(logger, record, log.RequestId, error == "cancelled" ? LogLevel.Debug : LogLevel.Warning);
             throw;
         }
     }

@@ -23,4 +23,33 @@ public class CancellationTests
         pipeline.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(1, pipeline.Hello.Attempts);
     }
+
+    /// <summary>
+    /// A caller who hangs up while an attempt is in flight: the attempt is not cut (cutting it mid-request would
+    /// throw away its pooled connection), it finishes, and no other attempt starts.
+    /// </summary>
+    [Fact]
+    public async Task GetHello_CallerHangsUpDuringAnAttempt_TheAttemptFinishesUncutAndNoOtherStarts()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cutWhileInFlight = false;
+        var hello = new ScriptedHandler(async (_, attempt, ct) =>
+        {
+            await release.Task;
+            cutWhileInFlight = ct.IsCancellationRequested;
+            return ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable);
+        });
+        await using var pipeline = new HelloPipeline(hello);
+        using var caller = new CancellationTokenSource();
+
+        var call = Task.Run(() => pipeline.CreateClient().GetHelloAsync(FaultValues.None, caller.Token));
+        await hello.WaitForAttemptAsync(1);
+        await caller.CancelAsync();
+        release.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.False(cutWhileInFlight, "the attempt in flight was cancelled with its caller");
+        pipeline.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, hello.Attempts);
+    }
 }
