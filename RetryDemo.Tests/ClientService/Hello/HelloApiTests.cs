@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -24,7 +26,8 @@ public class HelloApiTests
     [InlineData("hang=perhaps")]
     public async Task GetHello_InvalidQuery_Answers400ProblemWithoutCallingHello(string query)
     {
-        await using var system = new RetryDemoSystem();
+        var helloCalls = new RequestCounter("/hello");
+        await using var system = new RetryDemoSystem(configureHello: services => services.AddSingleton<IStartupFilter>(helloCalls));
         using var http = system.Client.CreatePlainClient();
 
         using var response = await http.GetAsync($"/hello?{query}", TestContext.Current.CancellationToken);
@@ -33,8 +36,12 @@ public class HelloApiTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        using var healthy = await http.GetAsync("/health", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+        Assert.Equal(0, helloCalls.Count);
+
+        // The counter sees HelloService's calls: a valid request makes one.
+        using var valid = await http.GetAsync("/hello", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        Assert.Equal(1, helloCalls.Count);
     }
 
     [Theory]

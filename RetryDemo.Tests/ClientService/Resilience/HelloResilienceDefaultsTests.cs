@@ -25,18 +25,19 @@ public class HelloResilienceDefaultsTests
         await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK));
         var configured = pipeline.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get(HelloPipeline.PipelineName);
 
-        Assert.Equal(HelloResilienceDefaults.MaxRetryAttempts, configured.Retry.MaxRetryAttempts);
+        // The tuned values, written out: a change to a default must change this test on purpose (docs/resilience.md's table).
+        Assert.Equal(4, configured.Retry.MaxRetryAttempts);
         Assert.Equal(DelayBackoffType.Exponential, configured.Retry.BackoffType);
         Assert.True(configured.Retry.UseJitter);
         Assert.True(configured.Retry.ShouldRetryAfterHeader);
-        Assert.Equal(HelloResilienceDefaults.RetryDelay, configured.Retry.Delay);
-        Assert.Equal(HelloResilienceDefaults.MaxRetryDelay, configured.Retry.MaxDelay);
-        Assert.Equal(HelloResilienceDefaults.AttemptTimeout, configured.AttemptTimeout.Timeout);
-        Assert.Equal(HelloResilienceDefaults.TotalRequestTimeout, configured.TotalRequestTimeout.Timeout);
-        Assert.Equal(HelloResilienceDefaults.BreakerSamplingDuration, configured.CircuitBreaker.SamplingDuration);
-        Assert.Equal(HelloResilienceDefaults.BreakerFailureRatio, configured.CircuitBreaker.FailureRatio);
-        Assert.Equal(HelloResilienceDefaults.BreakerMinimumThroughput, configured.CircuitBreaker.MinimumThroughput);
-        Assert.Equal(HelloResilienceDefaults.BreakerBreakDuration, configured.CircuitBreaker.BreakDuration);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), configured.Retry.Delay);
+        Assert.Equal(TimeSpan.FromSeconds(2), configured.Retry.MaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), configured.AttemptTimeout.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), configured.TotalRequestTimeout.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), configured.CircuitBreaker.SamplingDuration);
+        Assert.Equal(1.0, configured.CircuitBreaker.FailureRatio);
+        Assert.Equal(10, configured.CircuitBreaker.MinimumThroughput);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), configured.CircuitBreaker.BreakDuration);
     }
 
     [Fact]

@@ -9,17 +9,6 @@ namespace RetryDemo.Tests.ClientService.Resilience;
 [Trait("Category", "Unit")]
 public class RetryBudgetOptionsTests
 {
-    [Fact]
-    public async Task AppSettings_ConfiguresTheSameValuesAsDefaults()
-    {
-        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK));
-        var configured = pipeline.Services.GetRequiredService<IOptions<RetryBudgetOptions>>().Value;
-
-        Assert.Equal(
-            (RetryBudgetDefaults.Enabled, RetryBudgetDefaults.MaxTokens, RetryBudgetDefaults.TokenRatio),
-            (configured.Enabled, configured.MaxTokens, configured.TokenRatio));
-    }
-
     [Theory]
     [InlineData("MaxTokens", "1")]
     [InlineData("MaxTokens", "1001")]

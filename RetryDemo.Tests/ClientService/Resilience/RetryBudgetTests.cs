@@ -94,6 +94,7 @@ public class RetryBudgetTests
     public void Options_Unconfigured_AreTheDefaults()
     {
         var options = new RetryBudgetOptions();
-        Assert.Equal((RetryBudgetDefaults.Enabled, RetryBudgetDefaults.MaxTokens, RetryBudgetDefaults.TokenRatio), (options.Enabled, options.MaxTokens, options.TokenRatio));
+        // Written out: a change to a default must change this test on purpose.
+        Assert.Equal((true, 50, 2.0), (options.Enabled, options.MaxTokens, options.TokenRatio));
     }
 }
