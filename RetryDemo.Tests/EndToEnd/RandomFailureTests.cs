@@ -83,7 +83,7 @@ public class RandomFailureTests
                 // A call whose five attempts all fail answers 503 problem details, with the same report.
                 using var response = await client.GetAsync($"/hello?failureRate=0.5&seed={seed}", TestContext.Current.CancellationToken);
                 var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
-                statuses.Add((int)response.StatusCode + ":" + string.Join(",", answer.GetProperty("report").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").GetInt32())));
+                statuses.Add((int)response.StatusCode + ":" + string.Join(",", answer.GetProperty("report").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status").ToString())));
             }
 
             runs.Add(statuses);
