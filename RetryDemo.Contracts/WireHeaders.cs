@@ -12,5 +12,8 @@ public static class WireHeaders
     /// <summary>Makes an unsafe request safe to retry: the server replays instead of repeating.</summary>
     public const string IdempotencyKey = "Idempotency-Key";
 
+    /// <summary>Which HelloService replica answered (opaque outside Development), on every answer, errors included.</summary>
+    public const string Instance = "X-Instance";
+
     // The per-request X-Fault-* headers are in Faults/FaultSettings, each beside its query name and rule.
 }

@@ -12,6 +12,7 @@ builder.AddFaultInjection();
 
 var app = builder.Build();
 
+app.UseInstanceHeader();
 app.MapDefaultEndpoints();
 app.UseSharedState();
 app.MapHelloApi();

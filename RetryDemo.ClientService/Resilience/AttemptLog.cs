@@ -76,7 +76,7 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
         return now;
     }
 
-    public AttemptRecord EndAttempt(int number, long startedAt, int? statusCode, string? error)
+    public AttemptRecord EndAttempt(int number, long startedAt, int? statusCode, string? error, string? instance = null)
     {
         var now = timeProvider.GetTimestamp();
         lock (_gate)
@@ -85,6 +85,7 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
             {
                 StatusCode = statusCode,
                 Error = error,
+                Instance = instance,
                 Duration = timeProvider.GetElapsedTime(startedAt, now),
             };
             _attempts[number - 1] = record;

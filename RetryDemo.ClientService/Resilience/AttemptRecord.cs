@@ -5,4 +5,5 @@ namespace RetryDemo.ClientService.Resilience;
 /// <param name="Error">Why no response arrived (timeout, connection refused…), or null.</param>
 /// <param name="DelayBefore">Backoff waited between the previous attempt's end and this one's start.</param>
 /// <param name="StartedAt">Since the logical call began.</param>
-public sealed record AttemptRecord(int Number, int? StatusCode, string? Error, TimeSpan Duration, TimeSpan DelayBefore, TimeSpan StartedAt);
+/// <param name="Instance">The HelloService replica that answered (its <c>X-Instance</c>), or null when none did.</param>
+public sealed record AttemptRecord(int Number, int? StatusCode, string? Error, TimeSpan Duration, TimeSpan DelayBefore, TimeSpan StartedAt, string? Instance = null);

@@ -33,7 +33,7 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var record = log.EndAttempt(number, startedAt, (int)response.StatusCode, null);
+            var record = log.EndAttempt(number, startedAt, (int)response.StatusCode, null, InstanceOf(response));
             AttemptLogMessages.Attempt(logger, record, log.RequestId, LevelFor(response, number));
             return response;
         }
@@ -53,6 +53,10 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
             throw;
         }
     }
+
+    // Bounded: the header comes from whatever answers at HelloService's address.
+    private static string? InstanceOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(WireHeaders.Instance, out var values) && values.FirstOrDefault() is { Length: > 0 and <= 64 } instance ? instance : null;
 
     // Quiet when the first try works; a success after retries is worth a line, a failure a warning. An answer
     // about the caller's own request (no such greeting, a key in use or reused) is the caller's business:

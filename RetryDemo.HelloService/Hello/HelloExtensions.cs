@@ -1,3 +1,5 @@
+using RetryDemo.Contracts;
+
 namespace RetryDemo.HelloService.Hello;
 
 public static class HelloExtensions
@@ -6,5 +8,19 @@ public static class HelloExtensions
     {
         builder.Services.AddSingleton<ServiceInstance>();
         return builder;
+    }
+
+    /// <summary>
+    /// Every answer names the replica that gave it (<see cref="WireHeaders.Instance"/>), errors included, so
+    /// ClientService's attempt report can show a retry landing on another replica.
+    /// </summary>
+    public static IApplicationBuilder UseInstanceHeader(this IApplicationBuilder app)
+    {
+        var name = app.ApplicationServices.GetRequiredService<ServiceInstance>().Name;
+        return app.Use((context, next) =>
+        {
+            context.Response.Headers[WireHeaders.Instance] = name;
+            return next(context);
+        });
     }
 }

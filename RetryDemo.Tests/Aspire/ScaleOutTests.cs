@@ -26,12 +26,13 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
         var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
         {
             using var client = _app.CreateHttpClient("client");
-            var statuses = new List<string[]>();
+            var statuses = new List<(string[] Statuses, string[] Instances)>();
             for (var call = 0; call < 10; call++)
             {
                 using var response = await client.GetAsync("/hello?failFirst=2&failStatus=500", TestContext.Current.CancellationToken);
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-                statuses.Add([.. AppHostTests.AttemptStatuses(body.GetProperty("report"))]);
+                var attempts = body.GetProperty("report").GetProperty("attempts").EnumerateArray().ToList();
+                statuses.Add(([.. AppHostTests.AttemptStatuses(body.GetProperty("report"))], [.. attempts.Select(a => a.GetProperty("instance").GetString() ?? "")]));
             }
 
             return statuses;
@@ -39,7 +40,12 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
 
         var all = calls.SelectMany(c => c).ToList();
         Assert.Equal(30, all.Count);
-        Assert.All(all, statuses => Assert.Equal(["500", "500", "200"], statuses));
+        Assert.All(all, call => Assert.Equal(["500", "500", "200"], call.Statuses));
+        // Some calls' attempts met more than one replica and still read 500, 500, 200: the count of a call's
+        // attempts is the store's, not a replica's own (7 of 30 calls did in a run on 2026-12-06).
+        var spread = all.Count(call => call.Instances.Distinct().Count() > 1);
+        TestContext.Current.TestOutputHelper?.WriteLine($"calls whose attempts met more than one replica: {spread} of 30");
+        Assert.True(spread > 0, "no call's attempts met more than one replica, so nothing here shows the count is shared");
     }
 
     [Fact]
