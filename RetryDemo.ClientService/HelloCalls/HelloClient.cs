@@ -19,7 +19,8 @@ public sealed class HelloClient(
     TimeProvider timeProvider,
     IOptions<HelloClientOptions> options,
     ClientTelemetry telemetry,
-    CommitLookup commitLookup)
+    CommitLookup commitLookup,
+    HangUpDrains hangUpDrains)
 {
     /// <summary>When to try again with the same key after an unknown outcome: soon, the store or HelloService is usually back.</summary>
     private static readonly TimeSpan OutcomeUnknownRetryAfter = TimeSpan.FromSeconds(1);
@@ -111,7 +112,7 @@ public sealed class HelloClient(
     private async Task<HelloCallResult<T>> SendAsync<T>(
         Func<AttemptLog, AttemptLoggedRequest> createRequest, FaultValues faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
     {
-        var log = new AttemptLog(Guid.NewGuid().ToString("N"), timeProvider, cancellationToken);
+        var log = new AttemptLog(Guid.NewGuid().ToString("N"), timeProvider, cancellationToken, hangUpDrains);
 
         using var request = createRequest(log);
         request.Headers.Add(WireHeaders.RequestId, log.RequestId);

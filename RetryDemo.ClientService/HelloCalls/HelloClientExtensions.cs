@@ -17,6 +17,7 @@ public static class HelloClientExtensions
             .ValidateOnStart();
 
         builder.AddClientDiagnostics();
+        builder.Services.TryAddSingleton<HangUpDrains>();
         static Uri BaseAddress(IServiceProvider services) => new(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress);
         builder.Services.AddHttpClient<HelloClient>((services, http) => http.BaseAddress = BaseAddress(services))
             .FollowingNoRedirects()

@@ -5,7 +5,7 @@ namespace RetryDemo.ClientService.Resilience;
 /// inside the resilience pipeline and so sees every attempt). Travels on an <see cref="AttemptLoggedRequest"/>.
 /// </summary>
 /// <param name="requestId">The logical call's id, the same on every attempt (HelloClient sends it as a header).</param>
-public sealed class AttemptLog(string requestId, TimeProvider timeProvider, CancellationToken callCancellation)
+public sealed class AttemptLog(string requestId, TimeProvider timeProvider, CancellationToken callCancellation, HangUpDrains? drains = null)
 {
     /// <summary>The log <paramref name="request"/> carries, or null for a request sent without one.</summary>
     public static AttemptLog? Of(HttpRequestMessage? request) => (request as AttemptLoggedRequest)?.Log;
@@ -19,13 +19,14 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
     private long _lastEnded = -1;
     private int _stop = -1;
     private int _inFlight;
-    private bool _callerGone;
+    private bool _draining;
 
     /// <summary>
     /// The token the call's pipeline runs on: cancelled when the caller gives up, but never in the middle of an
     /// attempt. An attempt cut mid-request costs its pooled connection (HTTP/1.1 cannot abandon a request and
     /// keep the connection), so a caller who hangs up would cost one per request; instead the attempt in
-    /// flight finishes (its own timeouts still bound it) and the call stops before the next one.
+    /// flight finishes (its own timeouts still bound it, and at most <see cref="HangUpDrains.Capacity"/> run on at
+    /// once) and the call stops before the next one.
     /// </summary>
     public CancellationToken CallToken => _call.Token;
 
@@ -36,8 +37,8 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
     {
         lock (_gate)
         {
-            _callerGone = true;
-            if (_inFlight > 0)
+            _draining = _inFlight > 0 && (drains?.TryTake() ?? true);
+            if (_draining)
             {
                 return; // EndAttempt cancels.
             }
@@ -90,12 +91,15 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
             };
             _attempts[number - 1] = record;
             _lastEnded = now;
-            if (--_inFlight > 0 || !_callerGone)
+            if (--_inFlight > 0 || !_draining)
             {
                 return record;
             }
+
+            _draining = false;
         }
 
+        drains?.Release();
         _call.Cancel();
         return _attempts[number - 1];
     }

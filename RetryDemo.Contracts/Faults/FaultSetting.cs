@@ -22,8 +22,9 @@ public sealed class FaultSetting(string query, string header, string profileKey,
     {
         error = "";
         value = 0;
-        // Strict: no whitespace around or inside (bool.TryParse alone would take " true" and "true\0").
-        var text = raw;
+        // Strict: no whitespace or control character anywhere (int, double and bool parsing each forgive some:
+        // " true", "1\0").
+        var text = raw.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? "" : raw;
         var parsed = Kind switch
         {
             FaultValueKind.Boolean => text.Equals("true", StringComparison.OrdinalIgnoreCase) ? 1

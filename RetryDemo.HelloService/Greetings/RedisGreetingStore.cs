@@ -48,7 +48,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         }
 
         var held = (RedisResult[])result!;
-        return Read((string)held[0]!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1])));
+        return await DurableAsync(Read((string)held[0]!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))));
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken)
@@ -93,7 +93,19 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? DeserializeGreeting(id, json) : null;
 
     public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) =>
-        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? Read(value, fingerprint, TimeSpan.Zero) : null;
+        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? await DurableAsync(Read(value, fingerprint, TimeSpan.Zero)) : null;
+
+    // A replay or a commit check answers 201 for a write whose own commit wait may have failed (the store
+    // stalled after the write): it is acknowledged only once a commit sent after it is done, like the first answer.
+    private async ValueTask<IdempotencyClaim> DurableAsync(IdempotencyClaim claim)
+    {
+        if (claim is IdempotencyClaim.Committed)
+        {
+            await commits.WaitAsync();
+        }
+
+        return claim;
+    }
 
     public async ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
     {

@@ -17,6 +17,9 @@ public sealed class FaultSettingTests
         { "hang", " true" },
         { "hang", "true\0" },
         { "hang", "false " },
+        { "failFirst", "1\0" },
+        { "failureRate", "1\0\0" },
+        { "latencyMs", "10\0" },
     };
 
     [Theory]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using RetryDemo.ClientService.Resilience;
 using System.Net;
 using RetryDemo.ClientService.Faults;
 using RetryDemo.Tests.Infrastructure;
@@ -51,5 +53,37 @@ public class CancellationTests
         Assert.False(cutWhileInFlight, "the attempt in flight was cancelled with its caller");
         pipeline.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(1, hello.Attempts);
+        Assert.Equal(0, pipeline.Services.GetRequiredService<HangUpDrains>().Running);
+    }
+
+    /// <summary>Past <see cref="HangUpDrains.Capacity"/> attempts left to finish, a hang-up cuts its attempt at once: nothing a stranger can pile up.</summary>
+    [Fact]
+    public async Task GetHello_CallerHangsUpWhileTheDrainsAreFull_TheAttemptIsCutAtOnce()
+    {
+        var cut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hello = new ScriptedHandler(async (_, attempt, ct) =>
+        {
+            await using (ct.Register(() => cut.TrySetResult()))
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return ScriptedHandler.Respond(HttpStatusCode.OK);
+        });
+        await using var pipeline = new HelloPipeline(hello);
+        var drains = pipeline.Services.GetRequiredService<HangUpDrains>();
+        for (var i = 0; i < HangUpDrains.Capacity; i++)
+        {
+            Assert.True(drains.TryTake());
+        }
+
+        using var caller = new CancellationTokenSource();
+        var call = Task.Run(() => pipeline.CreateClient().GetHelloAsync(FaultValues.None, caller.Token));
+        await hello.WaitForAttemptAsync(1);
+        await caller.CancelAsync();
+
+        await cut.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Equal(HangUpDrains.Capacity, drains.Running);
     }
 }

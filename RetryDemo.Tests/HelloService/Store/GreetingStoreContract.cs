@@ -371,6 +371,33 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
     protected override async Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync(retention)));
 
+    /// <summary>
+    /// A replay, and a commit check that finds the write, answer only once a commit sent after them is done: the
+    /// write's own commit wait may have failed after the write landed (a stalled store), and its retry must not
+    /// acknowledge what the store may still lose.
+    /// </summary>
+    [Fact]
+    public async Task ClaimAsyncAndFindByKeyAsync_KeyCommitted_AnswerOnlyAfterACommit()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = false;
+        var commits = new StoreCommits(() => Volatile.Read(ref holding) ? held.Task : Task.CompletedTask);
+        var store = new RedisGreetingStore(await _server.ConnectAsync(), commits, TimeProvider.System, StateRetention.Default);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+        var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("durable-replay", fingerprint, TestContext.Current.CancellationToken));
+        var greeting = await store.CommitAsync("Ada", claim, TestContext.Current.CancellationToken);
+
+        Volatile.Write(ref holding, true);
+        var replay = store.ClaimAsync("durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
+        var lookup = store.FindByKeyAsync("durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
+        await Task.Delay(200, TestContext.Current.CancellationToken); // time enough for both reads to come back
+        Assert.False(replay.IsCompleted || lookup.IsCompleted, "a replay was answered before its commit");
+
+        held.SetResult();
+        Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(await replay.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Greeting);
+        Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(await lookup.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Greeting);
+    }
+
     /// <summary>A name's record is about its own size: UTF-8 as is, not an escape of 6 bytes per UTF-16 unit.</summary>
     [Theory]
     [InlineData("👨‍👩‍👧‍👦", 61)]
