@@ -21,7 +21,8 @@ internal static class GreetingScripts
     /// <summary>
     /// KEYS: the greeting, the index's buckets, its count, this greeting's bucket, then the key's record when
     /// the write has a key. ARGV: the claim's record (or ''), the committed record, the greeting, the index
-    /// member, the bucket's number, the lifetime (ms). Writes the greeting, its key's outcome and its index
+    /// member, the bucket's number, the lifetime (ms; the greeting's a second longer, so a key never outlives
+    /// the greeting it names). Writes the greeting, its key's outcome and its index
     /// entry together, only while the claim is still this request's. The buckets' set changes only when a
     /// bucket is new. A bucket has no expiry of its own: it leaves by eviction, which keeps the count right.
     /// The key's outcome is written last: Garnet 2.2.8's recovery after a <c>kill -9</c> can replay the first
@@ -30,7 +31,7 @@ internal static class GreetingScripts
     /// </summary>
     public const string Commit = """
         if KEYS[5] and redis.call('GET', KEYS[5]) ~= ARGV[1] then return -1 end
-        redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[6])
+        redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[6] + 1000)
         if redis.call('RPUSH', KEYS[4], ARGV[4]) == 1 then
           redis.call('ZADD', KEYS[2], ARGV[5], ARGV[5])
         end
@@ -80,7 +81,8 @@ internal static class GreetingScripts
           k = k + 1
           if #member > 32 then
             local value = redis.call('GET', KEYS[k])
-            if value and string.find(value, '"id":"' .. string.sub(member, 1, 32) .. '"', 1, true) then
+            local id = string.sub(member, 1, 32)
+            if value and (string.find(value, '"greetingId":"' .. id .. '"', 1, true) or string.find(value, '"id":"' .. id .. '"', 1, true)) then
               redis.call('DEL', KEYS[k])
             end
             k = k + 1

@@ -48,7 +48,8 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         }
 
         var held = (RedisResult[])result!;
-        return await DurableAsync(Read((string)held[0]!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))));
+        return await DurableAsync(await ReadAsync((string)held[0]!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))))
+            ?? new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1));
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken)
@@ -62,7 +63,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         RedisValue[] values =
         [
             claim is null ? RedisValue.EmptyString : ClaimRecord(claim),
-            claim is null ? RedisValue.EmptyString : Serialize(new IdempotencyRecord(IdempotencyRecord.Committed, claim.Fingerprint, null, greeting)),
+            claim is null ? RedisValue.EmptyString : Serialize(new IdempotencyRecord(IdempotencyRecord.Committed, claim.Fingerprint, null, greeting.Id)),
             JsonSerializer.Serialize(StoredGreeting.Of(greeting), GreetingRecordJson.Stored.StoredGreeting),
             greeting.Id + claim?.Key,
             bucket,
@@ -93,11 +94,11 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? DeserializeGreeting(id, json) : null;
 
     public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) =>
-        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? await DurableAsync(Read(value, fingerprint, TimeSpan.Zero)) : null;
+        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? await DurableAsync(await ReadAsync(value, fingerprint, TimeSpan.Zero)) : null;
 
     // A replay or a commit check answers 201 for a write whose own commit wait may have failed (the store
     // stalled after the write): it is acknowledged only once a commit sent after it is done, like the first answer.
-    private async ValueTask<IdempotencyClaim> DurableAsync(IdempotencyClaim claim)
+    private async ValueTask<IdempotencyClaim?> DurableAsync(IdempotencyClaim? claim)
     {
         if (claim is IdempotencyClaim.Committed)
         {
@@ -157,11 +158,15 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     }
 
     private static string ClaimRecord(IdempotencyClaim.New claim) =>
-        Serialize(new IdempotencyRecord(IdempotencyRecord.Claimed, claim.Fingerprint, claim.Token, null));
+        Serialize(new IdempotencyRecord(IdempotencyRecord.Claimed, claim.Fingerprint, claim.Token, GreetingId: null));
 
     private static string Serialize(IdempotencyRecord record) => JsonSerializer.Serialize(record, GreetingRecordJson.Stored.IdempotencyRecord);
 
-    private static IdempotencyClaim Read(string value, string? fingerprint, TimeSpan leaseLeft)
+    /// <summary>
+    /// What a key's record says; null when it names a greeting that is gone (the greeting outlives its key by a
+    /// second, and both leave together on eviction, so only a record read across that second's edge meets this).
+    /// </summary>
+    private async ValueTask<IdempotencyClaim?> ReadAsync(string value, string? fingerprint, TimeSpan leaseLeft)
     {
         var record = JsonSerializer.Deserialize(value, GreetingRecordJson.Stored.IdempotencyRecord)
             ?? throw new InvalidDataException("An idempotency record is empty.");
@@ -170,9 +175,14 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             return new IdempotencyClaim.Mismatch();
         }
 
-        return record is { State: IdempotencyRecord.Committed, Greeting: { } greeting }
-            ? new IdempotencyClaim.Committed(greeting)
-            : new IdempotencyClaim.InProgress(leaseLeft);
+        return record switch
+        {
+            { State: IdempotencyRecord.Committed, Greeting: { } greeting } => new IdempotencyClaim.Committed(greeting),
+            { State: IdempotencyRecord.Committed, GreetingId: { } id } => await FindAsync(id, CancellationToken.None) is { } greeting
+                ? new IdempotencyClaim.Committed(greeting)
+                : null,
+            _ => new IdempotencyClaim.InProgress(leaseLeft),
+        };
     }
 
     private static Greeting DeserializeGreeting(string id, string json) =>

@@ -403,6 +403,8 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
     [InlineData("👨‍👩‍👧‍👦", 61)]
     [InlineData("👨‍👩‍👧‍👦", 100)]
     [InlineData("李", 100)]
+    [InlineData("\"", 100)]
+    [InlineData("\\", 100)]
     [InlineData("Ada", 1)]
     public async Task CommitAsync_AnyName_StoresTheKeysRecordAndGreetingInAtMostTwiceTheNamesUtf8SizeAnd300Bytes(string cluster, int count)
     {
