@@ -275,9 +275,11 @@ public class FaultInjectionTests
         }, environment: "Production", reloadable: configuration);
         using var http = hello.CreatePlainClient();
 
+        // A valid reload first, so this test sees reloads at all: the new key is the one in force.
+        configuration.Change("FaultControl:Key", "the-next-key-9876543210");
         configuration.Change("FaultControl:Key", "short"); // under the 16-character minimum
         var statuses = new List<HttpStatusCode>();
-        foreach (var key in new[] { "the-right-key-0123456789", "short", null })
+        foreach (var key in new[] { "the-next-key-9876543210", "the-right-key-0123456789", "short", null })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/faults");
             if (key is not null) request.Headers.Add("X-Fault-Control-Key", key);
@@ -285,7 +287,31 @@ public class FaultInjectionTests
             statuses.Add(response.StatusCode);
         }
 
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized], statuses);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized], statuses);
+    }
+
+    [Fact]
+    public async Task FaultControls_ValidKeyReloaded_TakesEffectAtOnce()
+    {
+        var configuration = new ChangeableConfiguration();
+        await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>
+        {
+            ["FaultControl:Enabled"] = "true",
+            ["FaultControl:Key"] = "the-right-key-0123456789",
+        }, environment: "Production", reloadable: configuration);
+        using var http = hello.CreatePlainClient();
+
+        configuration.Change("FaultControl:Key", "the-next-key-9876543210");
+        var statuses = new List<HttpStatusCode>();
+        foreach (var key in new[] { "the-next-key-9876543210", "the-right-key-0123456789" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/faults");
+            request.Headers.Add("X-Fault-Control-Key", key);
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Forbidden], statuses);
     }
 
     [Fact]
