@@ -15,6 +15,7 @@ public sealed partial class LastValidOptions<T> : IHostedService where T : class
 {
     private readonly IOptionsMonitor<T> _monitor;
     private readonly ILogger<LastValidOptions<T>> _logger;
+    private readonly IDisposable? _changes;
     private T _lastValid;
     private string? _lastRejection;
 
@@ -23,6 +24,9 @@ public sealed partial class LastValidOptions<T> : IHostedService where T : class
         _monitor = monitor;
         _logger = logger;
         _lastValid = monitor.CurrentValue;
+        // Every valid reload, as it happens: two reloads between reads (a valid one, then an invalid one) would
+        // otherwise fall back to the values of start-up, not the last valid ones.
+        _changes = monitor.OnChange(valid => Volatile.Write(ref _lastValid, valid));
     }
 
     public T Current
@@ -44,14 +48,18 @@ public sealed partial class LastValidOptions<T> : IHostedService where T : class
                     InvalidReloadIgnored(_logger, typeof(T).Name, ex.Message);
                 }
 
-                return _lastValid;
+                return Volatile.Read(ref _lastValid);
             }
         }
     }
 
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedService.StopAsync(CancellationToken cancellationToken)
+    {
+        _changes?.Dispose();
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(1, LogLevel.Error, "Reloaded {Options} configuration is invalid and was ignored; the last valid values stay in force: {Reason}")]
     private static partial void InvalidReloadIgnored(ILogger logger, string options, string reason);
