@@ -51,10 +51,18 @@ public static class GreetingsApi
 
         var name = body.Name!.Trim();
         var ct = context.RequestAborted;
+        // Write only for a caller still listening: an attempt already cut by its timeout must not write.
+        if (ct.IsCancellationRequested)
+        {
+            return TypedResults.Empty;
+        }
+
         IdempotencyClaim.New? claim = null;
+        Greeting? greeting = null;
         if (key.Length > 0)
         {
-            switch (await store.ClaimAsync(key, GreetingFingerprint.Of(name), ct))
+            (var found, greeting) = await store.ClaimAndCommitAsync(name, key, GreetingFingerprint.Of(name), ct);
+            switch (found)
             {
                 case IdempotencyClaim.Mismatch:
                     return TypedResults.Problem($"This {WireHeaders.IdempotencyKey} was already used for a different greeting.",
@@ -72,23 +80,13 @@ public static class GreetingsApi
             }
         }
 
-        Greeting? greeting = null;
-        try
+        if (claim is null)
         {
-            // Commit only for a caller still listening: an attempt already cut by its timeout must not write.
-            if (ct.IsCancellationRequested)
-            {
-                return TypedResults.Empty;
-            }
-
-            greeting = await store.CommitAsync(name, claim, ct);
+            greeting = await store.CommitAsync(name, null, ct);
         }
-        finally
+        else if (greeting is null)
         {
-            if (greeting is null && claim is not null)
-            {
-                await AbandonQuietlyAsync(store, claim, logger);
-            }
+            await AbandonQuietlyAsync(store, claim, logger);
         }
 
         if (greeting is null)

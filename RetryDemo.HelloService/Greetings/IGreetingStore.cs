@@ -12,6 +12,17 @@ public interface IGreetingStore
     /// <returns>The new greeting; null when <paramref name="claim"/> no longer holds its key (its lease ran out).</returns>
     ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims <paramref name="key"/> and, if the claim took it, commits: what the claim found, and the new greeting
+    /// when it was this request's (null then if the claim ran out first). A store that can does both in one
+    /// round trip; the commit still writes only for the claim that holds the key.
+    /// </summary>
+    async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
+    {
+        var claim = await ClaimAsync(key, fingerprint, cancellationToken);
+        return claim is IdempotencyClaim.New held ? (held, await CommitAsync(name, held, cancellationToken)) : (claim, null);
+    }
+
     /// <summary>Gives up a claim whose write never happened, so a retry can make it.</summary>
     ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken);
 

@@ -25,9 +25,53 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
+    public ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken) =>
+        ClaimAsync(new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N")));
+
+    /// <summary>
+    /// The claim and the commit sent back to back on the one connection, so both take one round trip: the
+    /// store runs them in order, and the commit writes only if the claim took the key (it checks the key
+    /// still holds this claim's record), so a key held by anyone else is left as it is.
+    /// </summary>
+    public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
     {
         var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
+        var claiming = ClaimAsync(claim).AsTask();
+        var committing = CommitAsync(name, claim, cancellationToken).AsTask();
+        IdempotencyClaim found;
+        try
+        {
+            found = await claiming;
+        }
+        catch
+        {
+            // The claim's own failure says it all (and queues its abandon); the commit behind it found no claim.
+            _ = committing.ContinueWith(static failed => failed.Exception, TaskScheduler.Default);
+            throw;
+        }
+
+        if (found is not IdempotencyClaim.New)
+        {
+            // The key was someone's: the commit checked for this claim and wrote nothing.
+            _ = committing.ContinueWith(static failed => failed.Exception, TaskScheduler.Default);
+            return (found, null);
+        }
+
+        try
+        {
+            return (found, await committing);
+        }
+        catch (Exception ex) when (StoreFailure.Is(ex))
+        {
+            // The claim landed and the commit may not have: free the key (a no-op if the commit did land).
+            _ = Db.ScriptEvaluateAsync(GreetingScripts.Abandon, [StoreKeys.Idempotency(key)], [ClaimRecord(claim)], CommandFlags.FireAndForget);
+            throw;
+        }
+    }
+
+    private async ValueTask<IdempotencyClaim> ClaimAsync(IdempotencyClaim.New claim)
+    {
+        var (key, fingerprint) = (claim.Key, claim.Fingerprint);
         var record = ClaimRecord(claim);
         RedisResult result;
         try

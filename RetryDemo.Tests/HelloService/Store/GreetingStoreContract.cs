@@ -342,6 +342,65 @@ public abstract class GreetingStoreContract
         }
     }
 
+    [Fact]
+    public async Task ClaimAndCommitAsync_NewKey_CreatesOnceAndReplaysAfter()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+
+        var (claim, created) = await store.ClaimAndCommitAsync("Ada", "one-trip", fingerprint, TestContext.Current.CancellationToken);
+        var (again, createdAgain) = await store.ClaimAndCommitAsync("Ada", "one-trip", fingerprint, TestContext.Current.CancellationToken);
+
+        Assert.IsType<IdempotencyClaim.New>(claim);
+        Assert.NotNull(created);
+        Assert.Equal(created, Assert.IsType<IdempotencyClaim.Committed>(again).Greeting);
+        Assert.Null(createdAgain);
+        Assert.Equal(1, (await store.ListAsync(10, TestContext.Current.CancellationToken)).Count);
+    }
+
+    [Fact]
+    public async Task ClaimAndCommitAsync_KeyClaimedByAnother_WritesNothingAndSaysInProgress()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+        var other = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("held", fingerprint, TestContext.Current.CancellationToken));
+
+        var (claim, created) = await store.ClaimAndCommitAsync("Ada", "held", fingerprint, TestContext.Current.CancellationToken);
+
+        Assert.IsType<IdempotencyClaim.InProgress>(claim);
+        Assert.Null(created);
+        Assert.Equal(0, (await store.ListAsync(10, TestContext.Current.CancellationToken)).Count);
+        // The other claim still holds the key, and commits.
+        Assert.NotNull(await store.CommitAsync("Ada", other, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ClaimAndCommitAsync_KeyUsedForAnotherName_WritesNothingAndSaysMismatch()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.ClaimAndCommitAsync("Ada", "reused", GreetingFingerprint.Of("Ada"), TestContext.Current.CancellationToken);
+
+        var (claim, created) = await store.ClaimAndCommitAsync("Grace", "reused", GreetingFingerprint.Of("Grace"), TestContext.Current.CancellationToken);
+
+        Assert.IsType<IdempotencyClaim.Mismatch>(claim);
+        Assert.Null(created);
+        Assert.Equal(1, (await store.ListAsync(10, TestContext.Current.CancellationToken)).Count);
+    }
+
+    [Fact]
+    public async Task ClaimAndCommitAsync_SameKeyFromReplicasAtOnce_CreatesExactlyOne()
+    {
+        var replicas = await CreateReplicasAsync(StateRetention.Default, 3);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            replicas[i % replicas.Length].ClaimAndCommitAsync("Ada", "raced", fingerprint, TestContext.Current.CancellationToken).AsTask()));
+
+        Assert.Single(results, r => r.Created is not null);
+        Assert.All(results.Where(r => r.Created is null), r => Assert.True(r.Claim is IdempotencyClaim.Committed or IdempotencyClaim.InProgress, $"{r.Claim}"));
+        Assert.Equal(1, (await replicas[0].ListAsync(10, TestContext.Current.CancellationToken)).Count);
+    }
+
     protected static async Task Eventually(Func<Task<bool?>> probe) => await Eventually<object>(async () => await probe());
 }
 
