@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Where a listing's CPU goes with the store: 10 s of keyed writes to fill it, then GET /greetings (a page of
+# 100) under wrk -t2 -c16 for 10 s, with HelloService's and the store's CPU from /proc over that window.
+#   bash RetryDemo.Benchmarks/StoreCost/listing-cpu.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source RetryDemo.Benchmarks/StoreCost/processes.sh
+store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
+store=$(start_store "$store_port" "$store_http"); pids+=("$store")
+wait_healthy "http://127.0.0.1:$store_http"
+hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")
+wait_healthy "http://127.0.0.1:$hello_port"
+wrk -t2 -c16 -d10s -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua "http://127.0.0.1:$hello_port/greetings" -- fill >/dev/null
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+wrk -t2 -c16 -d5s "http://127.0.0.1:$hello_port/greetings" >/dev/null
+h0=$(cpu $hello); s0=$(cpu $store)
+out=$(wrk -t2 -c16 -d10s "http://127.0.0.1:$hello_port/greetings")
+h1=$(cpu $hello); s1=$(cpu $store)
+echo "$out" | grep Requests/sec
+echo "CPU over the 10 s, in clock ticks ($(getconf CLK_TCK)/s): HelloService $((h1-h0)), store $((s1-s0))"
