@@ -35,9 +35,10 @@ public sealed partial class LastValidOptions<T> : IHostedService where T : class
         {
             try
             {
-                _lastValid = _monitor.CurrentValue;
+                // The last valid values are OnChange's to keep: a read here may hold values older than a reload's.
+                var current = _monitor.CurrentValue;
                 _lastRejection = null;
-                return _lastValid;
+                return current;
             }
             catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)
             {

@@ -25,8 +25,8 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
     private IDatabase Db => redis.GetDatabase();
 
-    public ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken) =>
-        ClaimAsync(new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N")));
+    public async ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken) =>
+        await ClaimAsync(new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N")));
 
     /// <summary>
     /// The claim and the commit sent back to back on the one connection, so both take one round trip: the
@@ -69,7 +69,14 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         }
     }
 
-    private async ValueTask<IdempotencyClaim> ClaimAsync(IdempotencyClaim.New claim)
+    // Null from a claim: the key named a greeting that left between the claim and its read (evicted with its
+    // key), so the key is free now: it is claimed once more rather than answered "in progress" for a write
+    // nobody is making. (The first claim's command is sent before this method first waits: ClaimAndCommitAsync
+    // relies on it.)
+    private async ValueTask<IdempotencyClaim> ClaimAsync(IdempotencyClaim.New claim) =>
+        await ClaimOnceAsync(claim) ?? await ClaimOnceAsync(claim) ?? new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1));
+
+    private async ValueTask<IdempotencyClaim?> ClaimOnceAsync(IdempotencyClaim.New claim)
     {
         var (key, fingerprint) = (claim.Key, claim.Fingerprint);
         var record = ClaimRecord(claim);
@@ -92,8 +99,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         }
 
         var held = (RedisResult[])result!;
-        return await DurableAsync(await ReadAsync((string)held[0]!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))))
-            ?? new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1));
+        return await DurableAsync(await ReadAsync((string)held[0]!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))));
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken)
@@ -154,7 +160,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
     public async ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
     {
-        var cutoff = retention.BucketOf(timeProvider.GetUtcNow() - retention.Lifetime);
+        var cutoff = LastExpiredBucket(timeProvider.GetUtcNow());
         var listed = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.List, [],
             [StoreKeys.IndexBuckets.ToString(), StoreKeys.GreetingCount.ToString(), StoreKeys.IndexBucketPrefix, StoreKeys.GreetingPrefix, cutoff, limit, MaxExpiredBucketsListed]))!;
         var (ids, page) = ((RedisResult[])listed[1]!, (RedisResult[])listed[2]!);
@@ -169,7 +175,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     /// </summary>
     private async Task EvictIfDueAsync(long count, long oldest, DateTimeOffset now)
     {
-        var cutoff = retention.BucketOf(now - retention.Lifetime);
+        var cutoff = LastExpiredBucket(now);
         for (var step = 0; step < MaxEvictionStepsPerWrite; step++)
         {
             var expired = oldest <= cutoff;
@@ -200,6 +206,10 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             (count, oldest) = ((long)after[1], (long)after[2]);
         }
     }
+
+    // The newest bucket whose every entry is past its lifetime: the bucket that now - lifetime falls in still
+    // holds entries up to one bucket younger than that, and they must not leave early.
+    private long LastExpiredBucket(DateTimeOffset now) => retention.BucketOf(now - retention.Lifetime) - 1;
 
     private static string ClaimRecord(IdempotencyClaim.New claim) =>
         Serialize(new IdempotencyRecord(IdempotencyRecord.Claimed, claim.Fingerprint, claim.Token, GreetingId: null));

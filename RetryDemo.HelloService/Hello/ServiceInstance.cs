@@ -9,8 +9,9 @@ namespace RetryDemo.HelloService.Hello;
 /// Names the process that answered, so replicas can be told apart in replies and logs: the configured
 /// <c>ServiceInstance</c>, else OpenTelemetry's <c>service.instance.id</c> (under Aspire, the replica's
 /// own id, as its telemetry carries it), else machine and process id. Outside Development the name is
-/// replaced by an opaque id derived from it: still one per replica, but no host name or process id
-/// for a stranger to read.
+/// replaced by an opaque id: an HMAC of it under a key drawn at random when the process starts, so still
+/// one per replica (per process), but nothing a stranger can turn back into a host name or process id,
+/// as they could a plain hash by trying the few million process ids.
 /// </summary>
 public sealed class ServiceInstance(IConfiguration configuration, IHostEnvironment environment, TracerProvider? tracing = null)
 {
@@ -21,5 +22,6 @@ public sealed class ServiceInstance(IConfiguration configuration, IHostEnvironme
         : tracing?.GetResource().Attributes.FirstOrDefault(a => a.Key == "service.instance.id").Value is string { Length: > 0 } id ? id
         : $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    private static string Opaque(string name) => "replica-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..12];
+    private static string Opaque(string name) =>
+        "replica-" + Convert.ToHexStringLower(HMACSHA256.HashData(RandomNumberGenerator.GetBytes(32), Encoding.UTF8.GetBytes(name)))[..12];
 }

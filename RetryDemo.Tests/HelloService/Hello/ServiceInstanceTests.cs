@@ -18,6 +18,11 @@ public class ServiceInstanceTests
         var instance = (await http.GetFromJsonAsync<JsonElement>("/hello", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("instance").GetString()!;
 
         Assert.Matches("^replica-[0-9a-f]{12}$", instance);
+        // Not a plain hash of the name, which anyone could recompute from a guessed host name and process id.
+        var plain = "replica-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Environment.MachineName}-{Environment.ProcessId}")))[..12];
+        Assert.NotEqual(plain, instance);
+        // One per replica: the same on every answer.
+        Assert.Equal(instance, (await http.GetFromJsonAsync<JsonElement>("/hello", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("instance").GetString());
     }
 
     [Fact]

@@ -431,6 +431,32 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync(retention)));
 
     /// <summary>
+    /// Past its lifetime an entry leaves with its bucket; an entry of that bucket that is not past it yet stays (a
+    /// bucket spans a second, and evicting it whole as soon as its start was past the lifetime took keys up to a
+    /// second early, so a retry inside the lifetime wrote twice).
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_EntryJustShortOfItsLifetime_IsKeptAndLeavesOncePast()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000).AddMilliseconds(900));
+        var retention = StateRetention.Default with { Lifetime = TimeSpan.FromMinutes(1) };
+        var store = new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), time, retention);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+        var (_, written) = await store.ClaimAndCommitAsync("Ada", "near-the-end", fingerprint, TestContext.Current.CancellationToken);
+
+        time.Advance(retention.Lifetime - TimeSpan.FromMilliseconds(500)); // into the next bucket, 0.5 s short of the lifetime
+        await store.CommitAsync("Grace", null, TestContext.Current.CancellationToken); // a write evicts what is due
+        var kept = await store.FindByKeyAsync("near-the-end", fingerprint, TestContext.Current.CancellationToken);
+
+        time.Advance(TimeSpan.FromSeconds(1)); // 0.5 s past it
+        await store.CommitAsync("Grace", null, TestContext.Current.CancellationToken);
+        var gone = await store.FindByKeyAsync("near-the-end", fingerprint, TestContext.Current.CancellationToken);
+
+        Assert.Equal(written, Assert.IsType<IdempotencyClaim.Committed>(kept).Greeting);
+        Assert.Null(gone);
+    }
+
+    /// <summary>
     /// A replay, and a commit check that finds the write, answer only once a commit sent after them is done: the
     /// write's own commit wait may have failed after the write landed (a stalled store), and its retry must not
     /// acknowledge what the store may still lose.
