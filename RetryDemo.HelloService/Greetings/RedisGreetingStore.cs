@@ -46,14 +46,14 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         catch
         {
             // The claim's own failure says it all (and queues its abandon); the commit behind it found no claim.
-            _ = committing.ContinueWith(static failed => failed.Exception, TaskScheduler.Default);
+            IgnoreOutcome(committing);
             throw;
         }
 
         if (found is not IdempotencyClaim.New)
         {
             // The key was someone's: the commit checked for this claim and wrote nothing.
-            _ = committing.ContinueWith(static failed => failed.Exception, TaskScheduler.Default);
+            IgnoreOutcome(committing);
             return (found, null);
         }
 
@@ -64,10 +64,17 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         catch (Exception ex) when (StoreFailure.Is(ex))
         {
             // The claim landed and the commit may not have: free the key (a no-op if the commit did land).
-            _ = Db.ScriptEvaluateAsync(GreetingScripts.Abandon, [StoreKeys.Idempotency(key)], [ClaimRecord(claim)], CommandFlags.FireAndForget);
+            _ = Abandon(claim, CommandFlags.FireAndForget);
             throw;
         }
     }
+
+    // A commit whose answer no longer matters; its failure, if any, is observed here rather than left unobserved.
+    private static void IgnoreOutcome(Task committing) => _ = committing.ContinueWith(static failed => failed.Exception, TaskScheduler.Default);
+
+    /// <summary>Frees the key only if this claim still holds it (<see cref="GreetingScripts.Abandon"/>).</summary>
+    private Task<RedisResult> Abandon(IdempotencyClaim.New claim, CommandFlags flags = CommandFlags.None) =>
+        Db.ScriptEvaluateAsync(GreetingScripts.Abandon, [StoreKeys.Idempotency(claim.Key)], [ClaimRecord(claim)], flags);
 
     // Null from a claim: the key named a greeting that left between the claim and its read (evicted with its
     // key), so the key is free now: it is claimed once more rather than answered "in progress" for a write
@@ -78,18 +85,16 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
     private async ValueTask<IdempotencyClaim?> ClaimOnceAsync(IdempotencyClaim.New claim)
     {
-        var (key, fingerprint) = (claim.Key, claim.Fingerprint);
-        var record = ClaimRecord(claim);
         RedisResult result;
         try
         {
-            result = await Db.ScriptEvaluateAsync(GreetingScripts.Claim, [StoreKeys.Idempotency(key)], [record, (long)retention.ClaimLease.TotalMilliseconds]);
+            result = await Db.ScriptEvaluateAsync(GreetingScripts.Claim, [StoreKeys.Idempotency(claim.Key)], [ClaimRecord(claim), (long)retention.ClaimLease.TotalMilliseconds]);
         }
         catch (Exception ex) when (StoreFailure.Is(ex))
         {
             // The claim may still land after this request has given up on it (a stalled store): the abandon
             // queued behind it on the same connection frees the key as soon as the store runs again.
-            _ = Db.ScriptEvaluateAsync(GreetingScripts.Abandon, [StoreKeys.Idempotency(key)], [record], CommandFlags.FireAndForget);
+            _ = Abandon(claim, CommandFlags.FireAndForget);
             throw;
         }
 
@@ -99,7 +104,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         }
 
         var held = (RedisResult[])result!;
-        return await DurableAsync(await ReadAsync((string)held[0]!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))));
+        return await DurableAsync(await ReadAsync((string)held[0]!, claim.Fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))));
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken)
@@ -137,8 +142,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         return greeting;
     }
 
-    public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken) =>
-        await Db.ScriptEvaluateAsync(GreetingScripts.Abandon, [StoreKeys.Idempotency(claim.Key)], [ClaimRecord(claim)]);
+    public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken) => await Abandon(claim);
 
     public async ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken) =>
         (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? DeserializeGreeting(id, json) : null;

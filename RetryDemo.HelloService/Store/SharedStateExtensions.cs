@@ -27,7 +27,8 @@ public static class SharedStateExtensions
         Validator.ValidateObject(retention, new ValidationContext(retention), validateAllProperties: true);
         builder.Services.TryAddSingleton(retention);
 
-        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionName)))
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
             builder.Services.AddMemoryCache(cache => cache.SizeLimit = retention.AttemptCountCapacity);
             builder.Services.AddSingleton<IFaultStateStore, InProcessFaultState>();
@@ -58,7 +59,6 @@ public static class SharedStateExtensions
         builder.Services.AddSingleton<RedisFaultState>();
         builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services, services.GetRequiredService<RedisFaultState>()));
         builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)!;
         builder.Services.AddSingleton(_ => StoreCommits.OnConnectionOfItsOwn(CommitConnection(connectionString)));
         return builder;
     }
