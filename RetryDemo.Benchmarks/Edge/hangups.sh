@@ -14,8 +14,7 @@ dotnet build -c Release RetryDemo.ClientService >/dev/null
 hello_port=$(free_port); client_port=$(free_port)
 # shellcheck disable=SC2086 # HELLO_SETTINGS is a list of VAR=value words (Faults__LatencyMs=1500: a slow HelloService).
 hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS=http://127.0.0.1:$hello_port ${HELLO_SETTINGS:-}); pids+=("$hello")
-START_LOG=$work/client.log client=$(start RetryDemo.ClientService RetryDemo.ClientService.dll ASPNETCORE_URLS=http://127.0.0.1:$client_port \
-  Logging__LogLevel__Default=Information services__hello__http__0=http://127.0.0.1:$hello_port); pids+=("$client")
+client=$(start_client "$client_port" "$hello_port"); pids+=("$client")
 wait_healthy http://127.0.0.1:$hello_port
 wait_healthy http://127.0.0.1:$client_port
 

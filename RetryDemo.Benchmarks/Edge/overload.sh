@@ -14,8 +14,8 @@ ulimit -n 65536 2>/dev/null || true
 
 hello_port=$(free_port); client_port=$(free_port)
 hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS=http://127.0.0.1:$hello_port); pids+=("$hello")
-START_LOG=$work/client.log client=$(start RetryDemo.ClientService RetryDemo.ClientService.dll ASPNETCORE_URLS=http://127.0.0.1:$client_port \
-  Logging__LogLevel__Default=Information services__hello__http__0=http://127.0.0.1:$hello_port ${CLIENT_SETTINGS:-}); pids+=("$client")
+# shellcheck disable=SC2086 # CLIENT_SETTINGS is a list of VAR=value words.
+client=$(start_client "$client_port" "$hello_port" ${CLIENT_SETTINGS:-}); pids+=("$client")
 wait_healthy http://127.0.0.1:$hello_port
 wait_healthy http://127.0.0.1:$client_port
 

@@ -17,8 +17,7 @@ key=refusals-benchmark-key-0123456789
 hello_port=$(free_port); client_port=$(free_port)
 START_LOG=$work/hello.log hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS=http://127.0.0.1:$hello_port \
   Logging__LogLevel__Default=Information FaultControl__Enabled=true FaultControl__Key=$key); pids+=("$hello")
-START_LOG=$work/client.log client=$(start RetryDemo.ClientService RetryDemo.ClientService.dll ASPNETCORE_URLS=http://127.0.0.1:$client_port \
-  Logging__LogLevel__Default=Information services__hello__http__0=http://127.0.0.1:$hello_port HelloClient__FaultControlKey=$key); pids+=("$client")
+client=$(start_client "$client_port" "$hello_port" HelloClient__FaultControlKey=$key); pids+=("$client")
 wait_healthy http://127.0.0.1:$hello_port
 wait_healthy http://127.0.0.1:$client_port
 

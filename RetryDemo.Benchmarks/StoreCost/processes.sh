@@ -24,3 +24,10 @@ start_store() {
   local port=$1 http=$2; shift 2
   start RetryDemo.Store RetryDemo.Store.dll Store__Port="$port" Store__DataDirectory="$work/store-$port" ASPNETCORE_URLS="http://127.0.0.1:$http" "$@"
 }
+# start_client <http port> <HelloService's port> [VAR=value…]: ClientService standalone (build it first), at
+# Information logging to $work/client.log, finding HelloService at that port; echoes the pid.
+start_client() {
+  local port=$1 hello=$2; shift 2
+  START_LOG=$work/client.log start RetryDemo.ClientService RetryDemo.ClientService.dll ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    Logging__LogLevel__Default=Information services__hello__http__0="http://127.0.0.1:$hello" "$@"
+}
