@@ -15,6 +15,8 @@ slice=${2:-30}
 check_at=${3:-$total}
 source RetryDemo.Benchmarks/StoreCost/processes.sh
 store_child() { pgrep -P "$1" | head -1 || echo "$1"; }
+# The data folder's parts (hybrid log, checkpoints, append-only file), to see which one a growth is in.
+parts() { (cd "$data" && du -sm -- * 2>/dev/null | awk '{printf " %s %s", $2, $1}'); }
 
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
 store=$(start_store "$store_port" "$store_http"); pids+=("$store")
@@ -52,8 +54,8 @@ while (( done_writes < total )); do
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
   done_writes=$((done_writes + requests))
-  printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB\n" "$n" "$requests" "$done_writes" \
-    "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)"
+  printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB (%s )\n" "$n" "$requests" "$done_writes" \
+    "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)" "$(parts)"
   if ! $checked && (( done_writes >= check_at )); then check_replays; checked=true; fi
 done
 $checked || check_replays

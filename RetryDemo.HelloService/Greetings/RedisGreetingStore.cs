@@ -25,6 +25,11 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
     private IDatabase Db => redis.GetDatabase();
 
+    /// <summary>This replica's last listing: answered again while the store says nothing in the index has changed.</summary>
+    private ListingRead? _lastListing;
+
+    private sealed record ListingRead(string Version, long Cutoff, int Limit, GreetingList List);
+
     public async ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken) =>
         await ClaimAsync(new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N")));
 
@@ -113,8 +118,8 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
         var bucket = retention.BucketOf(now);
         RedisKey[] keys = claim is null
-            ? [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket)]
-            : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.Idempotency(claim.Key)];
+            ? [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.ListingVersion]
+            : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
         RedisValue[] values =
         [
             claim is null ? RedisValue.EmptyString : ClaimRecord(claim),
@@ -162,13 +167,33 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         return claim;
     }
 
+    /// <summary>
+    /// One round trip. While the index's version is the one this replica last listed at (and the same second's
+    /// lifetime cutoff, which decides what counts), the store answers with the version alone and the page held
+    /// here is answered again: a listing at rest costs the store one read and this replica no parsing.
+    /// </summary>
     public async ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
     {
         var cutoff = LastExpiredBucket(timeProvider.GetUtcNow());
+        var last = Volatile.Read(ref _lastListing);
+        var held = last is not null && last.Cutoff == cutoff && last.Limit == limit ? last.Version : "";
         var listed = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.List, [],
-            [StoreKeys.IndexBuckets.ToString(), StoreKeys.GreetingCount.ToString(), StoreKeys.IndexBucketPrefix, StoreKeys.GreetingPrefix, cutoff, limit, MaxExpiredBucketsListed]))!;
-        var (ids, page) = ((RedisResult[])listed[1]!, (RedisResult[])listed[2]!);
-        return new GreetingList((int)(long)listed[0], [.. page.Index().Where(g => !g.Item.IsNull).Select(g => DeserializeGreeting((string)ids[g.Index]!, (string)g.Item!))]);
+            [StoreKeys.IndexBuckets.ToString(), StoreKeys.GreetingCount.ToString(), StoreKeys.IndexBucketPrefix, StoreKeys.GreetingPrefix, cutoff, limit, MaxExpiredBucketsListed,
+                StoreKeys.ListingVersion.ToString(), held]))!;
+        var version = (string)listed[0]!;
+        if (listed.Length == 1)
+        {
+            return last!.List;
+        }
+
+        var (ids, page) = ((RedisResult[])listed[2]!, (RedisResult[])listed[3]!);
+        var list = new GreetingList((int)(long)listed[1], [.. page.Index().Where(g => !g.Item.IsNull).Select(g => DeserializeGreeting((string)ids[g.Index]!, (string)g.Item!))]);
+        if (version.Length > 0)
+        {
+            Volatile.Write(ref _lastListing, new ListingRead(version, cutoff, limit, list));
+        }
+
+        return list;
     }
 
     /// <summary>
@@ -190,7 +215,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             }
 
             var candidates = await Db.ListRangeAsync(StoreKeys.IndexBucket(oldest), 0, over - 1);
-            var keys = new List<RedisKey>(3 + candidates.Length * 2) { StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(oldest) };
+            var keys = new List<RedisKey>(4 + candidates.Length * 2) { StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.ListingVersion, StoreKeys.IndexBucket(oldest) };
             foreach (var candidate in candidates)
             {
                 var member = (string)candidate!;

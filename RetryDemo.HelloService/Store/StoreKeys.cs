@@ -28,6 +28,12 @@ public static class StoreKeys
     /// <summary>How many greetings the index holds: added to on every commit, taken from as buckets leave.</summary>
     public static readonly RedisKey GreetingCount = Prefix + "index:count";
 
+    /// <summary>
+    /// Changed by every write to the index (a commit, an eviction) to a value it never had: a replica's last
+    /// listing is current for as long as this is what it was when the listing was read.
+    /// </summary>
+    public static readonly RedisKey ListingVersion = Prefix + "index:version";
+
     // The records' prefixes end in their own segment, so no key or id a caller chooses can name an index.
     // The listing script names greetings and buckets itself, from these.
     public const string GreetingPrefix = Prefix + "greeting:";

@@ -170,6 +170,22 @@ public abstract class GreetingStoreContract
     }
 
     [Fact]
+    public async Task ListAsync_AnotherReplicaWroteSinceTheLastListing_ShowsTheWrite()
+    {
+        // Buckets of a second, as deployed: the listing's lifetime cutoff stays the same from one listing to the next.
+        var replicas = await CreateReplicasAsync(StateRetention.Default, 2);
+        await replicas[1].CommitAsync("a", null, None);
+        var before = await replicas[0].ListAsync(10, None);
+
+        var written = await replicas[1].CommitAsync("b", null, None);
+        var after = await replicas[0].ListAsync(10, None);
+
+        Assert.Equal(1, before.Count);
+        Assert.Equal(2, after.Count);
+        Assert.Equal(written, after.Latest[0]);
+    }
+
+    [Fact]
     public async Task CommitAsync_PastTheGreetingCapacity_KeepsWritingAndDropsTheOldest()
     {
         var store = await CreateAsync(Small);
@@ -481,6 +497,50 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
         held.SetResult();
         Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(await replay.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Greeting);
         Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(await lookup.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Greeting);
+    }
+
+    [Fact]
+    public async Task ListAsync_NothingChangedSinceTheLastListing_AnswersThePageItHolds()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.CommitAsync("Ada", null, TestContext.Current.CancellationToken);
+
+        var first = await store.ListAsync(10, TestContext.Current.CancellationToken);
+        var again = await store.ListAsync(10, TestContext.Current.CancellationToken);
+        var otherSize = await store.ListAsync(5, TestContext.Current.CancellationToken);
+
+        Assert.Same(first, again);
+        Assert.NotSame(first, otherSize);
+        Assert.Equal(first.Latest, otherSize.Latest);
+    }
+
+    /// <summary>
+    /// A listing read between a commit and the eviction that follows it (while the commit waits for the
+    /// append-only file) counts the greeting about to leave; once it has left, that listing is stale and is
+    /// read again, not answered from what the replica holds.
+    /// </summary>
+    [Fact]
+    public async Task ListAsync_ReadBetweenACommitAndItsEviction_IsReadAgainOnceTheEvictionIsDone()
+    {
+        var retention = StateRetention.Default with { Capacity = 3 };
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = false;
+        var writer = new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(() => Volatile.Read(ref holding) ? held.Task : Task.CompletedTask), TimeProvider.System, retention);
+        var reader = await CreateAsync(retention);
+        for (var i = 0; i < retention.Capacity; i++)
+        {
+            await writer.CommitAsync($"n{i}", null, TestContext.Current.CancellationToken);
+        }
+
+        Volatile.Write(ref holding, true);
+        var committing = writer.CommitAsync("over", null, TestContext.Current.CancellationToken).AsTask();
+        await Eventually(async () => (await reader.ListAsync(10, TestContext.Current.CancellationToken)).Count == retention.Capacity + 1 ? true : (bool?)null);
+        held.SetResult();
+        await committing.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var after = await reader.ListAsync(10, TestContext.Current.CancellationToken);
+
+        Assert.Equal(retention.Capacity, after.Count);
+        Assert.Equal(retention.Capacity, after.Latest.Count);
     }
 
     /// <summary>A name's record is about its own size: UTF-8 as is, not an escape of 6 bytes per UTF-16 unit.</summary>
