@@ -63,9 +63,12 @@ public static class SharedStateExtensions
         return builder;
     }
 
-    // Answers (or a failure) well inside ClientService's 2 s attempt timeout, and at once while the store is
-    // unreachable instead of queueing behind a reconnect.
-    private static void ConfigureClient(ConfigurationOptions options)
+    /// <summary>
+    /// The store client's settings: an answer (or a failure) well inside ClientService's 2 s attempt timeout,
+    /// and at once while the store is unreachable instead of queueing behind a reconnect. Public so the tests'
+    /// clients are configured by this very method.
+    /// </summary>
+    public static void ConfigureClient(ConfigurationOptions options)
     {
         options.ConnectTimeout = 1000;
         options.AsyncTimeout = 1000;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using RetryDemo.HelloService.Store;
 using RetryDemo.Store.Garnet;
 using StackExchange.Redis;
 
@@ -32,32 +33,61 @@ public sealed class StoreServer : IAsyncDisposable
     /// <summary>HelloService's <c>ConnectionStrings:store</c>, password included.</summary>
     public string ConnectionString => $"127.0.0.1:{Options.Port},password={Options.Password}";
 
+    /// <summary>
+    /// Starts a server on <paramref name="port"/>, or on a free port. A free port is only free until someone
+    /// binds it (test classes run in parallel), so a start that finds it taken tries another, a few times.
+    /// </summary>
     public static async Task<StoreServer> StartAsync(string? dataDirectory = null, int? port = null)
     {
-        var server = new StoreServer(new GarnetOptions
+        for (var attempt = 1; ; attempt++)
         {
-            Port = port ?? FreePort(),
-            DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N")),
-            Memory = "64m",
-            Password = "test-" + Guid.NewGuid().ToString("N"),
-        });
-        await server._garnet.StartAsync(CancellationToken.None);
-        return server;
+            var server = new StoreServer(new GarnetOptions
+            {
+                Port = port ?? FreePort(),
+                DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N")),
+                Memory = "64m",
+                Password = "test-" + Guid.NewGuid().ToString("N"),
+            });
+            try
+            {
+                await server._garnet.StartAsync(CancellationToken.None);
+                return server;
+            }
+            catch (Exception ex)
+            {
+                server._garnet.Dispose(); // the data directory stays: a caller's own may hold what it restarts from
+                if (port is not null || attempt == 5 || !IsPortTaken(ex))
+                {
+                    throw;
+                }
+            }
+        }
     }
 
-    /// <summary>A client configured as HelloService configures its own (short timeouts, fail fast).</summary>
+    internal static bool IsPortTaken(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A client configured by HelloService's own method (1 s timeouts, fail fast), plus admin commands for the tests.</summary>
     public async Task<IConnectionMultiplexer> ConnectAsync()
     {
-        var connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        var options = new ConfigurationOptions
         {
             EndPoints = { { IPAddress.Loopback, Options.Port } },
-            ConnectTimeout = 2000,
-            AsyncTimeout = 2000,
-            SyncTimeout = 2000,
-            AbortOnConnectFail = false,
             AllowAdmin = true,
             Password = Options.Password,
-        });
+        };
+        SharedStateExtensions.ConfigureClient(options);
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
         _connections.Add(connection);
         return connection;
     }

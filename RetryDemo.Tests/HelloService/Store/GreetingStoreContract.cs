@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using RetryDemo.Contracts;
 using RetryDemo.HelloService.Greetings;
 using RetryDemo.HelloService.Store;
@@ -21,7 +22,10 @@ public abstract class GreetingStoreContract
         ListPageSize = 3,
     };
 
-    protected abstract Task<IGreetingStore> CreateAsync(StateRetention retention);
+    /// <summary>A store on <paramref name="time"/>: it dates greetings and files them in index buckets by it.</summary>
+    protected abstract Task<IGreetingStore> CreateAsync(StateRetention retention, TimeProvider time);
+
+    protected Task<IGreetingStore> CreateAsync(StateRetention retention) => CreateAsync(retention, TimeProvider.System);
 
     /// <summary><paramref name="count"/> stores over the same state, as replicas see it (each its own connection).</summary>
     protected abstract Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count);
@@ -156,11 +160,12 @@ public abstract class GreetingStoreContract
     [Fact]
     public async Task ListAsync_ReturnsTheNewestPageNewestFirst_AndTheCount()
     {
-        var store = await CreateAsync(Small);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = await CreateAsync(Small, time);
         foreach (var name in new[] { "a", "b", "c", "d" })
         {
             await store.CommitAsync(name, null, None);
-            await Task.Delay(5, TestContext.Current.CancellationToken); // distinct creation times, so "newest" is well defined
+            time.Advance(TimeSpan.FromMilliseconds(1)); // distinct creation times, so "newest" is well defined
         }
 
         var list = await store.ListAsync(Small.ListPageSize, None);
@@ -188,12 +193,13 @@ public abstract class GreetingStoreContract
     [Fact]
     public async Task CommitAsync_PastTheGreetingCapacity_KeepsWritingAndDropsTheOldest()
     {
-        var store = await CreateAsync(Small);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = await CreateAsync(Small, time);
         var greetings = new List<Greeting>();
         for (var i = 0; i < 12; i++)
         {
             greetings.Add((await store.CommitAsync($"n{i}", null, None))!);
-            await Task.Delay(2, TestContext.Current.CancellationToken);
+            time.Advance(TimeSpan.FromMilliseconds(1)); // each its own index bucket
         }
 
         Assert.All(greetings, Assert.NotNull);
@@ -423,8 +429,8 @@ public abstract class GreetingStoreContract
 [Trait("Category", "Unit")]
 public sealed class InProcessGreetingStoreTests : GreetingStoreContract
 {
-    protected override Task<IGreetingStore> CreateAsync(StateRetention retention) =>
-        Task.FromResult<IGreetingStore>(new InProcessGreetingStore(TimeProvider.System, retention));
+    protected override Task<IGreetingStore> CreateAsync(StateRetention retention, TimeProvider time) =>
+        Task.FromResult<IGreetingStore>(new InProcessGreetingStore(time, retention));
 
     // One process is one replica: its "replicas" are the same instance.
     protected override async Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count) =>
@@ -440,8 +446,8 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    protected override async Task<IGreetingStore> CreateAsync(StateRetention retention) =>
-        new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, retention);
+    protected override async Task<IGreetingStore> CreateAsync(StateRetention retention, TimeProvider time) =>
+        new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), time, retention);
 
     protected override async Task<IGreetingStore[]> CreateReplicasAsync(StateRetention retention, int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync(retention)));
@@ -454,7 +460,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
     [Fact]
     public async Task CommitAsync_EntryJustShortOfItsLifetime_IsKeptAndLeavesOncePast()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000).AddMilliseconds(900));
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000).AddMilliseconds(900));
         var retention = StateRetention.Default with { Lifetime = TimeSpan.FromMinutes(1) };
         var store = new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), time, retention);
         var fingerprint = GreetingFingerprint.Of("Ada");
