@@ -33,7 +33,11 @@ public sealed class ReplicaKillTests : IAsyncLifetime
     [Fact]
     public async Task CreateGreeting_ReplicaKilledUnderLoad_NothingLostNothingDoubled()
     {
-        var victim = _app.ReplicaIds("hello")[1];
+        // Each replica by the instance id it answers with.
+        var replicas = _app.ReplicaIds("hello").ToDictionary(
+            id => ServiceDiscoveryTests.ServiceInstanceId(_app.Events.Last(e => e.ResourceId == id && e.Snapshot.EnvironmentVariables.Any(v => v.Name == "OTEL_RESOURCE_ATTRIBUTES")).Snapshot));
+        var answeredBefore = new ConcurrentDictionary<string, int>();
+        string? victimInstance = null;
         var run = Guid.NewGuid().ToString("N")[..8];
         var outcomes = new ConcurrentDictionary<string, (HttpStatusCode Status, string? Id, bool BeforeKill)>();
         var answered = 0;
@@ -46,11 +50,20 @@ public sealed class ReplicaKillTests : IAsyncLifetime
             {
                 var key = $"kill-{run}-{i}";
                 var beforeKill = !killed.Task.IsCompleted;
-                var (status, id) = await PostAsync(client, key);
+                var (status, id, instances) = await PostAsync(client, key);
                 outcomes[key] = (status, id, beforeKill);
+                foreach (var instance in beforeKill ? instances : [])
+                {
+                    answeredBefore.AddOrUpdate(instance, 1, (_, n) => n + 1);
+                }
+
                 if (Interlocked.Increment(ref answered) == KillAfter)
                 {
-                    using var process = Process.GetProcessById(_app.ProcessId(victim));
+                    // The replica that answered the most attempts so far: one the writers are using, so the kill
+                    // cuts writes in flight (the proxy spreads connections, not requests, and may leave a replica idle).
+                    Assert.False(answeredBefore.IsEmpty, "no report before the kill named the replica that answered an attempt");
+                    victimInstance = answeredBefore.MaxBy(a => a.Value).Key;
+                    using var process = Process.GetProcessById(_app.ProcessId(replicas[victimInstance]));
                     // The resource runs under `dotnet run`: the whole tree goes, the service with it, as with a crashed container.
                     process.Kill(entireProcessTree: true);
                     killed.SetResult();
@@ -60,6 +73,8 @@ public sealed class ReplicaKillTests : IAsyncLifetime
         await Limit.WithinAsync(TimeSpan.FromMinutes(3), $"The {Writes} writes through ClientService did not finish", writers);
 
         Assert.True(killed.Task.IsCompleted, "the replica was never killed");
+        // The kill cut a replica in use: it had answered attempts of these writes before it died.
+        Assert.True(answeredBefore.GetValueOrDefault(victimInstance!) > 0, $"the killed replica ({victimInstance}) answered no attempt before the kill");
         Assert.Equal(2, await AliveReplicasAsync(_app));
         using var hello = TestHttp.Create();
         var stored = new Dictionary<string, string>();
@@ -86,21 +101,24 @@ public sealed class ReplicaKillTests : IAsyncLifetime
         using var replay = _app.CreateHttpClient("client");
         foreach (var (key, outcome) in created.Where(o => o.Value.BeforeKill))
         {
-            var (status, id) = await PostAsync(replay, key);
+            var (status, id, _) = await PostAsync(replay, key);
             Assert.Equal(HttpStatusCode.Created, status);
             Assert.Equal(outcome.Id, id);
         }
 
     }
 
-    private static async Task<(HttpStatusCode Status, string? Id)> PostAsync(HttpClient client, string key)
+    /// <summary>The call's status, the greeting's id when created, and the replicas that answered its attempts (from its report).</summary>
+    private static async Task<(HttpStatusCode Status, string? Id, string[] Instances)> PostAsync(HttpClient client, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/greetings") { Content = JsonContent.Create(new { name = key }) };
         request.Headers.Add("Idempotency-Key", key);
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-        return response.StatusCode == HttpStatusCode.Created
-            ? (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString())
-            : (response.StatusCode, null);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        string[] instances = body.TryGetProperty("report", out var report)
+            ? [.. report.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("instance").GetString()).OfType<string>()]
+            : [];
+        return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? body.GetProperty("id").GetString() : null, instances);
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public sealed class ReplicaTests(ThreeReplicaApp app)
         var instances = _app.Instances("hello");
         var replicas = instances.Select(ServiceDiscoveryTests.ServiceInstanceId).ToHashSet();
         Assert.Equal(3, replicas.Count);
-        await WarmUpAsync(_app);
+        await app.ResetFaultsAsync();
         await _app.RestartClientAsync();
         using var client = _app.CreateHttpClient("client");
 
