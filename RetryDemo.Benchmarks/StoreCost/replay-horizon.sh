@@ -15,8 +15,17 @@ slice=${2:-30}
 check_at=${3:-$total}
 source RetryDemo.Benchmarks/StoreCost/processes.sh
 store_child() { pgrep -P "$1" | head -1 || echo "$1"; }
-# The data folder's parts (hybrid log, checkpoints, append-only file), to see which one a growth is in.
-parts() { (cd "$data" && du -sm -- * 2>/dev/null | awk '{printf " %s %s", $2, $1}'); }
+# The data folder's parts, in MB, to see which one a growth is in: the main log and the object log on disk,
+# the append-only file, the checkpoints' log snapshots and their hash index.
+parts() {
+  local mb='{s += $1} END {printf "%d", s / 1048576}'
+  printf " log %s objects %s aof %s snapshots %s index %s" \
+    "$(find "$data/log" -name 'hlog.*' -printf '%s\n' 2>/dev/null | awk "$mb")" \
+    "$(find "$data/log" -name 'hlog_objs.*' -printf '%s\n' 2>/dev/null | awk "$mb")" \
+    "$(find "$data/checkpoints" -path '*AOF*' -type f -printf '%s\n' 2>/dev/null | awk "$mb")" \
+    "$(find "$data/checkpoints" -path '*cpr-checkpoints*' -type f -printf '%s\n' 2>/dev/null | awk "$mb")" \
+    "$(find "$data/checkpoints" -path '*index-checkpoints*' -type f -printf '%s\n' 2>/dev/null | awk "$mb")"
+}
 
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
 store=$(start_store "$store_port" "$store_http"); pids+=("$store")

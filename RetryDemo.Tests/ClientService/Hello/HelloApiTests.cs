@@ -63,6 +63,55 @@ public class HelloApiTests
         Assert.DoesNotContain("Nullable", problem.ToString());
     }
 
+    /// <summary>
+    /// Overload shed through ClientService's own endpoints: with its limit of calls in flight full (here 1, held
+    /// by HelloService), the next call is answered at once: 503, reason RateLimited, Retry-After, and HelloService
+    /// never sees it.
+    /// </summary>
+    [Theory]
+    [InlineData("GET", "/hello")]
+    [InlineData("POST", "/greetings")]
+    public async Task Call_ConcurrencyLimitFull_Answers503RateLimitedWithRetryAfterWithoutCallingHello(string method, string path)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hello = await HelloStandIn.StartAsync(async context =>
+        {
+            await release.Task;
+            await HelloStandIn.Hello(context);
+        });
+        await using var client = new ServiceHost<HelloClient>(new Dictionary<string, string?>
+        {
+            ["services:hello:http:0"] = hello.Address.ToString(),
+            ["HelloClient:Resilience:RateLimiter:DefaultRateLimiterOptions:PermitLimit"] = "1",
+        });
+        using var http = client.CreatePlainClient();
+        var held = http.GetAsync("/hello", TestContext.Current.CancellationToken);
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "HelloService never got the call that holds the limit", async ct =>
+        {
+            while (hello.Requests.IsEmpty)
+            {
+                await Task.Delay(10, ct);
+            }
+        });
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(new { name = "Ada" });
+        }
+
+        using var shed = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var problem = await shed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        release.SetResult();
+        using var answered = await held.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
+        Assert.Equal("RateLimited", problem.GetProperty("reason").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(1), shed.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Single(hello.Requests);
+    }
+
     [Fact]
     public async Task GetHello_HelloServiceRedirects_IsNotFollowedAndAnswers502()
     {

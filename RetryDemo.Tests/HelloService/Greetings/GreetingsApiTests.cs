@@ -58,6 +58,28 @@ public class GreetingsApiTests
         Assert.Equal(retryAfter, response.Headers.GetValues("Retry-After").Single());
     }
 
+    /// <summary>The claim's lease runs out between the claim and the write (a clock that jumps 6 s at every reading).</summary>
+    [Fact]
+    public async Task CreateGreeting_ClaimRanOutBeforeTheWrite_Answers409RetryAfter1AndWritesNothing()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var hello = new ServiceHost<ServiceInstance>(new Dictionary<string, string?>(), services => services.AddSingleton<TimeProvider>(time));
+        using var http = hello.CreatePlainClient();
+        var lease = hello.Services.GetRequiredService<RetryDemo.HelloService.Store.StateRetention>().ClaimLease;
+        time.AutoAdvanceAmount = lease + TimeSpan.FromSeconds(1);
+
+        using var response = await http.SendAsync(Post("""{"name":"Ada"}""", "slow"), TestContext.Current.CancellationToken);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken);
+        time.AutoAdvanceAmount = TimeSpan.Zero;
+        using var again = await http.SendAsync(Post("""{"name":"Ada"}""", "slow"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("ran out before the write", problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode); // the key was left free, and nothing was written before
+        Assert.Equal(1, (await http.GetFromJsonAsync<GreetingList>("/greetings", cancellationToken: TestContext.Current.CancellationToken))!.Count);
+    }
+
     [Fact]
     public async Task CreateGreeting_SameKeyDifferentBody_Answers422AndCreatesNothing()
     {

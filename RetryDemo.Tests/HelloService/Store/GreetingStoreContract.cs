@@ -146,6 +146,39 @@ public abstract class GreetingStoreContract
     }
 
     [Fact]
+    public async Task CommitAsync_AfterTheLeaseRanOutWithNobodyClaimingAgain_WritesNothingAndTheKeyIsFree()
+    {
+        var store = await CreateAsync(Small);
+        var stale = (IdempotencyClaim.New)await store.ClaimAsync("k1", "fp", None);
+        Assert.IsType<IdempotencyClaim.InProgress>(await store.FindByKeyAsync("k1", "fp", None));
+
+        await Eventually(async () => await store.FindByKeyAsync("k1", "fp", None) is null ? true : (bool?)null);
+
+        Assert.Null(await store.CommitAsync("Ada", stale, None));
+        Assert.Equal(0, (await store.ListAsync(10, None)).Count);
+        Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("k1", "fp", None));
+    }
+
+    [Fact]
+    public async Task ListAsync_TheDefaultPage_IsTheNewest100Of101NewestFirst()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = await CreateAsync(StateRetention.Default, time);
+        var written = new List<Greeting>();
+        for (var i = 0; i < 101; i++)
+        {
+            written.Add((await store.CommitAsync($"n{i}", null, None))!);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        var list = await store.ListAsync(StateRetention.Default.ListPageSize, None);
+
+        Assert.Equal(100, StateRetention.Default.ListPageSize);
+        Assert.Equal(101, list.Count);
+        Assert.Equal(written.Skip(1).Reverse(), list.Latest);
+    }
+
+    [Fact]
     public async Task AbandonAsync_OfAClaimThatWasTakenOver_LeavesTheNewClaim()
     {
         var store = await CreateAsync(Small);
