@@ -78,8 +78,12 @@ public class SeedScenarioTests
         Assert.Equal(1, problem.GetProperty("report").GetProperty("attempts").GetArrayLength());
     }
 
-    /// <summary>What a busy machine may add to a measured wait (pipeline work, a late timer).</summary>
-    private const double Slack = 400;
+    /// <summary>
+    /// What a busy machine may add to a measured wait (pipeline work, a late timer): generous, since the exact
+    /// schedule is pinned on virtual time (BackoffScheduleTests); the two waits here still stay far under the
+    /// Flask demo's 1 s + 2 s.
+    /// </summary>
+    private const double Slack = 1500;
 
     /// <summary>
     /// The length of the first waits together, in milliseconds, when the last roll puts them at <paramref name="t"/>
