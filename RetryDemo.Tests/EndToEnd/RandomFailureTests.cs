@@ -38,7 +38,7 @@ public class RandomFailureTests
 
         var successes = 0;
         var attempts = 0;
-        await Parallel.ForAsync(0, Calls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, ct) =>
+        await Parallel.ForAsync(0, Calls, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken }, async (_, ct) =>
         {
             using var response = await http.GetAsync($"/hello?failureRate={FailureRate}", ct);
             // Success or failure, the call's own report says how many attempts it made.
