@@ -1,12 +1,14 @@
+using RetryDemo.HelloService.Faults.Control;
 using RetryDemo.HelloService.Faults;
 using RetryDemo.HelloService.Greetings;
 using RetryDemo.HelloService.Hello;
-using RetryDemo.HelloService.Store;
+using RetryDemo.HelloService.Replicas;
+using RetryDemo.HelloService;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddHello();
+builder.AddServiceInstance();
 builder.AddSharedState();
 builder.AddFaultInjection();
 

@@ -7,7 +7,8 @@
 # read off (first third of the run against the last).
 #   bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh [newer-writes] [slice-seconds] [check-at]
 # HELLO_SETTINGS="StateRetention__Capacity=1000000" runs HelloService with those settings (a smaller store
-# reaches twice its capacity sooner, to see the data folder stop growing).
+# reaches twice its capacity sooner, to see the data folder stop growing); STORE_SETTINGS="Store__Memory=128m"
+# the store with those (less log in memory: the log reaches the disk, and compaction starts, sooner).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 total=${1:-1000000}
@@ -28,7 +29,8 @@ parts() {
 }
 
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
-store=$(start_store "$store_port" "$store_http"); pids+=("$store")
+# shellcheck disable=SC2086 # STORE_SETTINGS is a list of VAR=value words.
+store=$(start_store "$store_port" "$store_http" ${STORE_SETTINGS:-}); pids+=("$store")
 wait_healthy "http://127.0.0.1:$store_http"
 # shellcheck disable=SC2086 # HELLO_SETTINGS is a list of VAR=value words.
 hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port" ${HELLO_SETTINGS:-}); pids+=("$hello")

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RetryDemo.HelloService.Faults.Control;
+using RetryDemo.HelloService.Faults.Injection;
+using RetryDemo.HelloService.Faults.Profile;
 
 namespace RetryDemo.HelloService.Faults;
 

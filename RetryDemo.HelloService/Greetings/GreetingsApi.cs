@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
 using Microsoft.AspNetCore.Mvc;
-using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Faults.Injection;
+using RetryDemo.HelloService.Faults.Profile;
 using RetryDemo.HelloService.Store;
 
 namespace RetryDemo.HelloService.Greetings;
@@ -20,6 +21,7 @@ public static class GreetingsApi
 
         api.MapPost("/", CreateGreeting)
             .AddEndpointFilter<FaultInjectionFilter>()
+            .AddEndpointFilter<CommitFaultFilter>()
             .AcceptsFaultHeaders()
             .ReadsHeader(WireHeaders.IdempotencyKey,
                 "Makes the write safe to retry: the first request with a key commits, any later one replays its outcome (409 while it is in progress, 422 for another name).")
@@ -35,11 +37,11 @@ public static class GreetingsApi
     }
 
     public static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> CreateGreeting(
-        CreateGreetingRequest body, HttpContext context, IGreetingStore store, StateRetention retention, FaultDice dice, TimeProvider timeProvider, ILogger<IGreetingStore> logger)
+        CreateGreetingRequest body, HttpContext context, IGreetingStore store, StateRetention retention, ILogger<IGreetingStore> logger)
     {
-        var errors = Validate(body);
-        var key = context.Request.Headers[WireHeaders.IdempotencyKey].ToString();
-        if (IdempotencyKeys.Problem(context.Request.Headers[WireHeaders.IdempotencyKey]) is { } keyProblem)
+        var errors = DataAnnotationErrors.Of(body);
+        var key = context.Request.Headers[WireHeaders.IdempotencyKey];
+        if (IdempotencyKeys.Problem(key) is { } keyProblem)
         {
             errors[WireHeaders.IdempotencyKey] = [keyProblem];
         }
@@ -50,54 +52,15 @@ public static class GreetingsApi
         }
 
         var name = body.Name!.Trim();
-        var ct = context.RequestAborted;
         // Write only for a caller still listening: an attempt already cut by its timeout must not write.
-        if (ct.IsCancellationRequested)
+        if (context.RequestAborted.IsCancellationRequested)
         {
             return TypedResults.Empty;
         }
 
-        IdempotencyClaim.New? claim = null;
-        Greeting? greeting = null;
-        if (key.Length > 0)
-        {
-            (var found, greeting) = await store.ClaimAndCommitAsync(name, key, GreetingFingerprint.Of(name), ct);
-            switch (found)
-            {
-                case IdempotencyClaim.Mismatch:
-                    return TypedResults.Problem($"This {WireHeaders.IdempotencyKey} was already used for a different greeting.",
-                        statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
-                case IdempotencyClaim.InProgress inProgress:
-                    context.Response.Headers.RetryAfter = ClaimRetryAfter(inProgress.LeaseLeft, retention.ClaimLease);
-                    return TypedResults.Problem($"A request with this {WireHeaders.IdempotencyKey} is still in progress; retry.",
-                        statusCode: StatusCodes.Status409Conflict, title: "Request in progress");
-                case IdempotencyClaim.Committed committed:
-                    context.Response.Headers[ReplayedHeader] = "true";
-                    return Created(committed.Greeting);
-                case IdempotencyClaim.New held:
-                    claim = held;
-                    break;
-            }
-        }
-
-        if (claim is null)
-        {
-            greeting = await store.CommitAsync(name, null, ct);
-        }
-        else if (greeting is null)
-        {
-            await AbandonQuietlyAsync(store, claim, logger);
-        }
-
-        if (greeting is null)
-        {
-            context.Response.Headers.RetryAfter = "1";
-        }
-
-        return greeting is null
-            ? TypedResults.Problem($"The claim on this {WireHeaders.IdempotencyKey} ran out before the write; retry.",
-                statusCode: StatusCodes.Status409Conflict, title: "Request in progress")
-            : await AfterCommitAsync(greeting, key, context, dice, timeProvider, logger);
+        return key.ToString() is { Length: > 0 } idempotencyKey
+            ? await KeyedWrite.WriteAsync(name, idempotencyKey, context, store, retention, logger)
+            : await store.CommitAsync(name, null, context.RequestAborted) is { } greeting ? Created(greeting) : KeyedWrite.ClaimRanOut(context);
     }
 
     public static async Task<Ok<GreetingList>> ListGreetings(IGreetingStore store, StateRetention retention, CancellationToken cancellationToken) =>
@@ -150,47 +113,7 @@ public static class GreetingsApi
         };
     }
 
-    private static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> AfterCommitAsync(
-        Greeting greeting, string key, HttpContext context, FaultDice dice, TimeProvider timeProvider, ILogger logger)
-    {
-        try
-        {
-            return await CommitFaults.AfterCommitAsync(greeting.Id, key, context, dice, timeProvider, logger) is { } lostReply ? lostReply : Created(greeting);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The caller gave up waiting for a late reply; nobody reads this one.
-            return TypedResults.Empty;
-        }
-    }
-
-    private static Created<Greeting> Created(Greeting greeting) => TypedResults.Created($"/greetings/{greeting.Id}", greeting);
-
-    // The claim is released so a retry can write; if the store is down too, its lease frees it.
-    private static async Task AbandonQuietlyAsync(IGreetingStore store, IdempotencyClaim.New claim, ILogger logger)
-    {
-        try
-        {
-            await store.AbandonAsync(claim, CancellationToken.None);
-        }
-        catch (Exception ex) when (StoreFailure.Is(ex, CancellationToken.None))
-        {
-            StoreLog.ClaimLeftToExpire(logger);
-        }
-    }
-
-    /// <summary>
-    /// When to come back to a key still claimed. A claim younger than a second is most likely being written
-    /// now: come back in a second. An older one most likely lost its holder (a replica that died, a claim that
-    /// landed after its request gave up): come back when its lease ends, which is when the key is free again.
-    /// </summary>
-    private static string ClaimRetryAfter(TimeSpan leaseLeft, TimeSpan lease) =>
-        lease - leaseLeft < TimeSpan.FromSeconds(1)
-            ? "1"
-            : Math.Max(1, (int)Math.Ceiling(leaseLeft.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static Dictionary<string, string[]> Validate(CreateGreetingRequest body) => DataAnnotationErrors.Of(body);
-
+    internal static Created<Greeting> Created(Greeting greeting) => TypedResults.Created($"/greetings/{greeting.Id}", greeting);
 
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Replicas;
+using RetryDemo.HelloService.Faults.Injection;
+using RetryDemo.HelloService.Faults.Profile;
 
 namespace RetryDemo.HelloService.Hello;
 

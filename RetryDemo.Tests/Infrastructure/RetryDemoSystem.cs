@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using RetryDemo.HelloService.Hello;
 using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.HelloService.Replicas;
 
 namespace RetryDemo.Tests.Infrastructure;
 

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RetryDemo.HelloService.Store;
 using RetryDemo.Store.Garnet;
 using StackExchange.Redis;
+using RetryDemo.HelloService;
 
 namespace RetryDemo.Tests.Infrastructure;
 

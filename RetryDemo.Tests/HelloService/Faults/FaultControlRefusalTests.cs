@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using RetryDemo.HelloService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Replicas;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 

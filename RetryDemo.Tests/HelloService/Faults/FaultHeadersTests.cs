@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using RetryDemo.Contracts.Faults;
-using RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Faults.Profile;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 

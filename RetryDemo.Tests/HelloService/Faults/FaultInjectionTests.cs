@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using RetryDemo.HelloService.Faults;
-using RetryDemo.HelloService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Replicas;
+using RetryDemo.HelloService.Faults.Injection;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 

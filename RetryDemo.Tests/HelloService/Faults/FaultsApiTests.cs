@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using RetryDemo.HelloService.Faults;
-using RetryDemo.HelloService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Faults.Control;
+using RetryDemo.HelloService.Replicas;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 

@@ -4,9 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RetryDemo.Contracts.Faults;
-using RetryDemo.HelloService.Faults;
-using RetryDemo.HelloService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Replicas;
+using RetryDemo.HelloService.Faults.State;
 
 namespace RetryDemo.Tests.HelloService.Faults;
 

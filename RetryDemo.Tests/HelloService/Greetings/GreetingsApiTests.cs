@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using RetryDemo.HelloService.Greetings;
-using RetryDemo.HelloService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Replicas;
 
 namespace RetryDemo.Tests.HelloService.Greetings;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Caching.Memory;
-using RetryDemo.HelloService.Faults;
 using RetryDemo.HelloService.Store;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Faults.State;
 
 namespace RetryDemo.Tests.HelloService.Store;
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using RetryDemo.HelloService.Faults;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Faults.State;
 
 namespace RetryDemo.Tests.HelloService.Store;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Control;
 
 /// <summary>
 /// A refused fault-control request's answer: problem details (RFC 9457) serialized once per refusal and

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using RetryDemo.HelloService.Store;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.State;
 
 /// <summary>
 /// The operator's fault state, read so that a store outage costs only what needs the store. An attempt
@@ -37,7 +37,7 @@ public sealed class FailOpenFaultState(IFaultStateStore store, IMeterFactory met
             _unread.Add(1);
             if (Interlocked.Exchange(ref _failing, 1) == 0)
             {
-                FaultLog.StateUnread(logger, ex.GetType().Name);
+                FaultStateLog.StateUnread(logger, ex.GetType().Name);
             }
 
             return new AttemptFaults(false, null, 0, null);
@@ -45,7 +45,7 @@ public sealed class FailOpenFaultState(IFaultStateStore store, IMeterFactory met
 
         if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
         {
-            FaultLog.StateReadAgain(logger);
+            FaultStateLog.StateReadAgain(logger);
         }
 
         return observed;

@@ -1,7 +1,7 @@
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Profile;
 
 /// <summary>
 /// Documents the fault headers, which a filter reads (so the OpenAPI generator cannot see them): the

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Control;
 
 public sealed class FaultControlOptionsValidator(IHostEnvironment environment) : IValidateOptions<FaultControlOptions>
 {

@@ -1,4 +1,4 @@
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.State;
 
 /// <param name="FailNextStatus">The status of the "fail next" failure this attempt took, or null.</param>
 /// <param name="Attempt">This attempt's number for its request id, when counted; otherwise null.</param>

@@ -1,4 +1,6 @@
-namespace RetryDemo.HelloService.Faults;
+using RetryDemo.HelloService.Faults.Profile;
+
+namespace RetryDemo.HelloService.Faults.Injection;
 
 /// <summary>Carries what the fault filter decided (attempt number, this request's fault settings) to the endpoint.</summary>
 public sealed class AttemptFeature

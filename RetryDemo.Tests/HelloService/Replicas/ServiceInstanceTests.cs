@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using RetryDemo.HelloService.Hello;
 using RetryDemo.Tests.Infrastructure;
+using RetryDemo.HelloService.Replicas;
 
-namespace RetryDemo.Tests.HelloService.Hello;
+namespace RetryDemo.Tests.HelloService.Replicas;
 
 [Trait("Category", "Component")]
 public class ServiceInstanceTests

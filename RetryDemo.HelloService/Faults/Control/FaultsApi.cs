@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
+using RetryDemo.HelloService.Faults.State;
+using RetryDemo.HelloService.Faults.Profile;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Control;
 
 /// <summary>Operator actions on service-wide fault state (the dashboard's command buttons call these).</summary>
 public static class FaultsApi
@@ -58,7 +60,7 @@ public static class FaultsApi
 
     private static Ok<FaultStateSnapshot> Applied(FaultStateSnapshot snapshot, ILogger logger, string action)
     {
-        FaultLog.ControlApplied(logger, action, snapshot);
+        FaultControlLog.ControlApplied(logger, action, snapshot);
         return TypedResults.Ok(snapshot);
     }
 

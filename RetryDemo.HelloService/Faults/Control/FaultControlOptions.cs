@@ -1,6 +1,6 @@
 using RetryDemo.Contracts;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Control;
 
 /// <summary>
 /// Who may inject faults (the <c>FaultControl</c> section): the operator endpoints and the per-request

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RetryDemo.HelloService.Faults;
 using RetryDemo.HelloService.Greetings;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
+using RetryDemo.HelloService.Store;
+using RetryDemo.HelloService.Faults.State;
 
-namespace RetryDemo.HelloService.Store;
+namespace RetryDemo.HelloService;
 
 public static class SharedStateExtensions
 {

@@ -3,7 +3,7 @@ using System.Text;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-namespace RetryDemo.HelloService.Hello;
+namespace RetryDemo.HelloService.Replicas;
 
 /// <summary>
 /// Names the process that answered, so replicas can be told apart in replies and logs: the configured

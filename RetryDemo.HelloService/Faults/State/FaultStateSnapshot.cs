@@ -1,3 +1,3 @@
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.State;
 
 public sealed record FaultStateSnapshot(bool Outage, int FailNextRemaining, int FailNextStatusCode, int FailNextRetryAfterSeconds);

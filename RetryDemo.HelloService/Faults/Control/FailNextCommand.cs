@@ -1,7 +1,7 @@
 using System.Globalization;
 using RetryDemo.Contracts.Faults;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Control;
 
 /// <summary>The operator's "fail the next N requests" (and "throttle"): what to answer, and how many times.</summary>
 public sealed record FailNextCommand(int Count, int Status, int RetryAfterSeconds)

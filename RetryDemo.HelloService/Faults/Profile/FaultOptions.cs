@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using RetryDemo.Contracts.Faults;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Profile;
 
 /// <summary>
 /// The fault profile, from the <c>Faults</c> configuration section (reloadable). Selectors decide

@@ -1,10 +1,10 @@
 using RetryDemo.Contracts;
 
-namespace RetryDemo.HelloService.Hello;
+namespace RetryDemo.HelloService.Replicas;
 
-public static class HelloExtensions
+public static class ServiceInstanceExtensions
 {
-    public static IHostApplicationBuilder AddHello(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddServiceInstance(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ServiceInstance>();
         return builder;

@@ -1,4 +1,4 @@
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.State;
 
 /// <summary>The fault state's steps that read and write together, each one atomic script on the server.</summary>
 internal static class FaultScripts

@@ -1,7 +1,7 @@
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Profile;
 
 /// <summary>
 /// Per-request overrides of <see cref="FaultOptions"/>, so tests and demos never share state.

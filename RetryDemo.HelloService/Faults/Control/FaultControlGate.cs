@@ -1,6 +1,6 @@
 using RetryDemo.Contracts;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Control;
 
 /// <summary>Decides whether a request may use fault controls; refusals are logged without the key.</summary>
 public sealed class FaultControlGate(LastValidOptions<FaultControlOptions> options, ILogger<FaultControlGate> logger)
@@ -32,7 +32,7 @@ public sealed class FaultControlGate(LastValidOptions<FaultControlOptions> optio
 
     private FaultControlRefusal Refuse(HttpContext context, string action, FaultControlRefusal refusal)
     {
-        FaultLog.ControlRefused(logger, action, refusal.Detail, context.Connection.RemoteIpAddress);
+        FaultControlLog.ControlRefused(logger, action, refusal.Detail, context.Connection.RemoteIpAddress);
         return refusal;
     }
 }

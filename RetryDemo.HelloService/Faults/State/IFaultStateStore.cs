@@ -1,4 +1,4 @@
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.State;
 
 /// <summary>
 /// Service-wide fault state set by an operator (fail the next N requests, a full outage) and the

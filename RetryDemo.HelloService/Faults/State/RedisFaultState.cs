@@ -2,7 +2,7 @@ using RetryDemo.Contracts.Faults;
 using RetryDemo.HelloService.Store;
 using StackExchange.Redis;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.State;
 
 /// <summary>
 /// Fault state in the shared store: every replica sees one outage, one "fail next" count and one attempt

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.HelloService.Store;
 
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.State;
 
 /// <summary>Fault state in this process: right for one instance only (standalone, without a store).</summary>
 public sealed class InProcessFaultState(IMemoryCache attempts, StateRetention retention) : IFaultStateStore

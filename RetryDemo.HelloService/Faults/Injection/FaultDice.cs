@@ -1,4 +1,4 @@
-namespace RetryDemo.HelloService.Faults;
+namespace RetryDemo.HelloService.Faults.Injection;
 
 /// <summary>The random source for the failure rate; replaceable in DI so tests can be deterministic.</summary>
 public class FaultDice

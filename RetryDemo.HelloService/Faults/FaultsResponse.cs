@@ -1,3 +1,0 @@
-namespace RetryDemo.HelloService.Faults;
-
-public sealed record FaultsResponse(FaultStateSnapshot State, FaultOptions Profile);
