@@ -2,7 +2,7 @@ using RetryDemo.ClientService.Resilience;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 namespace RetryDemo.Benchmarks.LoopbackClient;
 

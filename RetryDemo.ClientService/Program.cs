@@ -1,7 +1,7 @@
 using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Greetings;
 using RetryDemo.ClientService.Hello;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -43,14 +43,9 @@ public sealed class GreetingNameAttribute : ValidationAttribute
         }
 
         var trimmed = name.Trim();
-        for (var i = 0; i < trimmed.Length;)
+        if (HasUnpairedSurrogate(trimmed))
         {
-            if (Rune.DecodeFromUtf16(trimmed.AsSpan(i), out _, out var consumed) != System.Buffers.OperationStatus.Done)
-            {
-                return "The name contains an unpaired surrogate (not a character).";
-            }
-
-            i += consumed;
+            return "The name contains an unpaired surrogate (not a character).";
         }
 
         var elements = 0;
@@ -60,20 +55,9 @@ public sealed class GreetingNameAttribute : ValidationAttribute
             var length = StringInfo.GetNextTextElementLength(trimmed, start);
             var element = trimmed.AsSpan(start, length);
             Rune.DecodeFromUtf16(element, out var first, out _);
-            if (Rune.GetUnicodeCategory(first) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                || ContainsControl(element))
+            if (ElementProblem(element, first) is { } problem)
             {
-                return $"The name contains a control or format character (U+{first.Value:X4}); it must be visible characters only.";
-            }
-
-            if (HasStrayTags(element, first))
-            {
-                return "The name contains TAG characters outside a flag; they are hidden text, not part of a name.";
-            }
-
-            if (length > MaxElementLength)
-            {
-                return $"The name has a character made of more than {MaxElementLength} code units (marks or selectors piled on one letter).";
+                return problem;
             }
 
             // A cluster that is only marks or selectors (U+034F, U+FE0F on their own) shows nothing either.
@@ -94,6 +78,40 @@ public sealed class GreetingNameAttribute : ValidationAttribute
 
         var bytes = Encoding.UTF8.GetByteCount(trimmed);
         return bytes <= MaxUtf8Bytes ? null : $"The name takes {bytes} bytes in UTF-8; at most {MaxUtf8Bytes} are allowed.";
+    }
+
+    private static bool HasUnpairedSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length;)
+        {
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return true;
+            }
+
+            i += consumed;
+        }
+
+        return false;
+    }
+
+    /// <summary>Why one text element (a user-perceived character) may not be in a name, or null.</summary>
+    private static string? ElementProblem(ReadOnlySpan<char> element, Rune first)
+    {
+        if (Rune.GetUnicodeCategory(first) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            || ContainsControl(element))
+        {
+            return $"The name contains a control or format character (U+{first.Value:X4}); it must be visible characters only.";
+        }
+
+        if (HasStrayTags(element, first))
+        {
+            return "The name contains TAG characters outside a flag; they are hidden text, not part of a name.";
+        }
+
+        return element.Length > MaxElementLength
+            ? $"The name has a character made of more than {MaxElementLength} code units (marks or selectors piled on one letter)."
+            : null;
     }
 
     // Letters by category, yet drawn as nothing: Hangul fillers, the halfwidth Hangul filler, the braille blank.

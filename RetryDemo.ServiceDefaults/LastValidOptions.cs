@@ -62,7 +62,7 @@ public sealed partial class LastValidOptions<T> : IHostedService where T : class
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(1, LogLevel.Error, "Reloaded {Options} configuration is invalid and was ignored; the last valid values stay in force: {Reason}")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Reloaded {Options} configuration is invalid and was ignored; the last valid values stay in force: {Reason}")]
     private static partial void InvalidReloadIgnored(ILogger logger, string options, string reason);
 }
 

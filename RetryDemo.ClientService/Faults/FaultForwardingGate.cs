@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 namespace RetryDemo.ClientService.Faults;
 

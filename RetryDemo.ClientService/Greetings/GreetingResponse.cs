@@ -1,4 +1,4 @@
-using RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.Answers;
 
 namespace RetryDemo.ClientService.Greetings;
 

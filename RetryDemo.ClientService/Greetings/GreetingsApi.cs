@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.Contracts;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
+using RetryDemo.ClientService.Answers;
 
 namespace RetryDemo.ClientService.Greetings;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
+using RetryDemo.ClientService.Answers;
 
 namespace RetryDemo.ClientService.Hello;
 

@@ -71,7 +71,7 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
 
 internal static partial class AttemptLogMessages
 {
-    [LoggerMessage(EventId = 1, Message = "Hello attempt {AttemptNumber} of request {" + LogTags.RequestId + "}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms")]
+    [LoggerMessage(EventId = 3101, Message = "Hello attempt {AttemptNumber} of request {" + LogTags.RequestId + "}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms")]
     private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, [TagName(LogTags.RequestId)] string requestId, string outcome, double durationMs, double delayBeforeMs);
 
     public static void Attempt(ILogger logger, AttemptRecord record, string requestId, LogLevel level)

@@ -22,17 +22,32 @@ public static class HelloResilienceExtensions
     /// </remarks>
     public static IHttpClientBuilder AddHelloResilience(this IHttpClientBuilder http, IConfigurationSection helloClient)
     {
-        http.Services.AddOptions<RetryBudgetOptions>()
+        AddRetryOptions(http.Services, helloClient);
+        AddTunedPipeline(http, helloClient);
+        QuietenPollysAttemptEvents(http.Services);
+
+        // Inside the pipeline, so it sees (and records) every attempt.
+        http.Services.AddTransient<AttemptRecordingHandler>();
+        http.AddHttpMessageHandler<AttemptRecordingHandler>();
+        return MovePipelineToTheFront(http);
+    }
+
+    private static void AddRetryOptions(IServiceCollection services, IConfigurationSection helloClient)
+    {
+        services.AddOptions<RetryBudgetOptions>()
             .Bind(helloClient.GetSection("RetryBudget"))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        http.Services.AddOptions<RetryAfterOptions>()
+        services.AddOptions<RetryAfterOptions>()
             .Bind(helloClient)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        http.Services.TryAddSingleton(TimeProvider.System);
-        http.Services.TryAddSingleton<RetryBudget>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RetryBudget>();
+    }
 
+    private static void AddTunedPipeline(IHttpClientBuilder http, IConfigurationSection helloClient)
+    {
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to replace the default handler.
         http.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
@@ -54,12 +69,16 @@ public static class HelloResilienceExtensions
                 services.GetRequiredService<ILogger<RetryDecision>>()));
             options.Retry.ShouldHandle = args => decision.Value.ShouldRetryAsync(args);
         });
+    }
 
-        // Polly logs every attempt's events itself (a shed call and a timed-out attempt at Error, a retry at
-        // Warning, each failed attempt with its stack trace): under overload a few records per call, paid by
-        // the overloaded process. Each is already told once: an attempt by AttemptRecordingHandler's line,
-        // a shed call by its 503 and the failures counter (rate_limited). Breaker state changes keep their level.
-        http.Services.Configure<TelemetryOptions>(telemetry =>
+    /// <summary>
+    /// Polly logs every attempt's events itself (a shed call and a timed-out attempt at Error, a retry at
+    /// Warning, each failed attempt with its stack trace): under overload a few records per call, paid by the
+    /// overloaded process. Each is already told once: an attempt by AttemptRecordingHandler's line, a shed call
+    /// by its 503 and the failures counter (rate_limited). Breaker state changes keep their level.
+    /// </summary>
+    private static void QuietenPollysAttemptEvents(IServiceCollection services) =>
+        services.Configure<TelemetryOptions>(telemetry =>
         {
             var previous = telemetry.SeverityProvider;
             telemetry.SeverityProvider = args => args.Event.EventName is "OnRateLimiterRejected" or "OnTimeout" or "OnRetry" or "ExecutionAttempt"
@@ -67,15 +86,14 @@ public static class HelloResilienceExtensions
                 : previous?.Invoke(args) ?? args.Event.Severity;
         });
 
-        // Inside the pipeline, so it sees (and records) every attempt.
-        http.Services.AddTransient<AttemptRecordingHandler>();
-        http.AddHttpMessageHandler<AttemptRecordingHandler>();
-
-        // RemoveAllResilienceHandlers leaves ServiceDefaults' service discovery handler where it was, and
-        // AddStandardResilienceHandler appends: the pipeline would sit inside discovery, which would then
-        // pick HelloService's endpoint once per call and every retry would go back to it. Ours go back to
-        // the front, where the default pipeline was, so each attempt resolves an endpoint of its own.
-        return http.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
+    /// <summary>
+    /// RemoveAllResilienceHandlers leaves ServiceDefaults' service discovery handler where it was, and
+    /// AddStandardResilienceHandler appends: the pipeline would sit inside discovery, which would then pick
+    /// HelloService's endpoint once per call and every retry would go back to it. Ours go back to the front,
+    /// where the default pipeline was, so each attempt resolves an endpoint of its own.
+    /// </summary>
+    private static IHttpClientBuilder MovePipelineToTheFront(IHttpClientBuilder http) =>
+        http.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
         {
             var ours = handlers.Where(handler => handler is ResilienceHandler or AttemptRecordingHandler).ToList();
             foreach (var handler in ours)
@@ -88,5 +106,4 @@ public static class HelloResilienceExtensions
                 handlers.Insert(i, ours[i]);
             }
         });
-    }
 }

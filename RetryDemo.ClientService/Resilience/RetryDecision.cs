@@ -108,7 +108,7 @@ public sealed class RetryDecision(
 
 internal static partial class RetryBudgetLog
 {
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
         Message = "Retry budget exhausted: no retry after attempt {AttemptNumber} of request {" + LogTags.RequestId + "} ({Tokens} of {MaxTokens} tokens left; retries need more than half)")]
     public static partial void Refused(ILogger logger, int attemptNumber, [TagName(LogTags.RequestId)] string? requestId, double tokens, int maxTokens);
 }

@@ -53,4 +53,10 @@ public sealed record StateRetention
 
     /// <summary>The index bucket <paramref name="time"/> falls in, counted from the Unix epoch.</summary>
     public long BucketOf(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / IndexBucket.Ticks;
+
+    /// <summary>
+    /// The newest bucket whose every entry is past its lifetime at <paramref name="now"/>: the bucket that
+    /// now - lifetime falls in still holds entries up to one bucket younger than that, and they must not leave early.
+    /// </summary>
+    public long LastExpiredBucket(DateTimeOffset now) => BucketOf(now - Lifetime) - 1;
 }

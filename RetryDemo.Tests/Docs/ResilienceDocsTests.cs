@@ -19,7 +19,7 @@ public class ResilienceDocsTests
     private const string ResilienceSection = "HelloClient:Resilience:";
     private const string BudgetSection = "HelloClient:RetryBudget:";
 
-    /// <summary>The table of what a failed call answers names every <see cref="RetryDemo.ClientService.HelloCalls.HelloFailure"/>, and nothing else, as its reason.</summary>
+    /// <summary>The table of what a failed call answers names every <see cref="RetryDemo.ClientService.HelloServiceClient.HelloFailure"/>, and nothing else, as its reason.</summary>
     [Fact]
     public void FailureTable_NamesEveryReasonInCode()
     {
@@ -30,7 +30,7 @@ public class ResilienceDocsTests
             .Where(reason => reason != "reason") // the header row
             .ToHashSet();
 
-        Assert.Equal(Enum.GetNames<RetryDemo.ClientService.HelloCalls.HelloFailure>().Order(), reasons.Order());
+        Assert.Equal(Enum.GetNames<RetryDemo.ClientService.HelloServiceClient.HelloFailure>().Order(), reasons.Order());
     }
 
     [Fact]

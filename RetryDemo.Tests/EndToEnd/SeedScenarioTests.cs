@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 namespace RetryDemo.Tests.EndToEnd;
 

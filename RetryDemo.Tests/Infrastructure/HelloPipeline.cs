@@ -5,7 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.Infrastructure;

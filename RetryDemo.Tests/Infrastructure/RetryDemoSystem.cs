@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.HelloService.Replicas;
 
 namespace RetryDemo.Tests.Infrastructure;

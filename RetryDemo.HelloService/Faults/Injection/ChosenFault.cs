@@ -1,3 +1,6 @@
+using RetryDemo.HelloService.Faults.Profile;
+using RetryDemo.HelloService.Faults.State;
+
 namespace RetryDemo.HelloService.Faults.Injection;
 
 /// <summary>The fault a request meets: its kind, the status it answers and the Retry-After it carries (seconds, 0 for none).</summary>
@@ -13,4 +16,38 @@ public readonly record struct ChosenFault(InjectedFault Kind, int Status, int Re
         InjectedFault.Hang => "hang",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };
+
+    /// <summary>
+    /// The fault this attempt meets, if any. Order: outage, then the operator's fail-next, then the profile's
+    /// fail-first and random rate; a hang with nothing else selected last.
+    /// </summary>
+    public static ChosenFault? For(FaultOptions options, AttemptFaults observed, int? attempt, FaultDice dice)
+    {
+        if (observed.Outage)
+        {
+            return new(InjectedFault.Outage, StatusCodes.Status503ServiceUnavailable, 0);
+        }
+
+        if (observed.FailNextStatus is { } status)
+        {
+            return new(InjectedFault.FailNext, status, observed.FailNextRetryAfterSeconds);
+        }
+
+        if (attempt <= options.FailFirstAttempts)
+        {
+            return new(InjectedFault.FailFirst, options.FailureStatusCode, options.RetryAfterSeconds);
+        }
+
+        if (options.FailureRate > 0 && (options.Seed is { } seed ? FaultDice.Roll(seed, observed.Roll ?? attempt ?? 1) : dice.Roll()) < options.FailureRate)
+        {
+            return new(InjectedFault.Random, options.FailureStatusCode, options.RetryAfterSeconds);
+        }
+
+        if (options.Hang && !options.HasSelector)
+        {
+            return new(InjectedFault.Hang, StatusCodes.Status503ServiceUnavailable, 0);
+        }
+
+        return null;
+    }
 }

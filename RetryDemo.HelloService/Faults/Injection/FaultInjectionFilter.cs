@@ -39,7 +39,7 @@ public sealed class FaultInjectionFilter(
                 await Task.Delay(TimeSpan.FromMilliseconds(request.Options.LatencyMs), timeProvider, ct);
             }
 
-            return Choose(request.Options, observed, attempt) is { } fault
+            return ChosenFault.For(request.Options, observed, attempt, dice) is { } fault
                 ? await AnswerAsync(context, fault, request, attempt, ct)
                 : await next(invocation);
         }
@@ -90,7 +90,7 @@ public sealed class FaultInjectionFilter(
     {
         var counted = request.Options.FailFirstAttempts > 0 || request.SeededPerRequest;
         var numbered = request.Options.Seed is not null && !request.SeededPerRequest && request.Options.FailureRate > 0;
-        var observed = Trusted(await state.ObserveAsync(counted ? request.RequestId : null, numbered, ct));
+        var observed = (await state.ObserveAsync(counted ? request.RequestId : null, numbered, ct)).Trusted();
         return (observed, counted ? observed.Attempt ?? 1 : null);
     }
 
@@ -121,46 +121,4 @@ public sealed class FaultInjectionFilter(
     }
 
     private readonly record struct RequestFaults(FaultOptions Options, string? RequestId, bool SeededPerRequest);
-
-    /// <summary>
-    /// Values read from the store held to the operator API's limits: anyone who can write to the store could
-    /// have put them there, and a status such as 999 must never become this service's answer.
-    /// </summary>
-    internal static AttemptFaults Trusted(AttemptFaults observed) => observed with
-    {
-        FailNextStatus = observed.FailNextStatus is { } status && FaultLimits.FailureStatuses.Contains(status) ? status : null,
-        FailNextRetryAfterSeconds = Math.Clamp(observed.FailNextRetryAfterSeconds, 0, FaultLimits.MaxRetryAfterSeconds),
-        Attempt = observed.Attempt is { } attempt ? Math.Max(attempt, 1) : null,
-        Roll = observed.Roll is { } roll ? Math.Max(roll, 1) : null,
-    };
-
-    private ChosenFault? Choose(FaultOptions options, AttemptFaults observed, int? attempt)
-    {
-        if (observed.Outage)
-        {
-            return new(InjectedFault.Outage, StatusCodes.Status503ServiceUnavailable, 0);
-        }
-
-        if (observed.FailNextStatus is { } status)
-        {
-            return new(InjectedFault.FailNext, status, observed.FailNextRetryAfterSeconds);
-        }
-
-        if (attempt <= options.FailFirstAttempts)
-        {
-            return new(InjectedFault.FailFirst, options.FailureStatusCode, options.RetryAfterSeconds);
-        }
-
-        if (options.FailureRate > 0 && (options.Seed is { } seed ? FaultDice.Roll(seed, observed.Roll ?? attempt ?? 1) : dice.Roll()) < options.FailureRate)
-        {
-            return new(InjectedFault.Random, options.FailureStatusCode, options.RetryAfterSeconds);
-        }
-
-        if (options.Hang && !options.HasSelector)
-        {
-            return new(InjectedFault.Hang, StatusCodes.Status503ServiceUnavailable, 0);
-        }
-
-        return null;
-    }
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 namespace RetryDemo.Tests.ClientService.Faults;
 

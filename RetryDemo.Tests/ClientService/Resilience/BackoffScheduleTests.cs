@@ -2,7 +2,7 @@ using System.Net;
 using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.ClientService.Resilience;

@@ -1,6 +1,6 @@
 using System.Net;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.Contracts.Faults;
 
 namespace RetryDemo.Tests.ClientService.Resilience;

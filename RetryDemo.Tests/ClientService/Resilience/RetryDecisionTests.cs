@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
 namespace RetryDemo.Tests.ClientService.Resilience;
 

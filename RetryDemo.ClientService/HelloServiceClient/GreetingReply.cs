@@ -1,3 +1,3 @@
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 public sealed record GreetingReply(string Id, string Message, DateTimeOffset CreatedAt);

@@ -1,5 +1,5 @@
-using RetryDemo.ClientService.HelloCalls;
-namespace RetryDemo.ClientService.Hello;
+using RetryDemo.ClientService.HelloServiceClient;
+namespace RetryDemo.ClientService.Answers;
 
 /// <summary>What the caller sees of the attempts; times in milliseconds.</summary>
 public sealed record AttemptReport(string RequestId, IReadOnlyList<AttemptReportEntry> Attempts, double TotalElapsedMs, bool Reconciled)

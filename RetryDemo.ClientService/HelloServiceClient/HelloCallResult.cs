@@ -1,4 +1,4 @@
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 public sealed record HelloCallResult<TReply>(TReply? Reply, HelloFailure? Failure, HelloCallReport Report, int? LastStatusCode, TimeSpan? RetryAfter)
     where TReply : class

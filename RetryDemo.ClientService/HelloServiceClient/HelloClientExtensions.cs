@@ -5,7 +5,7 @@ using OpenTelemetry.Trace;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 public static class HelloClientExtensions
 {

@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.RateLimiting;
-using Polly.Timeout;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Contracts;
 
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 /// <summary>
 /// Typed client for HelloService. One logical call = one request id, however many attempts the
@@ -22,12 +19,6 @@ public sealed class HelloClient(
     CommitLookup commitLookup,
     HangUpDrains hangUpDrains)
 {
-    /// <summary>When to try again with the same key after an unknown outcome: soon, the store or HelloService is usually back.</summary>
-    private static readonly TimeSpan OutcomeUnknownRetryAfter = TimeSpan.FromSeconds(1);
-
-    /// <summary>When to come back after being shed at the concurrency limit: calls finish in milliseconds, so the limit frees up fast.</summary>
-    private static readonly TimeSpan RateLimitedRetryAfter = TimeSpan.FromSeconds(1);
-
     public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultValues faults, CancellationToken cancellationToken) =>
         CallAsync<HelloReply>(
             log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
@@ -82,25 +73,9 @@ public sealed class HelloClient(
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // The last attempt does not speak for the others: a 400 after a timeout may follow a commit whose
-        // reply was lost. So HelloService is asked whenever any attempt could have written, whatever the last said.
-        if (reconcile is not null && result.Failure is not null and not HelloFailure.RateLimited && result.Report.Attempts.Any(MayHaveWritten)
-            && !cancellationToken.IsCancellationRequested)
+        if (reconcile is not null && CommitCheck.IsNeededFor(result) && !cancellationToken.IsCancellationRequested)
         {
-            var check = await reconcile(cancellationToken);
-            if (check.Greeting is T committed)
-            {
-                result = HelloCallResult<T>.Success(committed, result.Report with { Reconciled = true });
-            }
-            else if (check.KeyReused)
-            {
-                result = result with { Failure = HelloFailure.Rejected, LastStatusCode = StatusCodes.Status422UnprocessableEntity, RetryAfter = null };
-            }
-            else if (!check.Known)
-            {
-                result = result with { Failure = HelloFailure.OutcomeUnknown, RetryAfter = result.RetryAfter > OutcomeUnknownRetryAfter ? result.RetryAfter : OutcomeUnknownRetryAfter };
-            }
-
+            result = (await reconcile(cancellationToken)).Settle(result);
             // The report covers the whole call, the commit check included.
             result = result with { Report = result.Report with { TotalElapsed = timeProvider.GetElapsedTime(started) } };
         }
@@ -139,49 +114,13 @@ public sealed class HelloClient(
                     : HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(log), (int)response.StatusCode);
             }
 
-            var failure = log.Stop switch
-            {
-                RetryStop.NotTransient => HelloFailure.Rejected,
-                RetryStop.RetryAfterBeyondBudget => HelloFailure.RetryAfterBeyondBudget,
-                _ => StoppedBy(HelloFailure.Exhausted, log),
-            };
-            return HelloCallResult<T>.Failed(failure, Report(log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
+            return HelloCallResult<T>.Failed(CallFailures.OfAnswer(log.Stop), Report(log), (int)response.StatusCode, RetryAfterBudget.Wait(response.Headers.RetryAfter, timeProvider));
         }
-        catch (RateLimiterRejectedException ex)
+        catch (Exception ex) when (CallFailures.OfException(ex, log.Stop) is { } failed)
         {
-            // Shed before any attempt: the caller may come back soon (the limiter's hint, else a second).
-            return HelloCallResult<T>.Failed(HelloFailure.RateLimited, Report(log), retryAfter: ex.RetryAfter ?? RateLimitedRetryAfter);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            return HelloCallResult<T>.Failed(HelloFailure.CircuitOpen, Report(log), retryAfter: ex.RetryAfter);
-        }
-        catch (TimeoutRejectedException)
-        {
-            // The last attempt's own timeout once the attempts ran out is Exhausted; only the total timeout is TimedOut.
-            var failure = log.Stop is RetryStop.AttemptsExhausted ? HelloFailure.Exhausted : HelloFailure.TimedOut;
-            return HelloCallResult<T>.Failed(StoppedBy(failure, log), Report(log));
-        }
-        catch (HttpRequestException)
-        {
-            return HelloCallResult<T>.Failed(StoppedBy(HelloFailure.Unreachable, log), Report(log));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return HelloCallResult<T>.Failed(HelloFailure.BadResponse, Report(log));
+            return HelloCallResult<T>.Failed(failed.Failure, Report(log), retryAfter: failed.RetryAfter);
         }
     }
-
-    /// <summary>
-    /// An attempt that may have committed: no answer (cut by a timeout, a connection lost mid-request), a 5xx
-    /// (the failure may have come after the commit), or a 409 (an earlier attempt with the key was still in
-    /// progress, and may yet commit). Any other 4xx was refused before the write.
-    /// </summary>
-    private static bool MayHaveWritten(AttemptRecord attempt) => attempt.StatusCode is null or >= 500 or StatusCodes.Status409Conflict;
-
-    // A transient failure that could have been retried but the retry budget refused (RetryDecision recorded it).
-    private static HelloFailure StoppedBy(HelloFailure failure, AttemptLog log) =>
-        log.Stop is RetryStop.RetryBudgetExhausted ? HelloFailure.RetryBudgetExhausted : failure;
 
     private static HelloCallReport Report(AttemptLog log) =>
         new(log.RequestId, log.Attempts, log.Elapsed);

@@ -1,4 +1,4 @@
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 /// <summary>Each <see cref="HelloFailure"/> as the <c>retrydemo.outcome</c> tag of ClientService's call metrics.</summary>
 public static class HelloFailureTag

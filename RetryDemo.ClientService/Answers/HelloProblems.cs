@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 
-namespace RetryDemo.ClientService.Hello;
+namespace RetryDemo.ClientService.Answers;
 
 /// <summary>How a call that ended without a reply is told to the caller: always problem details, never a bare 500.</summary>
 public static class HelloProblems

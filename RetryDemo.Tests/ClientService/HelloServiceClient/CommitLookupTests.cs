@@ -3,10 +3,10 @@ using System.Text;
 using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.Contracts.Faults;
 
-namespace RetryDemo.Tests.ClientService.HelloCalls;
+namespace RetryDemo.Tests.ClientService.HelloServiceClient;
 
 /// <summary>
 /// After every attempt of a keyed write fails, ClientService asks HelloService whether the write was

@@ -1,4 +1,4 @@
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 public enum HelloFailure
 {

@@ -3,7 +3,7 @@ using Polly;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Contracts;
 
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 /// <summary>
 /// Asks HelloService whether a write was committed after every attempt at it failed. One attempt,
@@ -52,14 +52,4 @@ public sealed class CommitLookup(HttpClient http)
 #pragma warning restore EXTEXP0001
         lookup.AddResilienceHandler(PipelineName, pipeline => pipeline.AddTimeout(HelloResilienceDefaults.AttemptTimeout));
     }
-}
-
-/// <summary>What <see cref="CommitLookup"/> learned: committed (with the greeting), not committed, held for another greeting, or unknown.</summary>
-public sealed record CommitCheck(GreetingReply? Greeting, bool Known, bool KeyReused = false)
-{
-    public static readonly CommitCheck NotCommitted = new(null, true);
-    public static readonly CommitCheck HeldForAnotherGreeting = new(null, true, KeyReused: true);
-    public static readonly CommitCheck Unknown = new(null, false);
-
-    public static CommitCheck Found(GreetingReply greeting) => new(greeting, true);
 }

@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using RetryDemo.ClientService.Faults;
-using RetryDemo.ClientService.Hello;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Tests.Infrastructure;
-using RetryDemo.ClientService.HelloCalls;
+using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.Contracts.Faults;
+using RetryDemo.ClientService.Answers;
 
-namespace RetryDemo.Tests.ClientService.HelloCalls;
+namespace RetryDemo.Tests.ClientService.HelloServiceClient;
 
 [Trait("Category", "Unit")]
 public class HelloClientTests

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace RetryDemo.ClientService.HelloCalls;
+namespace RetryDemo.ClientService.HelloServiceClient;
 
 /// <summary>
 /// The <c>HelloClient</c> configuration section: where HelloService is and the key its fault controls

@@ -1,0 +1,89 @@
+using RetryDemo.HelloService.Store;
+using StackExchange.Redis;
+
+namespace RetryDemo.HelloService.Greetings;
+
+/// <summary>
+/// Idempotency keys in the store: claimed for a write (<see cref="GreetingScripts.Claim"/>), freed
+/// (<see cref="GreetingScripts.Abandon"/>), and read back as what holds them: a write in progress, a committed
+/// greeting, or another name.
+/// </summary>
+internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits commits, StateRetention retention)
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>Frees the key only if this claim still holds it (<see cref="GreetingScripts.Abandon"/>).</summary>
+    public Task<RedisResult> Abandon(IdempotencyClaim.New claim, CommandFlags flags = CommandFlags.None) =>
+        Db.ScriptEvaluateAsync(GreetingScripts.Abandon, [StoreKeys.Idempotency(claim.Key)], [StoredRecords.Claim(claim)], flags);
+
+    // Null from a claim: the key named a greeting that left between the claim and its read (evicted with its
+    // key), so the key is free now: it is claimed once more rather than answered "in progress" for a write
+    // nobody is making. (The first claim's command is sent before this method first waits: ClaimAndCommitAsync
+    // relies on it.)
+    public async ValueTask<IdempotencyClaim> ClaimAsync(IdempotencyClaim.New claim) =>
+        await ClaimOnceAsync(claim) ?? await ClaimOnceAsync(claim) ?? new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1));
+
+    private async ValueTask<IdempotencyClaim?> ClaimOnceAsync(IdempotencyClaim.New claim)
+    {
+        RedisResult result;
+        try
+        {
+            result = await Db.ScriptEvaluateAsync(GreetingScripts.Claim, [StoreKeys.Idempotency(claim.Key)], [StoredRecords.Claim(claim), (long)retention.ClaimLease.TotalMilliseconds]);
+        }
+        catch (Exception ex) when (StoreFailure.Is(ex))
+        {
+            // The claim may still land after this request has given up on it (a stalled store): the abandon
+            // queued behind it on the same connection frees the key as soon as the store runs again.
+            _ = Abandon(claim, CommandFlags.FireAndForget);
+            throw;
+        }
+
+        if (result.IsNull)
+        {
+            return claim;
+        }
+
+        var held = (RedisResult[])result!;
+        return await DurableAsync(await ReadAsync((string)held[0]!, claim.Fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))));
+    }
+
+    public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint) =>
+        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? await DurableAsync(await ReadAsync(value, fingerprint, TimeSpan.Zero)) : null;
+
+    // A replay or a commit check answers 201 for a write whose own commit wait may have failed (the store
+    // stalled after the write): it is acknowledged only once a commit sent after it is done, like the first answer.
+    private async ValueTask<IdempotencyClaim?> DurableAsync(IdempotencyClaim? claim)
+    {
+        if (claim is IdempotencyClaim.Committed)
+        {
+            await commits.WaitAsync();
+        }
+
+        return claim;
+    }
+
+    /// <summary>
+    /// What a key's record says; null when it names a greeting that is gone (the greeting outlives its key by a
+    /// second, and both leave together on eviction, so only a record read across that second's edge meets this).
+    /// </summary>
+    private async ValueTask<IdempotencyClaim?> ReadAsync(string value, string? fingerprint, TimeSpan leaseLeft)
+    {
+        var record = StoredRecords.ReadKey(value);
+        if (fingerprint is not null && record.Fingerprint != fingerprint)
+        {
+            return new IdempotencyClaim.Mismatch();
+        }
+
+        return record switch
+        {
+            { State: IdempotencyRecord.Committed, Greeting: { } greeting } => new IdempotencyClaim.Committed(greeting),
+            { State: IdempotencyRecord.Committed, GreetingId: { } id } => await FindGreetingAsync(id) is { } greeting
+                ? new IdempotencyClaim.Committed(greeting)
+                : null,
+            _ => new IdempotencyClaim.InProgress(leaseLeft),
+        };
+    }
+
+    private async ValueTask<Greeting?> FindGreetingAsync(string id) =>
+        (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? StoredRecords.ReadGreeting(id, json) : null;
+}
