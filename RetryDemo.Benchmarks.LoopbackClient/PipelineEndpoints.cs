@@ -28,10 +28,7 @@ public static class PipelineEndpoints
 
     public static IHostApplicationBuilder AddPipelineClients(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HelloClientOptions>()
-            .BindConfiguration(HelloClientOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<HelloClientOptions>(HelloClientOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddHttpClient(Bare, UseHelloAddress);

@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace RetryDemo.ServiceDefaults;
 
 /// <summary>
 /// Turns request-binding failures (a route value that is not a number, malformed JSON, a body too

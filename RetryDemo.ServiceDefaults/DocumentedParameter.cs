@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace RetryDemo.ServiceDefaults;
 
 /// <summary>
 /// Endpoint metadata for a header or query parameter the handler (or a filter) reads itself, outside
@@ -39,13 +40,4 @@ public sealed record DocumentedParameter(string Name, ParameterLocation In, stri
         TypeCode.Int32 or TypeCode.Int64 or TypeCode.Int16 or TypeCode.Byte => JsonSchemaType.Integer,
         _ => JsonSchemaType.String,
     };
-}
-
-public static class DocumentedParameterExtensions
-{
-    public static TBuilder ReadsHeader<TBuilder>(this TBuilder endpoint, string name, string description, Type? valueType = null)
-        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(new DocumentedParameter(name, ParameterLocation.Header, description, valueType ?? typeof(string)));
-
-    public static TBuilder ReadsQuery<TBuilder>(this TBuilder endpoint, string name, string description, Type? valueType = null)
-        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(new DocumentedParameter(name, ParameterLocation.Query, description, valueType ?? typeof(string)));
 }

@@ -10,6 +10,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
+using RetryDemo.ServiceDefaults;
+
 namespace Microsoft.Extensions.Hosting;
 
 // Shared service defaults: the Aspire template's, plus Polly's meter, problem details and health

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace RetryDemo.ServiceDefaults;
 
 /// <summary>
 /// Writes problem details as JSON when no other writer will, whatever the caller's Accept header: a

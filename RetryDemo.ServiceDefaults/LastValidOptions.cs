@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace RetryDemo.ServiceDefaults;
 
 /// <summary>
 /// Reloadable options that survive a bad reload: an invalid change is rejected and logged once, and the
@@ -64,15 +65,4 @@ public sealed partial class LastValidOptions<T> : IHostedService where T : class
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Reloaded {Options} configuration is invalid and was ignored; the last valid values stay in force: {Reason}")]
     private static partial void InvalidReloadIgnored(ILogger logger, string options, string reason);
-}
-
-public static class LastValidOptionsExtensions
-{
-    /// <summary>Makes <see cref="LastValidOptions{T}"/> available, holding these options' values from start-up on.</summary>
-    public static OptionsBuilder<T> KeepLastValid<T>(this OptionsBuilder<T> options) where T : class
-    {
-        options.Services.AddSingleton<LastValidOptions<T>>();
-        options.Services.AddHostedService(services => services.GetRequiredService<LastValidOptions<T>>());
-        return options;
-    }
 }

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace RetryDemo.ServiceDefaults;
 
 /// <summary>
 /// Request bodies here are JSON, which is UTF-8 (RFC 8259). ASP.NET Core's JSON reader throws a plain

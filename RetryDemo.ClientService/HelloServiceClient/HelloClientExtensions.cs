@@ -11,10 +11,7 @@ public static class HelloClientExtensions
 {
     public static IHostApplicationBuilder AddHelloClient(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HelloClientOptions>()
-            .BindConfiguration(HelloClientOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<HelloClientOptions>(HelloClientOptions.SectionName);
 
         builder.AddClientDiagnostics();
         builder.Services.TryAddSingleton<HangUpDrains>();

@@ -10,10 +10,7 @@ public static class FaultInjectionExtensions
 {
     public static IHostApplicationBuilder AddFaultInjection(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FaultOptions>()
-            .BindConfiguration(FaultOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart()
+        builder.Services.AddValidatedOptions<FaultOptions>(FaultOptions.SectionName)
             .KeepLastValid();
 
         builder.Services.AddOptions<FaultControlOptions>()

@@ -4,10 +4,7 @@ public static class GarnetExtensions
 {
     public static IHostApplicationBuilder AddGarnet(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GarnetOptions>()
-            .BindConfiguration(GarnetOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<GarnetOptions>(GarnetOptions.SectionName);
         builder.Services.AddSingleton<GarnetHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GarnetHost>());
         builder.Services.AddSingleton<GarnetHealthCheck>();

@@ -1,4 +1,5 @@
 using RetryDemo.Contracts;
+using RetryDemo.ServiceDefaults;
 
 namespace RetryDemo.HelloService.Faults.Control;
 

@@ -3,6 +3,7 @@ using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.HelloService.Faults.State;
 using RetryDemo.HelloService.Faults.Profile;
+using RetryDemo.ServiceDefaults;
 
 namespace RetryDemo.HelloService.Faults.Control;
 

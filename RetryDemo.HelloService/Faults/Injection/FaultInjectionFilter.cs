@@ -4,6 +4,7 @@ using RetryDemo.HelloService.Faults.State;
 using RetryDemo.HelloService.Faults.Profile;
 using RetryDemo.HelloService.Faults.Control;
 using RetryDemo.HelloService.Replicas;
+using RetryDemo.ServiceDefaults;
 
 namespace RetryDemo.HelloService.Faults.Injection;
 
