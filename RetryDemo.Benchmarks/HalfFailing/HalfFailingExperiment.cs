@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using RetryDemo.Processes;
 using RetryDemo.Benchmarks.Processes;
 using RetryDemo.Benchmarks.Statistics;
 
@@ -19,7 +20,6 @@ public static class HalfFailingExperiment
 {
     private const int HelloPort = 5207, ClientPort = 5208;
     private const string FaultControlKey = "half-failing-experiment";
-    private const string QuietLogs = "--Logging:LogLevel:Default=Error";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,7 +30,7 @@ public static class HalfFailingExperiment
         var calls = smoke ? 5 : 200;
         var duration = smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(20);
 
-        using var hello = ServiceProcess.Start("RetryDemo.HelloService", HelloPort, QuietLogs, "--FaultControl:Enabled=true", $"--FaultControl:Key={FaultControlKey}");
+        using var hello = KeyedPair.StartHello(HelloPort, FaultControlKey);
         await hello.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
 
         var runs = new List<Run>();
@@ -107,14 +107,9 @@ public static class HalfFailingExperiment
 
     private static async Task<List<string>> WithClientAsync(ServiceProcess hello, Func<HttpClient, Task<List<string>>> calls)
     {
-        using var client = ServiceProcess.Start("RetryDemo.ClientService", ClientPort,
-            QuietLogs,
-            $"--services:hello:http:0={hello.Address}",
-            $"--HelloClient:FaultControlKey={FaultControlKey}");
+        using var client = KeyedPair.StartClient(".", ClientPort, hello.Address, FaultControlKey);
         await client.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
-        using var caller = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = client.Address, Timeout = TimeSpan.FromMinutes(1) };
-        // ClientService (Production here) forwards ?failureRate= and ?seed= only from callers presenting the key.
-        caller.DefaultRequestHeaders.Add("X-Fault-Control-Key", FaultControlKey);
+        using var caller = KeyedPair.Caller(client, FaultControlKey, new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
         return await calls(caller);
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using RetryDemo.Benchmarks.LoopbackClient;
-using RetryDemo.Benchmarks.Processes;
+using RetryDemo.Processes;
 using RetryDemo.Benchmarks.Profiling;
 using RetryDemo.Benchmarks.Statistics;
 

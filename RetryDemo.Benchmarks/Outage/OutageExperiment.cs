@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using RetryDemo.Benchmarks.Charts;
 using RetryDemo.Benchmarks.HalfFailing;
+using RetryDemo.Processes;
 using RetryDemo.Benchmarks.Processes;
 
 namespace RetryDemo.Benchmarks.Outage;
@@ -231,23 +232,15 @@ public static class OutageExperiment
         using var client = StartClient(checkout, hello.Address, clientSettings);
         await hello.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
         await client.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
-        using var caller = new HttpClient { BaseAddress = client.Address, Timeout = TimeSpan.FromMinutes(1) };
-        caller.DefaultRequestHeaders.Add("X-Fault-Control-Key", FaultControlKey);
+        using var caller = KeyedPair.Caller(client, FaultControlKey);
         // Seeded per call (seed = call number): every run, and every configuration, meets the same failures.
         return await HalfFailingExperiment.SequentialAsync(caller, count, firstSeed: 1);
     }
 
-    private static ServiceProcess StartHello() =>
-        ServiceProcess.Start("RetryDemo.HelloService", HelloPort, QuietLogs, "--FaultControl:Enabled=true", $"--FaultControl:Key={FaultControlKey}");
+    private static ServiceProcess StartHello() => KeyedPair.StartHello(HelloPort, FaultControlKey);
 
     private static ServiceProcess StartClient(string checkout, Uri hello, Dictionary<string, string> settings) =>
-        ServiceProcess.StartFrom(checkout, "RetryDemo.ClientService", ClientPort,
-        [
-            QuietLogs,
-            $"--services:hello:http:0={hello}",
-            $"--HelloClient:FaultControlKey={FaultControlKey}", // the callers present it too, to have their ?failureRate= forwarded
-            .. settings.Select(setting => $"--{setting.Key}={setting.Value}"),
-        ]);
+        KeyedPair.StartClient(checkout, ClientPort, hello, FaultControlKey, settings.Select(setting => $"--{setting.Key}={setting.Value}"));
 
     private static async Task CallAsync(HttpClient callers, string path, TimeSpan start, ConcurrentBag<Call> calls)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using RetryDemo.Benchmarks.Processes;
+using RetryDemo.Processes;
 
 namespace RetryDemo.Benchmarks.StoreOutage;
 

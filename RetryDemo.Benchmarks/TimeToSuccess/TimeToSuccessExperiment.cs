@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using RetryDemo.Benchmarks.Processes;
+using RetryDemo.Processes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;

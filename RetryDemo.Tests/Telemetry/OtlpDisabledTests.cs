@@ -1,5 +1,5 @@
 using System.Net;
-using RetryDemo.Benchmarks.Processes;
+using RetryDemo.Processes;
 using RetryDemo.Tests.Infrastructure;
 
 namespace RetryDemo.Tests.Telemetry;

@@ -5,14 +5,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace RetryDemo.Benchmarks.Processes;
+namespace RetryDemo.Processes;
 
 /// <summary>
 /// A service of this repository running as its own process from its build output (<c>dotnet
 /// RetryDemo.X.dll</c>, not <c>dotnet run</c>: no build step and no MSBuild environment in between),
 /// configured only by what the caller gives: inherited ASP.NET Core, .NET, OpenTelemetry and service
 /// discovery variables are cleared first. The benchmarks and the tests both start services this way
-/// (the test project compiles this file too). Disposing it kills the process tree.
+/// (both reference this project). Disposing it kills the process tree.
 /// </summary>
 public sealed partial class ServiceProcess : IDisposable, IAsyncDisposable
 {
