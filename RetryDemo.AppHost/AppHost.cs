@@ -40,6 +40,8 @@ else
 var hello = builder.AddProject<Projects.RetryDemo_HelloService>("hello", launchProfileName: "http")
     .WithReplicas(builder.Configuration.GetValue("Parameters:hello-replicas", 1))
     .WithoutHttpsCertificate()
+    // Set by hand rather than AddConnectionString + WithReference: that needs a resource of its own named
+    // "store" (the name Aspire's Redis client reads), which the store project already is.
     .WithEnvironment("ConnectionStrings__store",
         ReferenceExpression.Create($"{store.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)},password={storePassword.Resource}"))
     .WaitFor(store)
