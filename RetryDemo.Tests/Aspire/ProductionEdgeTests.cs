@@ -77,4 +77,26 @@ public sealed class ProductionEdgeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, keylessFault.StatusCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    [Fact]
+    public async Task FaultControlsWithAWrongKey_InProduction_AreForbiddenAndChangeNothing()
+    {
+        const string wrongKey = "not-the-fault-control-key-0123456789";
+        using var hello = _app.CreateHttpClient("hello");
+        using var client = _app.CreateHttpClient("client");
+
+        using var outage = new HttpRequestMessage(HttpMethod.Post, "/faults/outage/on");
+        outage.Headers.Add("X-Fault-Control-Key", wrongKey);
+        using var refusedControl = await hello.SendAsync(outage, TestContext.Current.CancellationToken);
+        using var forwarded = new HttpRequestMessage(HttpMethod.Get, "/hello?failFirst=2&failStatus=500");
+        forwarded.Headers.Add("X-Fault-Control-Key", wrongKey);
+        using var refusedQuery = await client.SendAsync(forwarded, TestContext.Current.CancellationToken);
+        using var after = await client.GetAsync("/hello", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refusedControl.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedQuery.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode); // no outage was switched on
+        var answer = await after.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(["200"], AppHostTests.AttemptStatuses(answer.GetProperty("report")));
+    }
 }

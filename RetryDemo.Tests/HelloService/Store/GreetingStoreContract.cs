@@ -582,6 +582,29 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
         Assert.Equal(retention.Capacity, after.Latest.Count);
     }
 
+    /// <summary>
+    /// Far over capacity (a store that shrank, or writers that outran eviction), one write evicts in several
+    /// bounded steps (two stores over one server, as replicas before and after a capacity change): 296 over, in steps of at most 256, all in one index bucket.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_FarOverTheCapacity_EvictsInSeveralStepsDownToIt()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = await CreateAsync(StateRetention.Default, time);
+        for (var i = 0; i < 300; i++)
+        {
+            await store.CommitAsync($"n{i}", null, TestContext.Current.CancellationToken);
+        }
+
+        var shrunk = await CreateAsync(StateRetention.Default with { Capacity = 5 }, time);
+        var newest = await shrunk.CommitAsync("newest", null, TestContext.Current.CancellationToken);
+        var list = await shrunk.ListAsync(10, TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, list.Count);
+        Assert.Equal(5, list.Latest.Count);
+        Assert.Equal(newest, list.Latest[0]);
+    }
+
     /// <summary>A name's record is about its own size: UTF-8 as is, not an escape of 6 bytes per UTF-16 unit.</summary>
     [Theory]
     [InlineData("👨‍👩‍👧‍👦", 61)]
