@@ -28,12 +28,15 @@ internal static class GreetingScripts
     /// The key's outcome is written last: Garnet 2.2.8's recovery after a <c>kill -9</c> can replay the first
     /// writes of a script cut by the crash without the rest, and a key must never name a greeting that is not
     /// there (a greeting without its key is only a greeting that no retry will find). The listing's version
-    /// becomes this greeting's id after the index has changed, so a listing that reads the version first and
-    /// then the index never files an older page under a newer version (<see cref="List"/>). Returns { the
-    /// count, the oldest bucket }, or -1 when the claim no longer holds the key.
+    /// is 'changing' from the first write on, and becomes this greeting's id after the index has changed: a
+    /// listing that reads the version first and then the index never files an older page under a newer
+    /// version, and a recovery that replays only the first writes leaves 'changing', under which no replica
+    /// keeps a page (<see cref="List"/>). Returns { the count, the oldest bucket }, or -1 when the claim no
+    /// longer holds the key.
     /// </summary>
     public const string Commit = """
         if KEYS[6] and redis.call('GET', KEYS[6]) ~= ARGV[1] then return -1 end
+        redis.call('SET', KEYS[5], 'changing')
         redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[6] + 1000)
         if redis.call('RPUSH', KEYS[4], ARGV[4]) == 1 then
           redis.call('ZADD', KEYS[2], ARGV[5], ARGV[5])
@@ -58,7 +61,8 @@ internal static class GreetingScripts
     /// the bucket is still the oldest and still starts with them: two replicas evicting at once remove each
     /// entry once, and nothing under capacity leaves. A key's record goes with its greeting, unless the key has
     /// since been written again (its record then names another greeting). An emptied (or vanished) bucket
-    /// leaves the index. The listing's version becomes the last removed entry's (each entry is removed once).
+    /// leaves the index. The listing's version is 'changing' while it removes, then the last removed entry's
+    /// (each entry is removed once), as in <see cref="Commit"/>.
     /// Returns { how many it removed, the count, the oldest bucket now }.
     /// </summary>
     public const string EvictOldest = """
@@ -78,6 +82,7 @@ internal static class GreetingScripts
         local allowed = n
         if ARGV[3] ~= '1' then allowed = math.min(n, count - tonumber(ARGV[1])) end
         if allowed <= 0 then return { 0, count, oldest } end
+        redis.call('SET', KEYS[3], 'changing')
         local k = 5
         for i = 1, allowed do
           local member = head[i]
@@ -104,7 +109,8 @@ internal static class GreetingScripts
     /// beforehand) and locks nothing, as a listing of separate reads would. One round trip instead of four or
     /// more. ARGV: the index's buckets, its count, the bucket prefix, the greeting prefix, the last bucket past
     /// its lifetime, the page size, the most expired buckets to look at, the listing's version, the version of
-    /// the page the caller holds (or ''). Returns { the version } when that is still the version: nothing in
+    /// the page the caller holds (or ''). A version of 'changing' (a write cut by a crash) is answered as '',
+    /// under which no replica keeps a page. Returns { the version } when that is still the version: nothing in
     /// the index has changed since, so the caller's page is current. Otherwise { the version, the count less
     /// the greetings in buckets past their lifetime that no write has evicted yet, the newest page's ids
     /// newest first, their records }. The version is read first and every write changes it after its other
@@ -114,6 +120,7 @@ internal static class GreetingScripts
     /// </summary>
     public const string List = """
         local version = redis.call('GET', ARGV[8]) or ''
+        if version == 'changing' then version = '' end
         if version ~= '' and version == ARGV[9] then return { version } end
         local count = tonumber(redis.call('GET', ARGV[2]) or '0')
         for _, bucket in ipairs(redis.call('ZRANGEBYSCORE', ARGV[1], '-inf', ARGV[5], 'LIMIT', 0, tonumber(ARGV[7]))) do
