@@ -109,14 +109,14 @@ public sealed class ScaleOutTests(ThreeReplicaApp app)
         {
             foreach (var (key, id) in created)
             {
-                var stored = await hello.GetFromJsonAsync<JsonElement>(new Uri(address, $"/greetings/by-key?key={Uri.EscapeDataString(key)}"), cancellationToken: TestContext.Current.CancellationToken);
+                var stored = await hello.GetStateAsync(new Uri(address, $"/greetings/by-key?key={Uri.EscapeDataString(key)}"));
                 Assert.Equal(id, stored.GetProperty("id").GetString());
             }
         }
     }
 
     private static async Task<int> CountAsync(HttpClient hello, Uri replica) =>
-        (await hello.GetFromJsonAsync<JsonElement>(new Uri(replica, "/greetings"), TestContext.Current.CancellationToken)).GetProperty("count").GetInt32();
+        (await hello.GetStateAsync(new Uri(replica, "/greetings"))).GetProperty("count").GetInt32();
 
     private Task RunAsync(string replicaId, string command) => _app.RunCommandAsync(replicaId, command);
 
