@@ -27,12 +27,13 @@ public sealed class OutageTests : IAsyncLifetime
         // once make that many before the retry budget stops their retries. Open, it answers at once,
         // and every half second lets one call through as a probe, which fails and opens it again.
         // A call that lands in such a half-open moment gets HelloService's 503 instead; on a loaded
-        // machine the next call can take longer than half a second to arrive, so calls go on until
-        // two have met the open breaker (or 30 have been made).
-        // (The burst's own answers may include backoff, so only later, single calls are timed.)
+        // machine the next call can take longer than half a second to arrive, so calls go on until one
+        // has met the breaker open from its start (or 30 have been made).
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CallAsync(client)));
+        // Open, it answers without calling HelloService: no attempt, so no attempt timeout or backoff to wait
+        // for. (A call whose first attempt ran before the breaker opened ends CircuitOpen after that attempt.)
         var open = new List<(string? Reason, int Attempts)>();
-        for (var call = 0; call < 30 && open.Count < 2; call++)
+        for (var call = 0; call < 30 && !open.Any(answer => answer.Attempts == 0); call++)
         {
             if (await CallAsync(client) is { Reason: "CircuitOpen" } answer)
             {
@@ -40,9 +41,8 @@ public sealed class OutageTests : IAsyncLifetime
             }
         }
 
-        Assert.True(open.Count >= 2, "The breaker never answered CircuitOpen twice in 30 calls after the outage began.");
-        // An open breaker answers without calling HelloService: no attempt, so no attempt timeout or backoff to wait for.
-        Assert.All(open, answer => Assert.Equal(0, answer.Attempts));
+        Assert.True(open.Any(answer => answer.Attempts == 0),
+            $"In 30 calls after the outage began the breaker never answered without calling HelloService; CircuitOpen answers' attempts: [{string.Join(", ", open.Select(a => a.Attempts))}]");
     }
 
     private static async Task<(string? Reason, int Attempts)> CallAsync(HttpClient client)
