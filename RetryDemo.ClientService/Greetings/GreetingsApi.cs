@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RetryDemo.ClientService.Faults;
-using RetryDemo.Contracts;
-using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.ClientService.Answers;
+using RetryDemo.ClientService.Faults;
+using RetryDemo.ClientService.HelloServiceClient;
+using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Greetings;
 
@@ -14,7 +14,9 @@ public static class GreetingsApi
 {
     public static IEndpointRouteBuilder MapGreetingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/greetings", CreateGreeting)
+        var api = app.MapGroup("/greetings").WithTags("Greetings");
+
+        api.MapPost("/", CreateGreeting)
             .AcceptsFaultParameters()
             .ReadsHeader(WireHeaders.IdempotencyKey,
                 "Makes the request safe to retry: the same key returns the greeting it created, never a second one. Made here when absent, and returned in the reply.")
@@ -22,7 +24,7 @@ public static class GreetingsApi
             .WithName("CreateGreeting")
             .WithSummary("Creates a greeting through HelloService exactly once, whatever the retries.")
             .ProducesHelloProblems();
-        app.MapGet("/greetings/{id}", GetGreeting)
+        api.MapGet("/{id}", GetGreeting)
             .WithName("GetGreeting")
             .WithSummary("A greeting created through POST /greetings (the Location of its 201).")
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using RetryDemo.ClientService.Answers;
 using RetryDemo.ClientService.Faults;
 using RetryDemo.ClientService.HelloServiceClient;
-using RetryDemo.ClientService.Answers;
 
 namespace RetryDemo.ClientService.Hello;
 
+/// <summary>
+/// Hello, World! from HelloService, through the tuned resilience pipeline: the answer carries the report of
+/// every attempt, and a failure is a problem that says why the call ended.
+/// </summary>
 public static class HelloApi
 {
     public static IEndpointRouteBuilder MapHelloApi(this IEndpointRouteBuilder app)
