@@ -29,7 +29,7 @@ public sealed class DashboardSession : IAsyncLifetime
     public Uri Dashboard { get; private set; } = null!;
 
     /// <summary>The seed call's trace id (32 hex digits), as the dashboard shows it.</summary>
-    /// <summary>The trace of the seed scenario's call, once it has reached the dashboard (<see cref="SeedAsync"/>).</summary>
+    /// <summary>The trace of the seed scenario's call, once it has reached the dashboard (<see cref="CallUntilTracedAsync"/>).</summary>
     public string SeedTraceId { get; private set; } = "";
 
     public async ValueTask InitializeAsync()
@@ -62,71 +62,43 @@ public sealed class DashboardSession : IAsyncLifetime
         await page.CloseAsync();
 
         using var client = Running.CreateHttpClient("client");
-        await WaitUntilTracesArriveAsync(client);
-        await SeedAsync(client);
+        // Until one call's trace arrives, the services' exporters and the dashboard are not yet both up.
+        await CallUntilTracedAsync(client, "/hello", new() { Name = "client: HTTP GET 200", Exact = true }, spans: 1, tries: 12, TimeSpan.FromSeconds(10));
+        SeedTraceId = await CallUntilTracedAsync(client, "/hello?failFirst=2&failStatus=500",
+            new() { NameRegex = new System.Text.RegularExpressions.Regex("^client: HTTP GET \\d{3}( Status = Error)?$") }, spans: 3, tries: 3, TimeSpan.FromSeconds(20));
     }
 
     /// <summary>
-    /// The seed scenario's call, once its trace has reached the dashboard with its three attempts. On two busy
-    /// cores in a full test run a whole export batch was lost twice in CI (nothing of that call, spans or logs,
-    /// ever arrived), so the call is made again with a trace of its own, up to three times, each retry said in
-    /// the test output.
+    /// Calls <paramref name="path"/> with a trace of its own until the dashboard's trace detail shows
+    /// <paramref name="spans"/> client spans matching <paramref name="span"/>, each call given <paramref name="wait"/>;
+    /// returns that call's trace id. Also the seed call: on two busy cores in a full test run a whole export batch
+    /// was lost twice in CI (nothing of that call, spans or logs, ever arrived), so it is made again with a trace
+    /// of its own, each retry said in the test output.
     /// </summary>
-    private async Task SeedAsync(HttpClient client)
+    private async Task<string> CallUntilTracedAsync(HttpClient client, string path, LocatorGetByRoleOptions span, int spans, int tries, TimeSpan wait)
     {
         var page = await Browser.NewPageAsync();
         for (var attempt = 1; ; attempt++)
         {
             var traceId = ActivityTraceId.CreateRandom().ToHexString();
-            await CallAsync(client, "/hello?failFirst=2&failStatus=500", traceId);
+            await CallAsync(client, path, traceId);
             await page.GotoAsync(new Uri(Dashboard, $"/traces/detail/{traceId}").ToString());
             try
             {
-                await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" })
-                        .GetByRole(AriaRole.Gridcell, new() { NameRegex = new System.Text.RegularExpressions.Regex("^client: HTTP GET \\d{3}( Status = Error)?$") }))
-                    .ToHaveCountAsync(3, new() { Timeout = 20_000 });
-                SeedTraceId = traceId;
-                break;
-            }
-            catch (PlaywrightException) when (attempt < 3)
-            {
-                TestContext.Current.SendDiagnosticMessage($"The seed call's trace {traceId} did not reach the dashboard within 20 s; calling again.");
-            }
-        }
-
-        await page.CloseAsync();
-    }
-
-    /// <summary>
-    /// The services start exporting before the dashboard's OTLP endpoint may be listening, and a batch
-    /// sent then can be lost (cumulative metrics recover, one-off spans and logs don't). So a plain call
-    /// is made, and made again, until its trace shows in the dashboard: bounded, waiting on the page.
-    /// </summary>
-    private async Task WaitUntilTracesArriveAsync(HttpClient client)
-    {
-        var page = await Browser.NewPageAsync();
-        const int tries = 12;
-        for (var attempt = 1; ; attempt++)
-        {
-            var traceId = ActivityTraceId.CreateRandom().ToHexString();
-            await CallAsync(client, "/hello", traceId);
-            await page.GotoAsync(new Uri(Dashboard, $"/traces/detail/{traceId}").ToString());
-            try
-            {
-                await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" }).GetByRole(AriaRole.Gridcell, new() { Name = "client: HTTP GET 200", Exact = true }))
-                    .ToHaveCountAsync(1, new() { Timeout = 10_000 });
-                break;
+                await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" }).GetByRole(AriaRole.Gridcell, span))
+                    .ToHaveCountAsync(spans, new() { Timeout = (float)wait.TotalMilliseconds });
+                await page.CloseAsync();
+                return traceId;
             }
             catch (PlaywrightException) when (attempt < tries)
             {
+                TestContext.Current.SendDiagnosticMessage($"The trace {traceId} of GET {path} did not reach the dashboard within {wait.TotalSeconds:0} s; calling again.");
             }
             catch (PlaywrightException ex)
             {
-                throw new TimeoutException($"No call's trace reached the dashboard after {tries} calls, 10 s apart.", ex);
+                throw new TimeoutException($"No trace of GET {path} reached the dashboard after {tries} calls, {wait.TotalSeconds:0} s apart.", ex);
             }
         }
-
-        await page.CloseAsync();
     }
 
     private static async Task CallAsync(HttpClient client, string path, string traceId)
