@@ -22,7 +22,6 @@ public static class OutageExperiment
 {
     private const int HelloPort = 5205, ClientPort = 5206;
     private const string FaultControlKey = "outage-experiment";
-    private const string QuietLogs = "--Logging:LogLevel:Default=Error";
 
     public static async Task<int> RunAsync(string[] args)
     {
