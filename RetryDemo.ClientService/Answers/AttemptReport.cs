@@ -6,7 +6,7 @@ public sealed record AttemptReport(string RequestId, IReadOnlyList<AttemptReport
 {
     public static AttemptReport From(HelloCallReport report) => new(
         report.RequestId,
-        [.. report.Attempts.Select(a => new AttemptReportEntry(a.Number, a.StatusCode, a.Error, Ms(a.Duration), Ms(a.DelayBefore), Ms(a.StartedAt), a.Instance))],
+        [.. report.Attempts.Select(a => new AttemptReportEntry(a.Number, a.StatusCode, a.Error, Ms(a.Duration), Ms(a.DelayBefore), Ms(a.StartedAt), a.Instance, a.Hedge, a.Answered))],
         Ms(report.TotalElapsed),
         report.Reconciled);
 

@@ -1,13 +1,15 @@
 namespace RetryDemo.ClientService.Diagnostics;
 
-/// <summary>The attempt number of the HTTP call in flight, for this async flow only.</summary>
+/// <summary>The attempt of the HTTP call in flight, for this async flow only (hedges run in flows of their own).</summary>
 public static class AttemptContext
 {
     public const string AttemptTag = "retrydemo.attempt";
 
-    private static readonly AsyncLocal<int?> AsyncAttempt = new();
+    public const string HedgeTag = "retrydemo.hedge";
 
-    public static int? Current
+    private static readonly AsyncLocal<CurrentAttempt?> AsyncAttempt = new();
+
+    public static CurrentAttempt? Current
     {
         get => AsyncAttempt.Value;
         set => AsyncAttempt.Value = value;

@@ -13,11 +13,16 @@ public sealed class AttemptSpanProcessor : BaseProcessor<Activity>
     {
         if (data.Kind == ActivityKind.Client && AttemptContext.Current is { } attempt)
         {
-            data.SetTag(AttemptContext.AttemptTag, attempt);
-            if (attempt > 1)
+            data.SetTag(AttemptContext.AttemptTag, attempt.Number);
+            if (attempt.Number > 1)
             {
                 // OpenTelemetry semantic convention for a resent HTTP request.
-                data.SetTag("http.request.resend_count", attempt - 1);
+                data.SetTag("http.request.resend_count", attempt.Number - 1);
+            }
+
+            if (attempt.Hedge)
+            {
+                data.SetTag(AttemptContext.HedgeTag, true);
             }
         }
     }

@@ -14,6 +14,7 @@ public sealed class ClientTelemetry : IDisposable
     private readonly Meter _meter;
     private readonly Histogram<int> _attempts;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _hedges;
 
     public ClientTelemetry(IMeterFactory meterFactory)
     {
@@ -27,6 +28,10 @@ public sealed class ClientTelemetry : IDisposable
             "retrydemo.hello.call.failures",
             unit: "{call}",
             description: "Logical calls to HelloService that ended without a greeting, by outcome.");
+        _hedges = _meter.CreateCounter<long>(
+            "retrydemo.hello.hedges",
+            unit: "{attempt}",
+            description: "Hedges sent beside a slow or failed attempt to HelloService, by whether theirs was the answer the call returned.");
     }
 
     public ActivitySource ActivitySource { get; } = new(Name);
@@ -41,6 +46,10 @@ public sealed class ClientTelemetry : IDisposable
             _failures.Add(1, outcome);
         }
     }
+
+    /// <summary>A hedge was sent; <paramref name="answered"/>: its answer was the one the call returned.</summary>
+    public void RecordHedge(bool answered) =>
+        _hedges.Add(1, new KeyValuePair<string, object?>("retrydemo.hedge.answered", answered));
 
     public void Dispose()
     {

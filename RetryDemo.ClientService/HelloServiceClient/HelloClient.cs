@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RetryDemo.ClientService.Diagnostics;
+using RetryDemo.ClientService.Hedging;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Contracts;
@@ -13,12 +14,17 @@ namespace RetryDemo.ClientService.HelloServiceClient;
 /// </summary>
 public sealed class HelloClient(
     HttpClient http,
+    IHttpClientFactory clients,
+    HedgingDelay hedgingDelay,
     TimeProvider timeProvider,
     IOptions<HelloClientOptions> options,
     ClientTelemetry telemetry,
     CommitLookup commitLookup,
     HangUpDrains hangUpDrains)
 {
+    /// <summary>The name of the client whose pipeline hedges (<see cref="HelloHedgingExtensions.AddHelloHedging"/>).</summary>
+    public const string HedgedClientName = "HelloClient.Hedged";
+
     public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultValues faults, CancellationToken cancellationToken) =>
         CallAsync<HelloReply>(
             log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
@@ -26,6 +32,33 @@ public sealed class HelloClient(
             reply => reply is HelloReply { Message.Length: > 0 },
             reconcile: null,
             cancellationToken);
+
+    /// <summary>
+    /// Hello through the hedging pipeline: a slow attempt gets a second one beside it, and the first answer wins.
+    /// Only for this safe read; a write is never hedged.
+    /// </summary>
+    public async Task<HelloCallResult<HelloReply>> GetHelloHedgedAsync(FaultValues faults, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync<HelloReply>(
+            log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
+            faults,
+            reply => reply is HelloReply { Message.Length: > 0 },
+            reconcile: null,
+            cancellationToken,
+            hedged: true);
+        if (result.Report.Attempts.FirstOrDefault(a => a.Answered) is { StatusCode: >= 200 and < 300 } answered)
+        {
+            hedgingDelay.Observe(answered.Duration);
+            Activity.Current?.SetTag("retrydemo.answered_attempt", answered.Number);
+        }
+
+        foreach (var hedge in result.Report.Attempts.Where(a => a.Hedge))
+        {
+            telemetry.RecordHedge(hedge.Answered);
+        }
+
+        return result;
+    }
 
     /// <summary>A greeting by its id; <paramref name="id"/> is checked by the caller (ClientService's GreetingsApi), so it stays one path segment.</summary>
     public Task<HelloCallResult<GreetingReply>> GetGreetingAsync(string id, CancellationToken cancellationToken) =>
@@ -60,13 +93,14 @@ public sealed class HelloClient(
         FaultValues faults,
         Func<T?, bool> isValid,
         Func<CancellationToken, Task<CommitCheck>>? reconcile,
-        CancellationToken cancellationToken) where T : class
+        CancellationToken cancellationToken,
+        bool hedged = false) where T : class
     {
         // Attempts are child spans of the ambient activity; without one (a background caller) each
         // attempt would start its own trace, so the logical call gets a span of its own.
         using var activity = Activity.Current is null ? telemetry.ActivitySource.StartActivity("hello.call") : null;
         var started = timeProvider.GetTimestamp();
-        var result = await SendAsync(createRequest, faults, isValid, cancellationToken);
+        var result = await SendAsync(createRequest, faults, isValid, hedged, cancellationToken);
         if (result.Failure is not null)
         {
             // The caller hung up while an attempt ran: it was let finish, and nobody is left to tell why it failed.
@@ -85,9 +119,9 @@ public sealed class HelloClient(
     }
 
     private async Task<HelloCallResult<T>> SendAsync<T>(
-        Func<AttemptLog, AttemptLoggedRequest> createRequest, FaultValues faults, Func<T?, bool> isValid, CancellationToken cancellationToken) where T : class
+        Func<AttemptLog, AttemptLoggedRequest> createRequest, FaultValues faults, Func<T?, bool> isValid, bool hedged, CancellationToken cancellationToken) where T : class
     {
-        var log = new AttemptLog(Guid.NewGuid().ToString("N"), timeProvider, cancellationToken, hangUpDrains);
+        var log = new AttemptLog(Guid.NewGuid().ToString("N"), timeProvider, cancellationToken, hangUpDrains, hedged);
 
         using var request = createRequest(log);
         request.Headers.Add(WireHeaders.RequestId, log.RequestId);
@@ -105,7 +139,8 @@ public sealed class HelloClient(
         try
         {
             using var followCaller = log.FollowCaller();
-            using var response = await http.SendAsync(request, log.CallToken);
+            using var response = await (hedged ? clients.CreateClient(HedgedClientName) : http).SendAsync(request, log.CallToken);
+            log.MarkAnswered(response.RequestMessage);
             if (response.IsSuccessStatusCode)
             {
                 var reply = await response.Content.ReadFromJsonAsync<T>(log.CallToken);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using RetryDemo.ClientService.Diagnostics;
+using RetryDemo.ClientService.Hedging;
 using RetryDemo.ClientService.Resilience;
 
 namespace RetryDemo.ClientService.HelloServiceClient;
@@ -19,6 +20,9 @@ public static class HelloClientExtensions
         builder.Services.AddHttpClient<HelloClient>((services, http) => http.BaseAddress = BaseAddress(services))
             .FollowingNoRedirects()
             .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName));
+        builder.Services.AddHttpClient(HelloClient.HedgedClientName, (services, http) => http.BaseAddress = BaseAddress(services))
+            .FollowingNoRedirects()
+            .AddHelloHedging(builder.Configuration);
         CommitLookup.AddTo(builder.Services, BaseAddress);
 
         return builder;

@@ -5,12 +5,26 @@ namespace RetryDemo.ClientService.Resilience;
 /// inside the resilience pipeline and so sees every attempt). Travels on an <see cref="AttemptLoggedRequest"/>.
 /// </summary>
 /// <param name="requestId">The logical call's id, the same on every attempt (HelloClient sends it as a header).</param>
-public sealed class AttemptLog(string requestId, TimeProvider timeProvider, CancellationToken callCancellation, HangUpDrains? drains = null)
+/// <param name="hedged">The call runs through the hedging pipeline: attempts after the first are hedges, and may run at once.</param>
+public sealed class AttemptLog(string requestId, TimeProvider timeProvider, CancellationToken callCancellation, HangUpDrains? drains = null, bool hedged = false)
 {
+    /// <summary>Where a hedged call's log rides on its requests: the hedging handler sends clones, which copy Options.</summary>
+    public static readonly HttpRequestOptionsKey<AttemptLog> OptionKey = new("RetryDemo.AttemptLog");
+
+    /// <summary>Which attempt of a hedged call a request is, so the call knows which one answered.</summary>
+    public static readonly HttpRequestOptionsKey<int> NumberKey = new("RetryDemo.AttemptNumber");
+
     /// <summary>The log <paramref name="request"/> carries, or null for a request sent without one.</summary>
-    public static AttemptLog? Of(HttpRequestMessage? request) => (request as AttemptLoggedRequest)?.Log;
+    public static AttemptLog? Of(HttpRequestMessage? request) => request switch
+    {
+        AttemptLoggedRequest logged => logged.Log,
+        null => null,
+        _ => request.Options.TryGetValue(OptionKey, out var log) ? log : null,
+    };
 
     public string RequestId { get; } = requestId;
+
+    public bool Hedged { get; } = hedged;
 
     private readonly Lock _gate = new();
     private readonly List<AttemptRecord> _attempts = [];
@@ -71,7 +85,7 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
             _inFlight++;
             delayBefore = _lastEnded < 0 ? TimeSpan.Zero : timeProvider.GetElapsedTime(_lastEnded, now);
             // Reserve the slot so a concurrent (hedged) attempt gets the next number.
-            _attempts.Add(new AttemptRecord(number, null, null, TimeSpan.Zero, delayBefore, timeProvider.GetElapsedTime(_started, now)));
+            _attempts.Add(new AttemptRecord(number, null, null, TimeSpan.Zero, delayBefore, timeProvider.GetElapsedTime(_started, now), Hedge: Hedged && number > 1));
         }
 
         return now;
@@ -102,5 +116,32 @@ public sealed class AttemptLog(string requestId, TimeProvider timeProvider, Canc
         drains?.Release();
         _call.Cancel();
         return _attempts[number - 1];
+    }
+
+    /// <summary>
+    /// Marks the attempt whose answer the call returned: a retried call's last attempt, a hedged call's winner
+    /// (the attempt <paramref name="answer"/> was sent as).
+    /// </summary>
+    public void MarkAnswered(HttpRequestMessage? answer)
+    {
+        lock (_gate)
+        {
+            var number = !Hedged ? _attempts.Count
+                : answer is not null && answer.Options.TryGetValue(NumberKey, out var n) ? n
+                : 0;
+            if (number >= 1 && number <= _attempts.Count)
+            {
+                _attempts[number - 1] = _attempts[number - 1] with { Answered = true };
+            }
+        }
+    }
+
+    /// <summary>True when another attempt of this call has already been answered with anything but a transient failure: an attempt cancelled now lost a hedged race.</summary>
+    public bool AnsweredElsewhere(int number)
+    {
+        lock (_gate)
+        {
+            return _attempts.Exists(a => a.Number != number && a.StatusCode is { } status && status is < 500 and not 408 and not 429);
+        }
     }
 }

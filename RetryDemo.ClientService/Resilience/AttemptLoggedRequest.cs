@@ -4,9 +4,19 @@ namespace RetryDemo.ClientService.Resilience;
 /// A request to HelloService that carries its logical call's <see cref="AttemptLog"/>. The standard
 /// handler sends this same message on every attempt (only hedging clones it), so each attempt finds the
 /// log by a type check rather than a lookup in the request's Options, which every call through the
-/// pipeline would pay (measured in docs/benchmarks.md).
+/// pipeline would pay (measured in docs/benchmarks.md). A hedged call's log also rides in Options, which the
+/// hedging handler's clones copy.
 /// </summary>
-public sealed class AttemptLoggedRequest(HttpMethod method, string requestUri, AttemptLog log) : HttpRequestMessage(method, requestUri)
+public sealed class AttemptLoggedRequest : HttpRequestMessage
 {
-    public AttemptLog Log { get; } = log;
+    public AttemptLoggedRequest(HttpMethod method, string requestUri, AttemptLog log) : base(method, requestUri)
+    {
+        Log = log;
+        if (log.Hedged)
+        {
+            Options.Set(AttemptLog.OptionKey, log);
+        }
+    }
+
+    public AttemptLog Log { get; }
 }

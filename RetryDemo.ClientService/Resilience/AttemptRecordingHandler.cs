@@ -12,14 +12,26 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
 {
     // A request without a log passes straight through: no state machine of ours on its way.
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        request is AttemptLoggedRequest { Log: var log }
+        AttemptLog.Of(request) is { } log
             ? SendRecordedAsync(request, log, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 
     private async Task<HttpResponseMessage> SendRecordedAsync(HttpRequestMessage request, AttemptLog log, CancellationToken cancellationToken)
     {
         var startedAt = log.BeginAttempt(out var number, out var delayBefore);
-        if (number > 1)
+        var attempt = new CurrentAttempt(number, Hedge: log.Hedged && number > 1);
+        if (log.Hedged)
+        {
+            // Which attempt answered is known only by the request the answer came back on.
+            request.Options.Set(AttemptLog.NumberKey, number);
+        }
+
+        if (attempt.Hedge)
+        {
+            // The hedge, beside the attempt still in flight, visible on the ambient (server or logical-call) span.
+            Activity.Current?.AddEvent(new ActivityEvent("retrydemo.hedge", tags: new ActivityTagsCollection { [AttemptContext.AttemptTag] = number }));
+        }
+        else if (number > 1)
         {
             // The backoff wait, visible on the ambient (server or logical-call) span.
             Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry", tags: new ActivityTagsCollection
@@ -29,7 +41,7 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
             }));
         }
 
-        AttemptContext.Current = number;
+        AttemptContext.Current = attempt;
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -42,14 +54,16 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
             // Names the caller can read in the report: what went wrong, not which CLR type said so.
             var error = ex switch
             {
-                OperationCanceledException when !log.CallCancelled => "timeout",
-                OperationCanceledException => "cancelled",
+                OperationCanceledException when log.CallCancelled => "cancelled",
+                // The hedging strategy cancels the attempts still running once one has answered.
+                OperationCanceledException when log.Hedged && log.AnsweredElsewhere(number) => "lost",
+                OperationCanceledException => "timeout",
                 HttpRequestException => "unreachable",
                 _ => "error",
             };
             var record = log.EndAttempt(number, startedAt, null, error);
             // A caller who hangs up is the caller's business: a stranger must not buy a warning per request.
-            AttemptLogMessages.Attempt(logger, record, log.RequestId, error == "cancelled" ? LogLevel.Debug : LogLevel.Warning);
+            AttemptLogMessages.Attempt(logger, record, log.RequestId, error is "cancelled" or "lost" ? LogLevel.Debug : LogLevel.Warning);
             throw;
         }
     }
@@ -71,8 +85,8 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
 
 internal static partial class AttemptLogMessages
 {
-    [LoggerMessage(EventId = 3101, Message = "Hello attempt {AttemptNumber} of request {" + LogTags.RequestId + "}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms")]
-    private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, [TagName(LogTags.RequestId)] string requestId, string outcome, double durationMs, double delayBeforeMs);
+    [LoggerMessage(EventId = 3101, Message = "Hello attempt {AttemptNumber} of request {" + LogTags.RequestId + "}: {Outcome} in {DurationMs:F1} ms after waiting {DelayBeforeMs:F1} ms, as {AttemptKind}")]
+    private static partial void Attempt(ILogger logger, LogLevel level, int attemptNumber, [TagName(LogTags.RequestId)] string requestId, string outcome, double durationMs, double delayBeforeMs, string attemptKind);
 
     public static void Attempt(ILogger logger, AttemptRecord record, string requestId, LogLevel level)
     {
@@ -80,7 +94,7 @@ internal static partial class AttemptLogMessages
         if (logger.IsEnabled(level))
         {
             Attempt(logger, level, record.Number, requestId, record.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? record.Error ?? "unknown",
-                record.Duration.TotalMilliseconds, record.DelayBefore.TotalMilliseconds);
+                record.Duration.TotalMilliseconds, record.DelayBefore.TotalMilliseconds, record switch { { Hedge: true } => "hedge", { Number: > 1 } => "retry", _ => "first" });
         }
     }
 }

@@ -29,7 +29,7 @@ public static class HelloResilienceExtensions
         // Inside the pipeline, so it sees (and records) every attempt.
         http.Services.AddTransient<AttemptRecordingHandler>();
         http.AddHttpMessageHandler<AttemptRecordingHandler>();
-        return MovePipelineToTheFront(http);
+        return http.MovePipelineToTheFront();
     }
 
     private static void AddRetryOptions(IServiceCollection services, IConfigurationSection helloClient)
@@ -72,8 +72,8 @@ public static class HelloResilienceExtensions
     }
 
     /// <summary>
-    /// Polly logs every attempt's events itself (a shed call and a timed-out attempt at Error, a retry at
-    /// Warning, each failed attempt with its stack trace): under overload a few records per call, paid by the
+    /// Polly logs every attempt's events itself (a shed call and a timed-out attempt at Error, a retry and a
+    /// hedge at Warning, each failed attempt with its stack trace): under overload a few records per call, paid by the
     /// overloaded process. Each is already told once: an attempt by AttemptRecordingHandler's line, a shed call
     /// by its 503 and the failures counter (rate_limited). Breaker state changes keep their level.
     /// </summary>
@@ -81,7 +81,7 @@ public static class HelloResilienceExtensions
         services.Configure<TelemetryOptions>(telemetry =>
         {
             var previous = telemetry.SeverityProvider;
-            telemetry.SeverityProvider = args => args.Event.EventName is "OnRateLimiterRejected" or "OnTimeout" or "OnRetry" or "ExecutionAttempt"
+            telemetry.SeverityProvider = args => args.Event.EventName is "OnRateLimiterRejected" or "OnTimeout" or "OnRetry" or "OnHedging" or "ExecutionAttempt"
                 ? ResilienceEventSeverity.Debug
                 : previous?.Invoke(args) ?? args.Event.Severity;
         });
@@ -92,7 +92,7 @@ public static class HelloResilienceExtensions
     /// HelloService's endpoint once per call and every retry would go back to it. Ours go back to the front,
     /// where the default pipeline was, so each attempt resolves an endpoint of its own.
     /// </summary>
-    private static IHttpClientBuilder MovePipelineToTheFront(IHttpClientBuilder http) =>
+    public static IHttpClientBuilder MovePipelineToTheFront(this IHttpClientBuilder http) =>
         http.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
         {
             var ours = handlers.Where(handler => handler is ResilienceHandler or AttemptRecordingHandler).ToList();

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
 
 namespace RetryDemo.ClientService.Resilience;
 
@@ -43,6 +45,52 @@ public sealed class RetryBudget(IOptions<RetryBudgetOptions> options)
         lock (_gate)
         {
             _tokens = Math.Min(_options.MaxTokens, _tokens + _options.TokenRatio);
+        }
+    }
+
+    /// <summary>
+    /// Tells the budget how an attempt went, from the outcome a retry or hedging predicate sees. An attempt that
+    /// never reached HelloService (an open breaker), one cut by its caller, and a 409 for a key still in progress
+    /// say nothing about HelloService's health and are not counted.
+    /// </summary>
+    public void Observe(Outcome<HttpResponseMessage> outcome, bool transient, CancellationToken attemptCancellation)
+    {
+        if (!Enabled || outcome.Exception is BrokenCircuitException || attemptCancellation.IsCancellationRequested
+            || IdempotencyConflict.IsInProgress(outcome.Result))
+        {
+            return;
+        }
+
+        if (transient)
+        {
+            RecordFailure();
+        }
+        else if (outcome.Result is not null)
+        {
+            RecordSuccess();
+        }
+    }
+
+    /// <summary>
+    /// A hedge is an extra attempt, like a retry: it is sent only while retries are allowed, and it takes a token
+    /// as it goes, so hedges and retries together stay inside one budget. Checked and taken in one step.
+    /// </summary>
+    public bool TryTakeForHedge()
+    {
+        if (!Enabled)
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            if (_tokens <= Threshold)
+            {
+                return false;
+            }
+
+            _tokens -= 1;
+            return true;
         }
     }
 

@@ -68,24 +68,8 @@ public sealed class RetryDecision(
     }
 
     // Every attempt that reached HelloService tells the budget how HelloService is doing.
-    private void Observe(in RetryPredicateArguments<HttpResponseMessage> args, bool transient)
-    {
-        // A 409 for a key still in progress says nothing about HelloService's health: it is not counted.
-        if (!budget.Enabled || args.Outcome.Exception is BrokenCircuitException || args.Context.CancellationToken.IsCancellationRequested
-            || IdempotencyConflict.IsInProgress(args.Outcome.Result))
-        {
-            return;
-        }
-
-        if (transient)
-        {
-            budget.RecordFailure();
-        }
-        else if (args.Outcome.Result is not null)
-        {
-            budget.RecordSuccess();
-        }
-    }
+    private void Observe(in RetryPredicateArguments<HttpResponseMessage> args, bool transient) =>
+        budget.Observe(args.Outcome, transient, args.Context.CancellationToken);
 
     private bool BudgetAllows(in RetryPredicateArguments<HttpResponseMessage> args, HttpRequestMessage? request)
     {

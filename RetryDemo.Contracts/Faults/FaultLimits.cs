@@ -8,6 +8,7 @@ public static class FaultLimits
     public const int MaxRetryAfterSeconds = 3600;
     public const int MaxLatencyMs = 30_000;
     public const int DefaultFailureStatusCode = 503;
+    public const int DefaultSlowMs = 1000;
 
     /// <summary>The statuses HelloService can be told to fail with: client errors a caller can get, and the transient ones.</summary>
     public static IReadOnlyList<int> FailureStatuses { get; } = [400, 404, 408, 429, 500, 502, 503, 504];

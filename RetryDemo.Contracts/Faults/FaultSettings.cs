@@ -18,6 +18,12 @@ public static class FaultSettings
     public static readonly FaultSetting LatencyMs = new("latencyMs", "X-Fault-Latency-Ms", "LatencyMs", FaultValueKind.WholeNumber,
         FaultLimits.MaxLatencyMs, "Latency added to every reply, in milliseconds.");
 
+    public static readonly FaultSetting SlowRate = new("slowRate", "X-Fault-Slow-Rate", "SlowRate", FaultValueKind.Probability, 1,
+        "Make each attempt slowMs slower with this probability: a slow tail, which hedging answers and retrying cannot.");
+
+    public static readonly FaultSetting SlowMs = new("slowMs", "X-Fault-Slow-Ms", "SlowMs", FaultValueKind.WholeNumber,
+        FaultLimits.MaxLatencyMs, "How much slower such an attempt is, in milliseconds (1,000 unless given).");
+
     public static readonly FaultSetting Hang = new("hang", "X-Fault-Hang", "Hang", FaultValueKind.Boolean, 1,
         "A failing attempt hangs until the caller gives up.");
 
@@ -31,8 +37,8 @@ public static class FaultSettings
         FaultLimits.MaxLatencyMs, "How late such a reply is, in milliseconds.");
 
     public static readonly FaultSetting Seed = new("seed", "X-Fault-Seed", "Seed", FaultValueKind.WholeNumber, int.MaxValue,
-        "Makes this request's random failures repeatable: attempt n fails when a hash of (seed, n) is below the rate, on any replica, in any run.");
+        "Makes this request's random failures and slow attempts repeatable: attempt n fails when a hash of (seed, n) is below the rate, on any replica, in any run.");
 
     public static IReadOnlyList<FaultSetting> All { get; } =
-        [FailFirst, FailStatus, FailureRate, RetryAfter, LatencyMs, Hang, CommitFailRate, CommitDelayRate, CommitDelayMs, Seed];
+        [FailFirst, FailStatus, FailureRate, RetryAfter, LatencyMs, SlowRate, SlowMs, Hang, CommitFailRate, CommitDelayRate, CommitDelayMs, Seed];
 }

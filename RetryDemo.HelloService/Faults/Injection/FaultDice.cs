@@ -10,9 +10,10 @@ public class FaultDice
     /// Roll number <paramref name="number"/> under <paramref name="seed"/>: the same on every replica and in
     /// every run (SplitMix64's finalizer over both, the top 53 bits as a fraction).
     /// </summary>
-    public static double Roll(int seed, long number)
+    /// <param name="stream">Which of the seed's independent streams: each fault that rolls has its own.</param>
+    public static double Roll(int seed, long number, ulong stream = 0)
     {
-        var z = ((ulong)(uint)seed << 32) + (ulong)number + 0x9E3779B97F4A7C15UL;
+        var z = ((ulong)(uint)seed << 32) + (ulong)number + 0x9E3779B97F4A7C15UL + (stream * 0xD1B54A32D192ED03UL);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         z ^= z >> 31;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RetryDemo.Contracts;
 using RetryDemo.Contracts.Faults;
 using RetryDemo.HelloService.Faults.State;
@@ -10,7 +11,8 @@ namespace RetryDemo.HelloService.Faults.Injection;
 
 /// <summary>
 /// Decides, before the endpoint runs, whether this request fails and how. Order: outage, then the
-/// operator's fail-next, then the profile's fail-first and random rate; latency applies to every reply.
+/// operator's fail-next, then the profile's fail-first and random rate; latency applies to every reply, the slow
+/// rate's delay to the attempts it picks.
 /// </summary>
 public sealed class FaultInjectionFilter(
     LastValidOptions<FaultOptions> profile,
@@ -35,9 +37,17 @@ public sealed class FaultInjectionFilter(
         context.Features.Set(new AttemptFeature { Attempt = attempt, Options = request.Options });
         try
         {
-            if (request.Options.LatencyMs > 0)
+            var delay = TimeSpan.FromMilliseconds(request.Options.LatencyMs);
+            if (SlowAttempt.For(request.Options, observed, attempt, dice) is { } slow)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(request.Options.LatencyMs), timeProvider, ct);
+                FaultInjectionLog.SlowAttempt(logger, slow.TotalMilliseconds, attempt, request.RequestId);
+                Activity.Current?.SetTag("retrydemo.fault", "slow");
+                delay += slow;
+            }
+
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, timeProvider, ct);
             }
 
             return ChosenFault.For(request.Options, observed, attempt, dice) is { } fault
@@ -90,7 +100,7 @@ public sealed class FaultInjectionFilter(
     private async Task<(AttemptFaults Observed, int? Attempt)> ObserveAsync(RequestFaults request, CancellationToken ct)
     {
         var counted = request.Options.FailFirstAttempts > 0 || request.SeededPerRequest;
-        var numbered = request.Options.Seed is not null && !request.SeededPerRequest && request.Options.FailureRate > 0;
+        var numbered = request.Options.Seed is not null && !request.SeededPerRequest && (request.Options.FailureRate > 0 || request.Options.SlowRate > 0);
         var observed = (await state.ObserveAsync(counted ? request.RequestId : null, numbered, ct)).Trusted();
         return (observed, counted ? observed.Attempt ?? 1 : null);
     }

@@ -7,6 +7,9 @@ internal static partial class FaultInjectionLog
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Injected {Fault} fault: {Outcome} for attempt {Attempt} of request {" + LogTags.RequestId + "}")]
     public static partial void FaultInjected(ILogger logger, string fault, string outcome, int? attempt, [TagName(LogTags.RequestId)] string? requestId);
 
+    [LoggerMessage(EventId = 2404, Level = LogLevel.Information, Message = "Injected slow fault: {DelayMs} ms more for attempt {Attempt} of request {" + LogTags.RequestId + "}")]
+    public static partial void SlowAttempt(ILogger logger, double delayMs, int? attempt, [TagName(LogTags.RequestId)] string? requestId);
+
     [LoggerMessage(EventId = 2402, Level = LogLevel.Debug, Message = "Ignored a malformed " + WireHeaders.RequestId + " header; the request is served without one")]
     public static partial void RequestIdIgnored(ILogger logger);
 

@@ -32,6 +32,13 @@ public sealed class FaultOptions : IValidatableObject
     [Range(0, FaultLimits.MaxLatencyMs)]
     public int LatencyMs { get; set; }
 
+    /// <summary>Probability (0–1) that an attempt is <see cref="SlowMs"/> slower: a slow tail, not a slow service.</summary>
+    [Range(0.0, 1.0)]
+    public double SlowRate { get; set; }
+
+    [Range(0, FaultLimits.MaxLatencyMs)]
+    public int SlowMs { get; set; } = FaultLimits.DefaultSlowMs;
+
     /// <summary>Failing requests hang until the caller gives up; with no selector set, every request hangs.</summary>
     public bool Hang { get; set; }
 
@@ -47,7 +54,7 @@ public sealed class FaultOptions : IValidatableObject
     public int CommitDelayMs { get; set; }
 
     /// <summary>
-    /// Makes the failure rate's rolls repeatable, so a test or an experiment sees the same failures every run.
+    /// Makes the failure rate's and the slow rate's rolls repeatable, so a test or an experiment sees the same failures every run.
     /// Per request (<c>X-Fault-Seed</c>), attempt n of that request rolls (seed, n). From configuration, the
     /// service's n-th request since the last reset rolls (seed, n), counted across replicas in the store.
     /// </summary>

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using RetryDemo.ClientService.Resilience;
+
+namespace RetryDemo.ClientService.Hedging;
+
+public static class HelloHedgingExtensions
+{
+    /// <summary>
+    /// The standard hedging handler in place of ServiceDefaults' standard resilience handler, for GET /hello only:
+    /// the first attempt, and a hedge beside it once it has run for <see cref="HedgingDelay"/>, or at once when it
+    /// fails transiently. Timeouts, breaker and concurrency limit are the retry pipeline's
+    /// (<see cref="HelloResilienceDefaults"/>); hedges draw on the retry pipeline's <see cref="RetryBudget"/>.
+    /// Nothing but GET goes through it: a hedged write would be two writes in flight.
+    /// </summary>
+    /// <remarks>
+    /// The breaker is the hedging pipeline's own (Polly breakers share no state), and its concurrency limit
+    /// counts attempts, not calls: the standard hedging handler puts them per endpoint, inside the hedging.
+    /// </remarks>
+    public static IHttpClientBuilder AddHelloHedging(this IHttpClientBuilder http, IConfiguration configuration)
+    {
+        http.Services.AddValidatedOptions<HedgingOptions>(HedgingOptions.SectionName);
+        http.Services.TryAddSingleton<HedgingDelay>();
+        http.Services.TryAddSingleton<HedgeDecision>();
+
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to replace the default handler.
+        http.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        http.AddStandardHedgingHandler().Configure(ApplyRetryPipelineLimits);
+
+        // After the handler's own PostConfigure, which sets the generator that clones the request for each hedge.
+        http.Services.AddOptions<HttpStandardHedgingResilienceOptions>(http.Name)
+            .PostConfigure<HedgeDecision, HedgingDelay, Microsoft.Extensions.Options.IOptions<HedgingOptions>>((options, decision, delay, hedging) =>
+            {
+                options.Hedging.MaxHedgedAttempts = hedging.Value.MaxHedgedAttempts;
+                options.Hedging.DelayGenerator = _ => ValueTask.FromResult(delay.Current);
+                options.Hedging.ShouldHandle = args => decision.ShouldHandleAsync(args);
+                options.Hedging.ActionGenerator = decision.Guard(options.Hedging.ActionGenerator);
+            });
+
+        http.Services.AddTransient<AttemptRecordingHandler>();
+        http.AddHttpMessageHandler<AttemptRecordingHandler>();
+        return http.MovePipelineToTheFront();
+    }
+
+    private static void ApplyRetryPipelineLimits(HttpStandardHedgingResilienceOptions options)
+    {
+        options.TotalRequestTimeout.Timeout = HelloResilienceDefaults.TotalRequestTimeout;
+        options.Endpoint.Timeout.Timeout = HelloResilienceDefaults.AttemptTimeout;
+        options.Endpoint.RateLimiter.DefaultRateLimiterOptions.PermitLimit = HelloResilienceDefaults.ConcurrentCalls;
+        options.Endpoint.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 0;
+        options.Endpoint.CircuitBreaker.SamplingDuration = HelloResilienceDefaults.BreakerSamplingDuration;
+        options.Endpoint.CircuitBreaker.FailureRatio = HelloResilienceDefaults.BreakerFailureRatio;
+        options.Endpoint.CircuitBreaker.MinimumThroughput = HelloResilienceDefaults.BreakerMinimumThroughput;
+        options.Endpoint.CircuitBreaker.BreakDuration = HelloResilienceDefaults.BreakerBreakDuration;
+    }
+}
