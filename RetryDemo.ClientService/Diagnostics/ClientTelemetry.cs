@@ -47,9 +47,19 @@ public sealed class ClientTelemetry : IDisposable
         }
     }
 
-    /// <summary>A hedge was sent; <paramref name="answered"/>: its answer was the one the call returned.</summary>
-    public void RecordHedge(bool answered) =>
-        _hedges.Add(1, new KeyValuePair<string, object?>("retrydemo.hedge.answered", answered));
+    /// <summary>A hedged call sent <paramref name="sent"/> hedges, of which <paramref name="answered"/> gave the answer it returned.</summary>
+    public void RecordHedges(int sent, int answered)
+    {
+        if (answered > 0)
+        {
+            _hedges.Add(answered, new KeyValuePair<string, object?>("retrydemo.hedge.answered", true));
+        }
+
+        if (sent > answered)
+        {
+            _hedges.Add(sent - answered, new KeyValuePair<string, object?>("retrydemo.hedge.answered", false));
+        }
+    }
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RetryDemo.ClientService.Resilience;
 
 namespace RetryDemo.ClientService.Hedging;
 
@@ -18,6 +19,18 @@ public sealed class HedgingDelay(IOptions<HedgingOptions> options)
     private long _currentTicks = options.Value.Delay.Ticks;
 
     public TimeSpan Current => TimeSpan.FromTicks(Volatile.Read(ref _currentTicks));
+
+    /// <summary>A hedged call ended: the attempt that answered it, if it answered well, is counted.</summary>
+    public void ObserveCall(IReadOnlyList<AttemptRecord> attempts)
+    {
+        foreach (var attempt in attempts)
+        {
+            if (attempt is { Answered: true, StatusCode: >= 200 and < 300 })
+            {
+                Observe(attempt.Duration);
+            }
+        }
+    }
 
     /// <summary>An attempt of a hedged call was answered, after <paramref name="duration"/>.</summary>
     public void Observe(TimeSpan duration)

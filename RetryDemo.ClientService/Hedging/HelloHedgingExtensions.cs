@@ -6,6 +6,9 @@ namespace RetryDemo.ClientService.Hedging;
 
 public static class HelloHedgingExtensions
 {
+    /// <summary>The HttpClient whose pipeline hedges: HelloClient sends GET /hello/hedged's attempts through it.</summary>
+    public const string ClientName = "HelloClient.Hedged";
+
     /// <summary>
     /// The standard hedging handler in place of ServiceDefaults' standard resilience handler, for GET /hello only:
     /// the first attempt, and a hedge beside it once it has run for <see cref="HedgingDelay"/>, or at once when it

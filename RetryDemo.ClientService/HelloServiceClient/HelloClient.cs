@@ -22,16 +22,8 @@ public sealed class HelloClient(
     CommitLookup commitLookup,
     HangUpDrains hangUpDrains)
 {
-    /// <summary>The name of the client whose pipeline hedges (<see cref="HelloHedgingExtensions.AddHelloHedging"/>).</summary>
-    public const string HedgedClientName = "HelloClient.Hedged";
-
     public Task<HelloCallResult<HelloReply>> GetHelloAsync(FaultValues faults, CancellationToken cancellationToken) =>
-        CallAsync<HelloReply>(
-            log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
-            faults,
-            reply => reply is HelloReply { Message.Length: > 0 },
-            reconcile: null,
-            cancellationToken);
+        CallHelloAsync(faults, hedged: false, cancellationToken);
 
     /// <summary>
     /// Hello through the hedging pipeline: a slow attempt gets a second one beside it, and the first answer wins.
@@ -39,26 +31,20 @@ public sealed class HelloClient(
     /// </summary>
     public async Task<HelloCallResult<HelloReply>> GetHelloHedgedAsync(FaultValues faults, CancellationToken cancellationToken)
     {
-        var result = await CallAsync<HelloReply>(
+        var result = await CallHelloAsync(faults, hedged: true, cancellationToken);
+        hedgingDelay.ObserveCall(result.Report.Attempts);
+        telemetry.RecordHedges(result.Report.Attempts.Count(a => a.Hedge), result.Report.Attempts.Count(a => a.Hedge && a.Answered));
+        return result;
+    }
+
+    private Task<HelloCallResult<HelloReply>> CallHelloAsync(FaultValues faults, bool hedged, CancellationToken cancellationToken) =>
+        CallAsync<HelloReply>(
             log => new AttemptLoggedRequest(HttpMethod.Get, "/hello", log),
             faults,
             reply => reply is HelloReply { Message.Length: > 0 },
             reconcile: null,
             cancellationToken,
-            hedged: true);
-        if (result.Report.Attempts.FirstOrDefault(a => a.Answered) is { StatusCode: >= 200 and < 300 } answered)
-        {
-            hedgingDelay.Observe(answered.Duration);
-            Activity.Current?.SetTag("retrydemo.answered_attempt", answered.Number);
-        }
-
-        foreach (var hedge in result.Report.Attempts.Where(a => a.Hedge))
-        {
-            telemetry.RecordHedge(hedge.Answered);
-        }
-
-        return result;
-    }
+            hedged);
 
     /// <summary>A greeting by its id; <paramref name="id"/> is checked by the caller (ClientService's GreetingsApi), so it stays one path segment.</summary>
     public Task<HelloCallResult<GreetingReply>> GetGreetingAsync(string id, CancellationToken cancellationToken) =>
@@ -139,7 +125,7 @@ public sealed class HelloClient(
         try
         {
             using var followCaller = log.FollowCaller();
-            using var response = await (hedged ? clients.CreateClient(HedgedClientName) : http).SendAsync(request, log.CallToken);
+            using var response = await (hedged ? clients.CreateClient(HelloHedgingExtensions.ClientName) : http).SendAsync(request, log.CallToken);
             log.MarkAnswered(response.RequestMessage);
             if (response.IsSuccessStatusCode)
             {

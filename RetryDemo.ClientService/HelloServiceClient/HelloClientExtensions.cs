@@ -20,7 +20,7 @@ public static class HelloClientExtensions
         builder.Services.AddHttpClient<HelloClient>((services, http) => http.BaseAddress = BaseAddress(services))
             .FollowingNoRedirects()
             .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName));
-        builder.Services.AddHttpClient(HelloClient.HedgedClientName, (services, http) => http.BaseAddress = BaseAddress(services))
+        builder.Services.AddHttpClient(HelloHedgingExtensions.ClientName, (services, http) => http.BaseAddress = BaseAddress(services))
             .FollowingNoRedirects()
             .AddHelloHedging(builder.Configuration);
         CommitLookup.AddTo(builder.Services, BaseAddress);

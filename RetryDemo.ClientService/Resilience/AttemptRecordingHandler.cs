@@ -26,21 +26,7 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
             request.Options.Set(AttemptLog.NumberKey, number);
         }
 
-        if (attempt.Hedge)
-        {
-            // The hedge, beside the attempt still in flight, visible on the ambient (server or logical-call) span.
-            Activity.Current?.AddEvent(new ActivityEvent("retrydemo.hedge", tags: new ActivityTagsCollection { [AttemptContext.AttemptTag] = number }));
-        }
-        else if (number > 1)
-        {
-            // The backoff wait, visible on the ambient (server or logical-call) span.
-            Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry", tags: new ActivityTagsCollection
-            {
-                [AttemptContext.AttemptTag] = number,
-                ["retrydemo.delay_ms"] = delayBefore.TotalMilliseconds,
-            }));
-        }
-
+        Announce(attempt, delayBefore);
         AttemptContext.Current = attempt;
         try
         {
@@ -65,6 +51,23 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
             // A caller who hangs up is the caller's business: a stranger must not buy a warning per request.
             AttemptLogMessages.Attempt(logger, record, log.RequestId, error is "cancelled" or "lost" ? LogLevel.Debug : LogLevel.Warning);
             throw;
+        }
+    }
+
+    // The hedge or the backoff wait before a retry, visible on the ambient (server or logical-call) span.
+    private static void Announce(CurrentAttempt attempt, TimeSpan delayBefore)
+    {
+        if (attempt.Hedge)
+        {
+            Activity.Current?.AddEvent(new ActivityEvent("retrydemo.hedge", tags: new ActivityTagsCollection { [AttemptContext.AttemptTag] = attempt.Number }));
+        }
+        else if (attempt.Number > 1)
+        {
+            Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry", tags: new ActivityTagsCollection
+            {
+                [AttemptContext.AttemptTag] = attempt.Number,
+                ["retrydemo.delay_ms"] = delayBefore.TotalMilliseconds,
+            }));
         }
     }
 

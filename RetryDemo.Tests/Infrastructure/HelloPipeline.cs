@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using RetryDemo.ClientService.Faults;
+using RetryDemo.ClientService.Hedging;
 using RetryDemo.ClientService.HelloServiceClient;
 using RetryDemo.Contracts.Faults;
 
@@ -37,6 +38,7 @@ public sealed class HelloPipeline : IAsyncDisposable
         builder.Logging.AddFakeLogging();
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddHttpClient<HelloClient>().ConfigurePrimaryHttpMessageHandler(() => hello);
+        builder.Services.AddHttpClient(HelloHedgingExtensions.ClientName).ConfigurePrimaryHttpMessageHandler(() => hello);
         builder.Services.AddHttpClient<CommitLookup>().ConfigurePrimaryHttpMessageHandler(() => hello);
         if (tune is not null)
         {
@@ -70,6 +72,10 @@ public sealed class HelloPipeline : IAsyncDisposable
     /// <summary>A plain <c>GET /hello</c> through the client (no fault request), run by <see cref="RunAsync"/>.</summary>
     public Task<HelloCallResult<HelloReply>> GetHelloAsync() =>
         RunAsync(client => client.GetHelloAsync(FaultValues.None, default));
+
+    /// <summary>A plain <c>GET /hello/hedged</c> through the hedging pipeline, run by <see cref="RunAsync"/>.</summary>
+    public Task<HelloCallResult<HelloReply>> GetHelloHedgedAsync() =>
+        RunAsync(client => client.GetHelloHedgedAsync(FaultValues.None, default));
 
     /// <summary>
     /// Runs <paramref name="call"/> on virtual time. The clock only moves while the pipeline is

@@ -1,0 +1,154 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using RetryDemo.ClientService.Hedging;
+using RetryDemo.ClientService.HelloServiceClient;
+using RetryDemo.ClientService.Resilience;
+using RetryDemo.Contracts.Faults;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.ClientService.Hedging;
+
+/// <summary>The hedging pipeline on virtual time: when a hedge goes, what the report says of it, what stops it.</summary>
+[Trait("Category", "Unit")]
+public class HelloHedgingExtensionsTests
+{
+    private static readonly TimeSpan Ms50 = TimeSpan.FromMilliseconds(50);
+
+    // Without moving the clock: a call whose attempts all answer at once must end without the hedging delay
+    // running out, and RunAsync would move the clock the moment that delay starts.
+    private static Task<HelloCallResult<HelloReply>> GetHedgedAtOnceAsync(HelloPipeline pipeline) =>
+        pipeline.CreateClient().GetHelloHedgedAsync(FaultValues.None, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+    // Attempt 1 hangs until it is cut; every later one answers at once.
+    private static ScriptedHandler SlowFirst() =>
+        new((hello, attempt, ct) => attempt == 1 ? hello.HangAsync(ct) : Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.OK)));
+
+    [Fact]
+    public async Task GetHelloHedged_FirstAttemptSlow_HedgeAfterTheDelayAnswers()
+    {
+        await using var pipeline = new HelloPipeline(SlowFirst());
+
+        var result = await pipeline.GetHelloHedgedAsync();
+
+        Assert.NotNull(result.Reply);
+        Assert.Equal(2, pipeline.Hello.Attempts);
+        var (first, hedge) = (result.Report.Attempts[0], result.Report.Attempts[1]);
+        Assert.Equal((false, false, "lost"), (first.Hedge, first.Answered, first.Error));
+        Assert.Equal((true, true, (int?)200), (hedge.Hedge, hedge.Answered, hedge.StatusCode));
+        Assert.Equal(Ms50, hedge.StartedAt - first.StartedAt); // the configured delay, before any answer is known
+        Assert.Equal(Ms50, first.Duration); // cut the moment the hedge answered
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_FirstAttemptAnswersInTime_SendsNoHedge()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.OK));
+
+        var result = await GetHedgedAtOnceAsync(pipeline);
+
+        var only = Assert.Single(result.Report.Attempts);
+        Assert.Equal((false, true), (only.Hedge, only.Answered));
+        Assert.Equal(1, pipeline.Hello.Attempts);
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_FirstAttemptFailsTransiently_HedgesAtOnce()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK));
+
+        var result = await GetHedgedAtOnceAsync(pipeline);
+
+        Assert.NotNull(result.Reply);
+        Assert.Equal([(503, false, false), (200, true, true)], result.Report.Attempts.Select(a => (a.StatusCode ?? 0, a.Hedge, a.Answered)));
+        Assert.Equal(TimeSpan.Zero, result.Report.Attempts[1].StartedAt); // no backoff, no hedging delay
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_BothAttemptsFail_EndsExhaustedAfterOneHedge()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable));
+
+        var result = await GetHedgedAtOnceAsync(pipeline);
+
+        Assert.Equal(HelloFailure.Exhausted, result.Failure);
+        Assert.Equal(2, pipeline.Hello.Attempts);
+        Assert.Single(result.Report.Attempts, a => a.Answered); // whichever failure the hedging strategy returned
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_NotTransient_IsRejectedWithoutAHedge()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.BadRequest, HttpStatusCode.OK));
+
+        var result = await GetHedgedAtOnceAsync(pipeline);
+
+        Assert.Equal(HelloFailure.Rejected, result.Failure);
+        Assert.Equal(1, pipeline.Hello.Attempts);
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_RetryBudgetAtItsThreshold_SendsNoHedgeAndSaysWhy()
+    {
+        await using var pipeline = new HelloPipeline(SlowFirst());
+        var budget = pipeline.Services.GetRequiredService<RetryBudget>();
+        while (budget.RetriesAllowed)
+        {
+            budget.RecordFailure();
+        }
+
+        var result = await pipeline.GetHelloHedgedAsync();
+
+        Assert.Equal(HelloFailure.RetryBudgetExhausted, result.Failure);
+        Assert.Equal(1, pipeline.Hello.Attempts); // the first attempt ran into its 2 s timeout alone
+        Assert.Contains(pipeline.Logs.GetSnapshot(), r => r.Id.Id == 3301);
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_EachHedge_TakesAToken()
+    {
+        await using var pipeline = new HelloPipeline(SlowFirst());
+        var budget = pipeline.Services.GetRequiredService<RetryBudget>();
+        budget.RecordFailure(); // below full, so the good answer's tokens show
+        var before = budget.Snapshot().Tokens;
+
+        await pipeline.GetHelloHedgedAsync();
+
+        // −1 for the hedge, +TokenRatio (2) for its good answer; the cut first attempt counts nothing.
+        Assert.Equal(before - 1 + 2, budget.Snapshot().Tokens);
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_AfterManyAnswers_WaitsTheirPercentileBeforeHedging()
+    {
+        await using var pipeline = new HelloPipeline(SlowFirst());
+        var delay = pipeline.Services.GetRequiredService<HedgingDelay>();
+        for (var i = 0; i < HedgingDefaults.DelayRecomputeEvery; i++)
+        {
+            delay.Observe(TimeSpan.FromMilliseconds(120));
+        }
+
+        var result = await pipeline.GetHelloHedgedAsync();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(120), result.Report.Attempts[1].StartedAt - result.Report.Attempts[0].StartedAt);
+    }
+
+    [Fact]
+    public async Task CreateGreeting_FirstAttemptSlow_IsNeverHedged()
+    {
+        // A write goes through the retry pipeline: the slow attempt is cut by its timeout before another starts.
+        await using var pipeline = new HelloPipeline(new((hello, attempt, ct) => attempt == 1
+            ? hello.HangAsync(ct)
+            : Task.FromResult(new HttpResponseMessage(HttpStatusCode.Created)
+            {
+                Content = new StringContent("""{"id":"0123456789abcdef0123456789abcdef","name":"Ada","message":"Hello, Ada!"}""", System.Text.Encoding.UTF8, "application/json"),
+            })));
+
+        var result = await pipeline.RunAsync(client => client.CreateGreetingAsync("Ada", "key-0001", FaultValues.None, default));
+
+        Assert.NotNull(result.Reply);
+        var (first, second) = (result.Report.Attempts[0], result.Report.Attempts[1]);
+        Assert.False(second.Hedge);
+        Assert.Equal("timeout", first.Error);
+        Assert.True(second.StartedAt >= first.StartedAt + first.Duration, "the second attempt started only after the first had ended");
+    }
+}
