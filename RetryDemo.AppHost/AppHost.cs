@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using RetryDemo.Contracts;
 
 const string SeedScenario = "/hello?failFirst=2&failStatus=500";
+// Seed 4 makes attempt 1 one of the slow half (1 s) and attempt 2 not: the hedge answers at about 50 ms.
+const string SlowTailScenario = "/hello/hedged?slowRate=0.5&seed=4";
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -73,20 +75,11 @@ builder.AddProject<Projects.RetryDemo_ClientService>("client", launchProfileName
     .WaitFor(hello)
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = SeedScenario, DisplayText = "Seed scenario (500, 500, 200)", Endpoint = endpoint })
-    .WithHttpCommand("/hello", "Call hello (seed scenario)", commandName: "call-hello", commandOptions: new()
-    {
-        Description = $"Calls GET {SeedScenario} and shows the attempt report.",
-        Method = HttpMethod.Get,
-        ResultMode = HttpCommandResultMode.Json,
-        IconName = "Send",
-        PrepareRequest = async context =>
-        {
-            // A query in the command's path would be escaped, so it is added here. Outside Development
-            // ClientService forwards fault parameters only with the key.
-            context.Request.RequestUri = new Uri(context.Request.RequestUri!, SeedScenario);
-            context.Request.Headers.Add(WireHeaders.FaultControlKey, await faultControlKey.Resource.GetValueAsync(context.CancellationToken));
-        },
-    });
+    .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = SlowTailScenario, DisplayText = "Hedged call (slow first attempt)", Endpoint = endpoint })
+    .WithHttpCommand("/hello", "Call hello (seed scenario)", commandName: "call-hello",
+        commandOptions: CallScenario(SeedScenario, "Send"))
+    .WithHttpCommand("/hello/hedged", "Call hello hedged (slow tail)", commandName: "call-hello-hedged",
+        commandOptions: CallScenario(SlowTailScenario, "BranchFork"));
 
 builder.Build().Run();
 
@@ -98,3 +91,17 @@ HttpCommandOptions FaultControl(string description, string iconName) => new()
         WireHeaders.FaultControlKey, await faultControlKey.Resource.GetValueAsync(context.CancellationToken)),
 };
 
+// A query in the command's path would be escaped, so it is added here. Outside Development ClientService
+// forwards fault parameters only with the key.
+HttpCommandOptions CallScenario(string scenario, string iconName) => new()
+{
+    Description = $"Calls GET {scenario} and shows the attempt report.",
+    Method = HttpMethod.Get,
+    ResultMode = HttpCommandResultMode.Json,
+    IconName = iconName,
+    PrepareRequest = async context =>
+    {
+        context.Request.RequestUri = new Uri(context.Request.RequestUri!, scenario);
+        context.Request.Headers.Add(WireHeaders.FaultControlKey, await faultControlKey.Resource.GetValueAsync(context.CancellationToken));
+    },
+};

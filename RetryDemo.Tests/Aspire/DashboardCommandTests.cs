@@ -11,8 +11,8 @@ namespace RetryDemo.Tests.AspireHosting;
 [Collection(DefaultAppCollection.Name)]
 [Trait("Category", "App")]
 /// <remarks>
-/// Only <see cref="CallHello_OnClient_ShowsTheSeedScenariosAttemptReport"/> calls through ClientService and
-/// needs it fresh; the others call HelloService directly or read the app model.
+/// Only <see cref="CallHello_OnClient_ShowsTheSeedScenariosAttemptReport"/> and
+/// <see cref="CallHelloHedged_OnClient_ShowsTheSlowFirstAttemptLosingToAHedge"/> call through ClientService and need it fresh; the others call HelloService directly or read the app model.
 /// </remarks>
 public sealed class DashboardCommandTests
 {
@@ -30,7 +30,7 @@ public sealed class DashboardCommandTests
             .SelectMany(name => Assert.Single(app.Running.Instances(name)).Commands.Select(c => $"{name}/{c.Name}"))
             .Where(c => !BuiltIn.Contains(c[(c.IndexOf('/') + 1)..]));
 
-        Assert.Equal(["client/call-hello", "hello/fail-next", "hello/outage-off", "hello/outage-on", "hello/reset", "hello/throttle"], declared.Order());
+        Assert.Equal(["client/call-hello", "client/call-hello-hedged", "hello/fail-next", "hello/outage-off", "hello/outage-on", "hello/reset", "hello/throttle"], declared.Order());
     }
 
     [Fact]
@@ -96,6 +96,23 @@ public sealed class DashboardCommandTests
         Assert.NotNull(result.Data);
         using var body = JsonDocument.Parse(result.Data.Value);
         Assert.Equal(["500", "500", "200"], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
+    }
+
+    [Fact]
+    public async Task CallHelloHedged_OnClient_ShowsTheSlowFirstAttemptLosingToAHedge()
+    {
+        await app.ResetFaultsAsync();
+        await app.Running.RestartClientAsync();
+
+        var result = await RunAsync("client", "call-hello-hedged");
+
+        Assert.NotNull(result.Data);
+        using var body = JsonDocument.Parse(result.Data.Value);
+        var attempts = body.RootElement.GetProperty("report").GetProperty("attempts").EnumerateArray()
+            .Select(a => (Hedge: a.GetProperty("hedge").GetBoolean(), Answered: a.GetProperty("answered").GetBoolean(), Error: a.GetProperty("error").GetString()))
+            .ToList();
+        Assert.Equal([(false, false, "lost"), (true, true, null)], attempts);
+        Assert.Equal("Hello, World!", body.RootElement.GetProperty("message").GetString());
     }
 
     [Theory]

@@ -23,7 +23,9 @@ public static class OtlpModel
                         fields.FirstOrDefault(f => f.Number == 5)?.String ?? "",
                         (int)(fields.FirstOrDefault(f => f.Number == 6)?.Scalar ?? 0),
                         Attributes(fields.Where(f => f.Number == 9)),
-                        fields.Where(f => f.Number == 11).Select(e => e.Message.FirstOrDefault(f => f.Number == 2)?.String ?? "").ToList());
+                        fields.Where(f => f.Number == 11).Select(e => e.Message.FirstOrDefault(f => f.Number == 2)?.String ?? "").ToList(),
+                        fields.FirstOrDefault(f => f.Number == 7)?.Scalar ?? 0,
+                        fields.FirstOrDefault(f => f.Number == 8)?.Scalar ?? 0);
                 }
             }
         }
@@ -126,7 +128,7 @@ public static class OtlpModel
 
 public sealed record OtlpSpan(
     IReadOnlyDictionary<string, string> Resource, string Scope, string TraceId, string SpanId, string ParentSpanId,
-    string Name, int Kind, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> Events)
+    string Name, int Kind, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> Events, ulong StartUnixNano = 0, ulong EndUnixNano = 0)
 {
     public const int ServerKind = 2;
     public const int ClientKind = 3;
