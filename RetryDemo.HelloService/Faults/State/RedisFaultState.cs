@@ -19,20 +19,33 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     private IDatabase Db => redis.GetDatabase();
 
+    // The two fields every attempt reads, allocated once.
+    private static readonly RedisValue[] ObservedFields = [Outage, Remaining];
+
     public async ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, bool numberRoll, CancellationToken cancellationToken)
     {
+        // The common attempt, GET /hello with nothing to count: one command, no batch to build.
+        if (countAttemptsOf is null && !numberRoll)
+        {
+            return await InterpretAsync(await Db.HashGetAsync(StoreKeys.FaultState, ObservedFields), null, null);
+        }
+
         // Counted, numbered and read in one pipelined batch: one round trip.
         var batch = Db.CreateBatch();
         var counted = countAttemptsOf is null
             ? null
             : batch.ScriptEvaluateAsync(FaultScripts.CountAttempt, [StoreKeys.Attempts(countAttemptsOf)], [(long)retention.AttemptCountLifetime.TotalMilliseconds]);
         var numbered = numberRoll ? batch.StringIncrementAsync(StoreKeys.SeededRolls) : null;
-        var state = batch.HashGetAsync(StoreKeys.FaultState, [Outage, Remaining]);
+        var state = batch.HashGetAsync(StoreKeys.FaultState, ObservedFields);
         batch.Execute();
 
         int? attempt = counted is null ? null : (int)await counted;
         long? roll = numbered is null ? null : await numbered;
-        var read = await state;
+        return await InterpretAsync(await state, attempt, roll);
+    }
+
+    private async ValueTask<AttemptFaults> InterpretAsync(RedisValue[] read, int? attempt, long? roll)
+    {
         if (!read[0].IsNull)
         {
             return new AttemptFaults(true, null, 0, attempt, roll);
