@@ -33,6 +33,7 @@ if $smoke; then
   run loopback --smoke --profile
   run outage --smoke
   run half-failing --smoke
+  run hedging --smoke
   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh 1 2
   bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh 2000 2
 else
@@ -45,6 +46,7 @@ else
   prepare_baseline
   run outage --baseline "$baseline"
   run half-failing
+  run hedging
   bash RetryDemo.Benchmarks/StoreCost/store-cost.sh 8 10
   bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh 5300000 30 5300000
   run store-outage

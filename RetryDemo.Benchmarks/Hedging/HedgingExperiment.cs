@@ -15,7 +15,7 @@ namespace RetryDemo.Benchmarks.Hedging;
 /// adaptive delay as shipped and with a constant 50 ms. Each row is 1,000 sequential calls (call i seeded i, so
 /// every pipeline meets the same slow first attempts) against a fresh ClientService; then HelloService slow
 /// everywhere (every reply 300 ms late), to show what a constant delay costs; then three HelloService replicas
-/// of which one is slow on every attempt. Each row starts with 100 calls without faults, not measured. Per row: p50, p99, p99.9 and max of the call, attempts per call,
+/// of which one is slow on every attempt. Each row starts with 100 calls without faults (10 with --smoke), not measured. Per row: p50, p99, p99.9 and max of the call, attempts per call,
 /// hedges the retry budget refused, calls that failed.
 /// <c>hedging [calls] [--smoke]</c>.
 /// </summary>
@@ -24,7 +24,6 @@ public static class HedgingExperiment
     private const int HelloPort = 5211, ClientPort = 5214;
     private const string FaultControlKey = "hedging-experiment-key";
     private static readonly double[] SlowRates = [0.01, 0.05, 0.2];
-    private const int WarmUpCalls = 100;
 
     private static readonly Pipeline[] Pipelines =
     [
@@ -38,6 +37,7 @@ public static class HedgingExperiment
     {
         var smoke = args.Contains("--smoke");
         var calls = smoke ? 20 : args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1000);
+        var warmUp = smoke ? 10 : 100;
         var rows = new List<Row>();
 
         await using (var hello = KeyedPair.StartHello(HelloPort, FaultControlKey))
@@ -48,7 +48,7 @@ public static class HedgingExperiment
                 foreach (var pipeline in Pipelines)
                 {
                     Console.Error.WriteLine($"hedging: slowRate {rate}, {pipeline.Name} …");
-                    rows.Add(await RunRowAsync($"slowRate={rate.ToString(CultureInfo.InvariantCulture)}", pipeline, [hello], calls,
+                    rows.Add(await RunRowAsync($"slowRate={rate.ToString(CultureInfo.InvariantCulture)}", pipeline, [hello], calls, warmUp,
                         seed => string.Create(CultureInfo.InvariantCulture, $"slowRate={rate}&slowMs=1000&seed={seed}")));
                 }
             }
@@ -56,17 +56,17 @@ public static class HedgingExperiment
             foreach (var pipeline in Pipelines.Skip(2))
             {
                 Console.Error.WriteLine($"hedging: slow everywhere, {pipeline.Name} …");
-                rows.Add(await RunRowAsync("latencyMs=300 (slow everywhere)", pipeline, [hello], Math.Min(calls, 200), _ => "latencyMs=300"));
+                rows.Add(await RunRowAsync("latencyMs=300 (slow everywhere)", pipeline, [hello], Math.Min(calls, 200), warmUp, _ => "latencyMs=300"));
             }
         }
 
-        rows.AddRange(await RunOneSlowReplicaAsync(smoke ? 20 : Math.Min(calls, 300)));
+        rows.AddRange(await RunOneSlowReplicaAsync(smoke ? 20 : Math.Min(calls, 300), warmUp));
         Report(rows);
         Plot(rows);
         return 0;
     }
 
-    private static async Task<List<Row>> RunOneSlowReplicaAsync(int calls)
+    private static async Task<List<Row>> RunOneSlowReplicaAsync(int calls, int warmUp)
     {
         // Replica 3 answers every attempt a second late; ClientService's service discovery takes the three in turn.
         await using var fast1 = KeyedPair.StartHello(HelloPort + 10, FaultControlKey);
@@ -83,13 +83,13 @@ public static class HedgingExperiment
         foreach (var pipeline in Pipelines.Skip(1).Take(2))
         {
             Console.Error.WriteLine($"hedging: 3 replicas, one slow, {pipeline.Name} …");
-            rows.Add(await RunRowAsync("3 replicas, one slow", pipeline, replicas, calls, _ => ""));
+            rows.Add(await RunRowAsync("3 replicas, one slow", pipeline, replicas, calls, warmUp, _ => ""));
         }
 
         return rows;
     }
 
-    private static async Task<Row> RunRowAsync(string scenario, Pipeline pipeline, ServiceProcess[] hellos, int calls, Func<int, string> faults)
+    private static async Task<Row> RunRowAsync(string scenario, Pipeline pipeline, ServiceProcess[] hellos, int calls, int warmUp, Func<int, string> faults)
     {
         var refused = 0;
         ServiceProcess? client = null;
@@ -106,7 +106,7 @@ public static class HedgingExperiment
         {
             using var caller = KeyedPair.Caller(client ?? hellos[0], FaultControlKey);
             // Warm-up, not measured: JIT and connections, and the adaptive delay's first answers (fast ones, no faults).
-            for (var call = 0; call < WarmUpCalls; call++)
+            for (var call = 0; call < warmUp; call++)
             {
                 await CallAsync(caller, pipeline, "", call);
             }
