@@ -43,7 +43,8 @@ public static class HelloProblems
                 "ClientService is at its limit of concurrent calls to HelloService, so this one was shed without calling it; try again after Retry-After."),
             HelloFailure.TimedOut => (StatusCodes.Status503ServiceUnavailable, "HelloService did not answer within the total request timeout."),
             HelloFailure.Unreachable => (StatusCodes.Status503ServiceUnavailable, $"HelloService could not be reached after {report.Attempts.Count} attempts."),
-            _ => (StatusCodes.Status503ServiceUnavailable, $"HelloService still failing after {report.Attempts.Count} attempts (last status {result.LastStatusCode})."),
+            _ => (StatusCodes.Status503ServiceUnavailable,
+                $"HelloService still failing after {report.Attempts.Count} attempts (the answer returned: {result.LastStatusCode?.ToString(CultureInfo.InvariantCulture) ?? "none, the attempt timed out"})."),
         };
 
         // Every 503 says when to come back; a 429 passes HelloService's own hint on.

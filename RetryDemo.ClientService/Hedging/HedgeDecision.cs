@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Hedging;
 using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
@@ -19,8 +21,9 @@ public sealed class HedgeDecision(RetryBudget budget, IOptions<HedgingOptions> o
 {
     public ValueTask<bool> ShouldHandleAsync(in HedgingPredicateArguments<HttpResponseMessage> args)
     {
-        // A loser, cut once another attempt answered: its outcome is nobody's.
-        if (args.Context.CancellationToken.IsCancellationRequested)
+        // A loser, cut once another attempt answered: its outcome is nobody's. An open breaker or a full
+        // concurrency limit refused the attempt before it was sent: a hedge would be refused the same way.
+        if (args.Context.CancellationToken.IsCancellationRequested || args.Outcome.Exception is BrokenCircuitException or RateLimiterRejectedException)
         {
             return ValueTask.FromResult(false);
         }
@@ -49,12 +52,19 @@ public sealed class HedgeDecision(RetryBudget budget, IOptions<HedgingOptions> o
         Func<HedgingActionGeneratorArguments<HttpResponseMessage>, Func<ValueTask<Outcome<HttpResponseMessage>>>?> send) =>
         args =>
         {
+            // Polly asks again after every further delay while the first attempt runs: the call's first "no" stands,
+            // and is said once. A caller who has left gets no hedge (its attempt in flight is only being let finish).
+            var log = AttemptLog.Of(RequestOf(args.PrimaryContext));
+            if (log is { Stop: RetryStop.RetryBudgetExhausted } or { CallCancelled: true })
+            {
+                return null;
+            }
+
             if (budget.TryTakeForHedge())
             {
                 return send(args);
             }
 
-            var log = AttemptLog.Of(RequestOf(args.PrimaryContext));
             log?.RecordStop(RetryStop.RetryBudgetExhausted);
             var snapshot = budget.Snapshot();
             Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry_budget.exhausted", tags: new ActivityTagsCollection

@@ -32,7 +32,7 @@ public static class HedgingDefaults
     /// </summary>
     public static readonly TimeSpan MinDelay = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>A ceiling: below the 2 s attempt timeout, so a hedge still comes before that timeout would cut the attempt.</summary>
+    /// <summary>A ceiling: half the 2 s attempt timeout, so a hedge comes well before that timeout would cut the attempt (the pipeline also keeps any delay below half the configured timeout).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>The answered attempts the percentile is taken over: the last thousand.</summary>

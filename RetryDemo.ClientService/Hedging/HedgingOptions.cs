@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using RetryDemo.ClientService.Resilience;
 
 namespace RetryDemo.ClientService.Hedging;
 
@@ -24,13 +23,12 @@ public sealed class HedgingOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        // A hedge sent once the attempt timeout has cut the first attempt is a retry without a backoff.
-        var attemptTimeout = HelloResilienceDefaults.AttemptTimeout;
+        // The attempt timeout is configured elsewhere: the pipeline keeps the delay below half of it.
         foreach (var (name, value) in new[] { (nameof(Delay), Delay), (nameof(MinDelay), MinDelay), (nameof(MaxDelay), MaxDelay) })
         {
-            if (value <= TimeSpan.Zero || value >= attemptTimeout)
+            if (value <= TimeSpan.Zero)
             {
-                yield return new ValidationResult($"{name} must be above zero and below the attempt timeout ({attemptTimeout.TotalMilliseconds:F0} ms), not {value.TotalMilliseconds:F0} ms.", [name]);
+                yield return new ValidationResult($"{name} must be above zero, not {value.TotalMilliseconds:F0} ms.", [name]);
             }
         }
 

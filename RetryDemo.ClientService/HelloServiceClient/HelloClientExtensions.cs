@@ -17,12 +17,13 @@ public static class HelloClientExtensions
         builder.AddClientDiagnostics();
         builder.Services.TryAddSingleton<HangUpDrains>();
         static Uri BaseAddress(IServiceProvider services) => new(services.GetRequiredService<IOptions<HelloClientOptions>>().Value.BaseAddress);
-        builder.Services.AddHttpClient<HelloClient>((services, http) => http.BaseAddress = BaseAddress(services))
+        var hello = builder.Services.AddHttpClient<HelloClient>((services, http) => http.BaseAddress = BaseAddress(services))
             .FollowingNoRedirects()
             .AddHelloResilience(builder.Configuration.GetSection(HelloClientOptions.SectionName));
+        // The standard handler names its options after the client: "HelloClient-standard".
         builder.Services.AddHttpClient(HelloHedgingExtensions.ClientName, (services, http) => http.BaseAddress = BaseAddress(services))
             .FollowingNoRedirects()
-            .AddHelloHedging(builder.Configuration);
+            .AddHelloHedging(retryPipeline: $"{hello.Name}-standard");
         CommitLookup.AddTo(builder.Services, BaseAddress);
 
         return builder;

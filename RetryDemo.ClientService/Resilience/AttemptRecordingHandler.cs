@@ -8,7 +8,7 @@ namespace RetryDemo.ClientService.Resilience;
 /// Sits inside the resilience handler, so it runs once per attempt: records each attempt in the
 /// call's <see cref="AttemptLog"/> and logs it.
 /// </summary>
-public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> logger) : DelegatingHandler
+public sealed class AttemptRecordingHandler(RetryBudget budget, ILogger<AttemptRecordingHandler> logger) : DelegatingHandler
 {
     // A request without a log passes straight through: no state machine of ours on its way.
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
@@ -48,6 +48,11 @@ public sealed class AttemptRecordingHandler(ILogger<AttemptRecordingHandler> log
                 _ => "error",
             };
             var record = log.EndAttempt(number, startedAt, null, error);
+            if (error == "cancelled" && attempt.Hedge && !log.AnsweredElsewhere(number))
+            {
+                budget.ReturnHedgeToken();
+            }
+
             // A caller who hangs up is the caller's business: a stranger must not buy a warning per request.
             AttemptLogMessages.Attempt(logger, record, log.RequestId, error is "cancelled" or "lost" ? LogLevel.Debug : LogLevel.Warning);
             throw;

@@ -94,6 +94,23 @@ public sealed class RetryBudget(IOptions<RetryBudgetOptions> options)
         }
     }
 
+    /// <summary>
+    /// A hedge cut because its caller left, before anything answered, gives its token back: it said nothing
+    /// about HelloService, and a stranger who hangs up must not be able to spend the budget everyone shares.
+    /// </summary>
+    public void ReturnHedgeToken()
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _tokens = Math.Min(_options.MaxTokens, _tokens + 1);
+        }
+    }
+
     public bool RetriesAllowed
     {
         get

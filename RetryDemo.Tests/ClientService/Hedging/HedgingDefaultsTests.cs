@@ -40,7 +40,8 @@ public class HedgingDefaultsTests
     }
 
     [Theory]
-    [InlineData("Delay", "00:00:02", "Delay")]
+    [InlineData("Delay", "00:00:00", "Delay")]
+    [InlineData("Delay", "-00:00:01", "Delay")]
     [InlineData("MaxDelay", "00:00:00", "MaxDelay")]
     [InlineData("MinDelay", "00:00:01.500", "MinDelay")]
     [InlineData("MaxHedgedAttempts", "3", "MaxHedgedAttempts")]

@@ -19,6 +19,17 @@ public class HelloHedgingExtensionsTests
     private static Task<HelloCallResult<HelloReply>> GetHedgedAtOnceAsync(HelloPipeline pipeline) =>
         pipeline.CreateClient().GetHelloHedgedAsync(FaultValues.None, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
+    // The clock moved by exactly the hedging delay once attempt 1 has started (it hangs until cut), and by
+    // nothing else: RunAsync would keep moving it while the attempt hangs, and could reach its timeout.
+    private static async Task<HelloCallResult<HelloReply>> HedgeAfterAsync(HelloPipeline pipeline, TimeSpan delay)
+    {
+        var call = pipeline.CreateClient().GetHelloHedgedAsync(FaultValues.None, TestContext.Current.CancellationToken);
+        await pipeline.Hello.WaitForAttemptAsync(1);
+        await pipeline.Time.NextDelayAsync(due => due == delay, $"the hedging delay of {delay.TotalMilliseconds} ms");
+        pipeline.Time.Advance(delay);
+        return await call.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
     // Attempt 1 hangs until it is cut; every later one answers at once.
     private static ScriptedHandler SlowFirst() =>
         new((hello, attempt, ct) => attempt == 1 ? hello.HangAsync(ct) : Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.OK)));
@@ -28,7 +39,7 @@ public class HelloHedgingExtensionsTests
     {
         await using var pipeline = new HelloPipeline(SlowFirst());
 
-        var result = await pipeline.GetHelloHedgedAsync();
+        var result = await HedgeAfterAsync(pipeline, Ms50);
 
         Assert.NotNull(result.Reply);
         Assert.Equal(2, pipeline.Hello.Attempts);
@@ -100,7 +111,8 @@ public class HelloHedgingExtensionsTests
 
         Assert.Equal(HelloFailure.RetryBudgetExhausted, result.Failure);
         Assert.Equal(1, pipeline.Hello.Attempts); // the first attempt ran into its 2 s timeout alone
-        Assert.Contains(pipeline.Logs.GetSnapshot(), r => r.Id.Id == 3301);
+        // Polly asks again after every further delay (40 times before the 2 s timeout): the refusal is said once.
+        Assert.Single(pipeline.Logs.GetSnapshot(), r => r.Id.Id == 3301);
     }
 
     [Fact]
@@ -111,7 +123,7 @@ public class HelloHedgingExtensionsTests
         budget.RecordFailure(); // below full, so the good answer's tokens show
         var before = budget.Snapshot().Tokens;
 
-        await pipeline.GetHelloHedgedAsync();
+        await HedgeAfterAsync(pipeline, Ms50);
 
         // −1 for the hedge, +TokenRatio (2) for its good answer; the cut first attempt counts nothing.
         Assert.Equal(before - 1 + 2, budget.Snapshot().Tokens);
@@ -127,9 +139,85 @@ public class HelloHedgingExtensionsTests
             delay.Observe(TimeSpan.FromMilliseconds(120));
         }
 
-        var result = await pipeline.GetHelloHedgedAsync();
+        var result = await HedgeAfterAsync(pipeline, TimeSpan.FromMilliseconds(120));
 
         Assert.Equal(TimeSpan.FromMilliseconds(120), result.Report.Attempts[1].StartedAt - result.Report.Attempts[0].StartedAt);
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_CallerLeftWhileTheFirstAttemptRuns_SendsNoHedge()
+    {
+        await using var pipeline = new HelloPipeline(SlowFirst());
+        using var caller = new CancellationTokenSource();
+
+        // The clock is moved by hand: past the hedging delay only once the caller has left.
+        var call = pipeline.CreateClient().GetHelloHedgedAsync(FaultValues.None, caller.Token);
+        await pipeline.Hello.WaitForAttemptAsync(1);
+        await caller.CancelAsync();
+        for (var step = 0; step < 30 && !call.IsCompleted; step++)
+        {
+            pipeline.Time.Advance(TimeSpan.FromMilliseconds(100)); // the hedging delay, then the attempt's 2 s timeout
+            await Task.Yield();
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Equal(1, pipeline.Hello.Attempts);
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_BreakerOpen_TakesNoTokenAndSaysNoRefusal()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.ServiceUnavailable));
+        var budget = pipeline.Services.GetRequiredService<RetryBudget>();
+        HelloCallResult<HelloReply> result;
+        do
+        {
+            result = await GetHedgedAtOnceAsync(pipeline);
+        }
+        while (result.Failure != HelloFailure.CircuitOpen);
+        var before = budget.Snapshot().Tokens;
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HelloFailure.CircuitOpen, (await GetHedgedAtOnceAsync(pipeline)).Failure);
+        }
+
+        Assert.Equal(before, budget.Snapshot().Tokens);
+        Assert.DoesNotContain(pipeline.Logs.GetSnapshot(), r => r.Id.Id == 3301);
+    }
+
+    [Fact]
+    public async Task Pipeline_RetryPipelineConfigured_HedgingTakesItsTimeouts()
+    {
+        await using var pipeline = new HelloPipeline(ScriptedHandler.Statuses(HttpStatusCode.OK), settings: new()
+        {
+            ["HelloClient:Resilience:AttemptTimeout:Timeout"] = "00:00:00.800",
+            ["HelloClient:Resilience:TotalRequestTimeout:Timeout"] = "00:00:09",
+            ["HelloClient:Hedging:MaxDelay"] = "00:00:00.500",
+        });
+        await pipeline.StartAsync();
+        var options = pipeline.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.Extensions.Http.Resilience.HttpStandardHedgingResilienceOptions>>()
+            .Get(HelloHedgingExtensions.ClientName);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(800), options.Endpoint.Timeout.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(9), options.TotalRequestTimeout.Timeout);
+    }
+
+    [Fact]
+    public async Task GetHelloHedged_DelayLongerThanHalfTheConfiguredAttemptTimeout_HedgesAtHalfOfIt()
+    {
+        await using var pipeline = new HelloPipeline(SlowFirst(), settings: new()
+        {
+            ["HelloClient:Resilience:AttemptTimeout:Timeout"] = "00:00:00.200",
+            ["HelloClient:Resilience:CircuitBreaker:SamplingDuration"] = "00:00:01",
+            ["HelloClient:Hedging:AdaptiveDelay"] = "false",
+            ["HelloClient:Hedging:Delay"] = "00:00:00.150",
+        });
+
+        var result = await HedgeAfterAsync(pipeline, TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal((true, true), (result.Report.Attempts[1].Hedge, result.Report.Attempts[1].Answered));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), result.Report.Attempts[1].StartedAt);
     }
 
     [Fact]

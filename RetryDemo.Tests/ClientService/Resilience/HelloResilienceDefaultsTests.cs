@@ -47,11 +47,17 @@ public class HelloResilienceDefaultsTests
             ScriptedHandler.Statuses(System.Net.HttpStatusCode.OK),
             settings: new() { ["HelloClient:Resilience:CircuitBreaker:SamplingDuration"] = "00:00:03" });
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(pipeline.StartAsync);
+        // Both pipelines take the Resilience section (the hedging one its breaker), so the rule may break in each.
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(pipeline.StartAsync);
+        var errors = thrown is AggregateException all ? all.InnerExceptions : [thrown];
 
         // The handler's own rule, with the value that broke it: not any other start-up failure.
-        Assert.Contains("sampling duration of circuit breaker", error.Message);
-        Assert.Contains("Sampling Duration: 3s", error.Message);
+        Assert.All(errors, error =>
+        {
+            Assert.IsType<OptionsValidationException>(error);
+            Assert.Contains("sampling duration of circuit breaker", error.Message);
+            Assert.Contains("Sampling Duration: 3s", error.Message);
+        });
     }
 
     [Fact]

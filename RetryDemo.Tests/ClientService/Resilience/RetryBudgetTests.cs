@@ -97,4 +97,37 @@ public class RetryBudgetTests
         // Written out: a change to a default must change this test on purpose.
         Assert.Equal((true, 50, 2.0), (options.Enabled, options.MaxTokens, options.TokenRatio));
     }
+
+    [Fact]
+    public void TryTakeForHedge_TakesATokenWhileRetriesAreAllowed_AndNotBelowHalf()
+    {
+        var budget = Create();
+        Fail(budget, 8); // 12 left
+
+        Assert.True(budget.TryTakeForHedge()); // 11
+        Assert.True(budget.TryTakeForHedge()); // 10: half, so no more
+        Assert.False(budget.TryTakeForHedge());
+        Assert.Equal(10, budget.Snapshot().Tokens);
+    }
+
+    [Fact]
+    public void ReturnHedgeToken_PutsOneBack_UpToTheBucketsSize()
+    {
+        var budget = Create();
+        Assert.True(budget.TryTakeForHedge());
+
+        budget.ReturnHedgeToken();
+        budget.ReturnHedgeToken();
+
+        Assert.Equal(20, budget.Snapshot().Tokens);
+    }
+
+    [Fact]
+    public void TryTakeForHedge_Disabled_AlwaysAllowsAndTakesNothing()
+    {
+        var budget = new RetryBudget(Options.Create(new RetryBudgetOptions { Enabled = false, MaxTokens = 20 }));
+        Fail(budget, 20);
+
+        Assert.True(budget.TryTakeForHedge());
+    }
 }
