@@ -23,7 +23,7 @@ public sealed class DashboardTests : IClassFixture<DashboardSession>
     private static readonly string[] HelloCommands = ["Fail next 5 requests", "Throttle next 3 (429)", "Outage on", "Outage off", "Reset faults"];
 
     [Fact]
-    public async Task Resources_HelloAndClientRunningAndHealthy_ClientCarriesTheSeedLink()
+    public async Task Resources_HelloAndClientRunningAndHealthy_ClientCarriesTheScenarioLinks()
     {
         DashboardSession.SkipUnlessBrowser();
         var page = await session.OpenAsync("/");
@@ -46,10 +46,12 @@ public sealed class DashboardTests : IClassFixture<DashboardSession>
         await Expect(page.GetByText("development certificate")).ToHaveCountAsync(0);
         await DashboardSession.ScreenshotAsync(page, "resources");
 
-        // The seed link sits behind the "+1" badge in client's URLs cell.
-        await ResourceRow(page, "client").GetByText("+1", new() { Exact = true }).ClickAsync();
+        // The seed and hedging links sit behind the "+2" badge in client's URLs cell.
+        await ResourceRow(page, "client").GetByText("+2", new() { Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Seed scenario (500, 500, 200)" }))
             .ToHaveAttributeAsync("href", new Regex(@"^http://localhost:\d+/hello\?failFirst=2&failStatus=500$"));
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Hedged call (slow first attempt)" }))
+            .ToHaveAttributeAsync("href", new Regex(@"^http://localhost:\d+/hello/hedged\?slowRate=0\.5&seed=4$"));
     }
 
     [Fact]
