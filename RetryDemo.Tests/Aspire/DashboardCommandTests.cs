@@ -88,26 +88,16 @@ public sealed class DashboardCommandTests
     [Fact]
     public async Task CallHello_OnClient_ShowsTheSeedScenariosAttemptReport()
     {
-        await app.ResetFaultsAsync();
-        await app.Running.RestartClientAsync();
+        using var body = await CallOnFreshClientAsync("call-hello");
 
-        var result = await RunAsync("client", "call-hello");
-
-        Assert.NotNull(result.Data);
-        using var body = JsonDocument.Parse(result.Data.Value);
         Assert.Equal(["500", "500", "200"], AppHostTests.AttemptStatuses(body.RootElement.GetProperty("report")));
     }
 
     [Fact]
     public async Task CallHelloHedged_OnClient_ShowsTheSlowFirstAttemptLosingToAHedge()
     {
-        await app.ResetFaultsAsync();
-        await app.Running.RestartClientAsync();
+        using var body = await CallOnFreshClientAsync("call-hello-hedged");
 
-        var result = await RunAsync("client", "call-hello-hedged");
-
-        Assert.NotNull(result.Data);
-        using var body = JsonDocument.Parse(result.Data.Value);
         var attempts = body.RootElement.GetProperty("report").GetProperty("attempts").EnumerateArray()
             .Select(a => (Hedge: a.GetProperty("hedge").GetBoolean(), Answered: a.GetProperty("answered").GetBoolean(), Error: a.GetProperty("error").GetString()))
             .ToList();
@@ -136,6 +126,18 @@ public sealed class DashboardCommandTests
     }
 
     private Task<ExecuteCommandResult> RunAsync(string resource, string command) => app.Running.RunCommandAsync(resource, command);
+
+    // A command on ClientService that calls HelloService, from a fresh ClientService and no faults: the answer it shows.
+    private async Task<JsonDocument> CallOnFreshClientAsync(string command)
+    {
+        await app.ResetFaultsAsync();
+        await app.Running.RestartClientAsync();
+
+        var result = await RunAsync("client", command);
+
+        Assert.NotNull(result.Data);
+        return JsonDocument.Parse(result.Data.Value);
+    }
 
     private async Task<List<HttpStatusCode>> HelloStatusesAsync(int count)
     {
