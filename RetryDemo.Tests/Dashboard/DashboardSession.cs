@@ -75,7 +75,7 @@ public sealed class DashboardSession : IAsyncLifetime
     /// was lost twice in CI (nothing of that call, spans or logs, ever arrived), so it is made again with a trace
     /// of its own, each retry said in the test output.
     /// </summary>
-    private async Task<string> CallUntilTracedAsync(HttpClient client, string path, LocatorGetByRoleOptions span, int spans, int tries, TimeSpan wait)
+    public async Task<string> CallUntilTracedAsync(HttpClient client, string path, LocatorGetByRoleOptions span, int spans, int tries, TimeSpan wait)
     {
         var page = await Browser.NewPageAsync();
         for (var attempt = 1; ; attempt++)

@@ -125,6 +125,28 @@ public sealed class DashboardTests : IClassFixture<DashboardSession>
     }
 
     [Fact]
+    public async Task TraceDetail_HedgedCall_ShowsTheHedgeBesideTheSlowFirstAttempt()
+    {
+        DashboardSession.SkipUnlessBrowser();
+        using var client = session.Running.CreateHttpClient("client");
+        // The dashboard button's scenario: attempt 1 a second late, the hedge sent after 50 ms answers.
+        var traceId = await session.CallUntilTracedAsync(client, "/hello/hedged?slowRate=0.5&seed=4",
+            new() { NameRegex = new Regex(@"^client: HTTP GET( \d{3})?( Status = Error)?$") }, spans: 2, tries: 3, TimeSpan.FromSeconds(20));
+
+        var page = await session.OpenAsync($"/traces/detail/{traceId}");
+        var hedge = page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" })
+            .GetByRole(AriaRole.Gridcell, new() { Name = "client: HTTP GET 200", Exact = true });
+        await Expect(hedge).ToHaveCountAsync(1);
+        await hedge.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex(@"^retrydemo\.hedge ") }))
+            .ToHaveAccessibleNameAsync(new Regex(@"^retrydemo\.hedge .*\btrue\b"));
+        await Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex(@"^retrydemo\.attempt ") }))
+            .ToHaveAccessibleNameAsync(new Regex(@"^retrydemo\.attempt .*\b2\b"));
+
+        await DashboardSession.ScreenshotAsync(page, "trace-hedged");
+    }
+
+    [Fact]
     public async Task StructuredLogs_FilteredToTheSeedTrace_ShowTheThreeHelloAttempts()
     {
         DashboardSession.SkipUnlessBrowser();
