@@ -38,7 +38,7 @@ public readonly record struct ChosenFault(InjectedFault Kind, int Status, int Re
             return new(InjectedFault.FailFirst, options.FailureStatusCode, options.RetryAfterSeconds);
         }
 
-        if (options.FailureRate > 0 && (options.Seed is { } seed ? FaultDice.Roll(seed, observed.Roll ?? attempt ?? 1) : dice.Roll()) < options.FailureRate)
+        if (options.FailureRate > 0 && dice.RollFor(options.Seed, observed.Roll ?? attempt ?? 1) < options.FailureRate)
         {
             return new(InjectedFault.Random, options.FailureStatusCode, options.RetryAfterSeconds);
         }

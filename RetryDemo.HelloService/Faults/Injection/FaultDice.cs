@@ -6,6 +6,9 @@ public class FaultDice
     /// <returns>A number in [0, 1).</returns>
     public virtual double Roll() => Random.Shared.NextDouble();
 
+    /// <summary>An attempt's roll: number <paramref name="number"/> under <paramref name="seed"/> when seeded, otherwise a random one.</summary>
+    public double RollFor(int? seed, long number, ulong stream = 0) => seed is { } seeded ? Roll(seeded, number, stream) : Roll();
+
     /// <summary>
     /// Roll number <paramref name="number"/> under <paramref name="seed"/>: the same on every replica and in
     /// every run (SplitMix64's finalizer over both, the top 53 bits as a fraction).

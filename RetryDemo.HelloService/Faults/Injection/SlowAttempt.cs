@@ -11,7 +11,7 @@ public static class SlowAttempt
 
     public static TimeSpan? For(FaultOptions options, AttemptFaults observed, int? attempt, FaultDice dice) =>
         options is { SlowRate: > 0, SlowMs: > 0 }
-        && (options.Seed is { } seed ? FaultDice.Roll(seed, observed.Roll ?? attempt ?? 1, RollStream) : dice.Roll()) < options.SlowRate
+        && dice.RollFor(options.Seed, observed.Roll ?? attempt ?? 1, RollStream) < options.SlowRate
             ? TimeSpan.FromMilliseconds(options.SlowMs)
             : null;
 }
