@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Hedging;
-using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.ClientService.Resilience;
 using RetryDemo.Contracts;
 
@@ -66,13 +64,7 @@ public sealed class HedgeDecision(RetryBudget budget, IOptions<HedgingOptions> o
             }
 
             log?.RecordStop(RetryStop.RetryBudgetExhausted);
-            var snapshot = budget.Snapshot();
-            Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry_budget.exhausted", tags: new ActivityTagsCollection
-            {
-                [AttemptContext.AttemptTag] = args.AttemptNumber + 1,
-                [AttemptContext.HedgeTag] = true,
-                ["retrydemo.retry_budget.tokens"] = snapshot.Tokens,
-            }));
+            var snapshot = budget.ReportRefusal(args.AttemptNumber + 1, hedge: true);
             HedgeLog.Refused(logger, args.AttemptNumber + 1, log?.RequestId, snapshot.Tokens, snapshot.MaxTokens);
             return null;
         };

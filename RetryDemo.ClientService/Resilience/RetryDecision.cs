@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using RetryDemo.ClientService.Diagnostics;
 using RetryDemo.Contracts;
 
 namespace RetryDemo.ClientService.Resilience;
@@ -78,13 +76,7 @@ public sealed class RetryDecision(
             return true;
         }
 
-        var snapshot = budget.Snapshot();
-        Activity.Current?.AddEvent(new ActivityEvent("retrydemo.retry_budget.exhausted", tags: new ActivityTagsCollection
-        {
-            [AttemptContext.AttemptTag] = args.AttemptNumber + 1,
-            ["retrydemo.retry_budget.tokens"] = snapshot.Tokens,
-            ["retrydemo.retry_budget.threshold"] = snapshot.Threshold,
-        }));
+        var snapshot = budget.ReportRefusal(args.AttemptNumber + 1, hedge: false);
         RetryBudgetLog.Refused(logger, args.AttemptNumber + 1, AttemptLog.Of(request)?.RequestId, snapshot.Tokens, snapshot.MaxTokens);
         return false;
     }
