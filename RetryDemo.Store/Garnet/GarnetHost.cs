@@ -21,15 +21,16 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
 
     public int Port => options.Value.Port;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var data = Path.GetFullPath(settings.DataDirectory);
         Directory.CreateDirectory(data);
         _server = new GarnetServer(Arguments(settings, data), loggerFactory);
         _server.Start();
-        GarnetLog.Started(logger, settings.Bind, settings.Port, data);
-        return Task.CompletedTask;
+        // Before the host goes on to listen, so the health check (and everything that waits for it) sees a warm store.
+        var warmUp = await GarnetWarmUp.RunAsync(settings, cancellationToken);
+        GarnetLog.Started(logger, settings.Bind, settings.Port, data, warmUp.TotalMilliseconds);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
