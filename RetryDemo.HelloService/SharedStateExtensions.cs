@@ -57,6 +57,7 @@ public static class SharedStateExtensions
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, HealthStatus.Degraded);
+        builder.Services.AddHostedService<StoreConnectionAtStart>();
         builder.Services.AddSingleton<RedisFaultState>();
         builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services, services.GetRequiredService<RedisFaultState>()));
         builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();

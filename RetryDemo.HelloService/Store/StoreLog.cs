@@ -10,4 +10,10 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "A claim could not be released while the store is failing; its lease frees the key")]
     public static partial void ClaimLeftToExpire(ILogger logger);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Connected to the store after {WaitedMs:F0} ms; starting")]
+    public static partial void ConnectedAtStart(ILogger logger, double waitedMs);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Not connected to the store after {Seconds} s; starting without it (what needs the store answers 503 until it connects)")]
+    public static partial void NotConnectedAtStart(ILogger logger, double seconds);
 }
