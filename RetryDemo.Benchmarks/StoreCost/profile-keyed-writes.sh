@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Where a keyed write's CPU goes in HelloService with the store: keyed writes straight at it (wrk -t2 -c16,
-# 10 s warm-up), its CPU from /proc over 10 s, then a dotnet-trace sample of HelloService for 10 s under the same
+# 10 s warm-up), its CPU and the store's from /proc over 10 s, then a dotnet-trace sample of HelloService for 10 s under the same
 # load, summed by assembly.
 # CHECKOUT=<dir> profiles another checkout's HelloService and store (say, a worktree of an older commit).
 #   [CHECKOUT=dir] bash RetryDemo.Benchmarks/StoreCost/profile-keyed-writes.sh
@@ -19,10 +19,11 @@ wrk -t2 -c16 -d10s -s "$repo/RetryDemo.Benchmarks/StoreCost/keyed-writes.lua" "h
 wrk -t2 -c16 -d30s -s "$repo/RetryDemo.Benchmarks/StoreCost/keyed-writes.lua" "http://127.0.0.1:$hello_port/greetings" -- load > "$work/wrk.txt" &
 load=$!
 sleep 3
-cpu() { awk '{print $14 + $15}' "/proc/$hello/stat"; } # utime + stime, in clock ticks
-before=$(cpu); sleep 10; after=$(cpu)
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
+before=$(cpu "$hello"); store_before=$(cpu "$store"); sleep 10; after=$(cpu "$hello"); store_after=$(cpu "$store")
 # The sampler's total can exceed the process's CPU: it counts some waits of the store client's own threads.
 (cd "$repo" && dotnet RetryDemo.Benchmarks/bin/Release/net10.0/RetryDemo.Benchmarks.dll profile "$hello" 10)
 wait "$load"
 rate=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
-echo "HelloService: $rate keyed writes/s; its CPU over 10 s (from /proc): $(( (after - before) * 1000 / $(getconf CLK_TCK) )) ms, about $(echo "$after $before $rate" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($1 - $2) / hz * 1e6 / ($3 * 10)}') µs a write"
+per_write() { echo "$1 $2 $rate" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($1 - $2) / hz * 1e6 / ($3 * 10)}'; }
+echo "HelloService: $rate keyed writes/s; its CPU over 10 s (from /proc): $(( (after - before) * 1000 / $(getconf CLK_TCK) )) ms, about $(per_write "$after" "$before") µs a write; the store's: $(( (store_after - store_before) * 1000 / $(getconf CLK_TCK) )) ms, about $(per_write "$store_after" "$store_before") µs a write"

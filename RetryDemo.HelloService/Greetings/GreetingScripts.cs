@@ -20,22 +20,31 @@ internal static class GreetingScripts
 
     /// <summary>
     /// KEYS: the greeting, the index's buckets, its count, this greeting's bucket, the listing's version, then
-    /// the key's record when the write has a key. ARGV: the claim's record (or ''), the committed record, the greeting, the index
-    /// member, the bucket's number, the lifetime (ms; the greeting's a second longer, so a key never outlives
-    /// the greeting it names). Writes the greeting, its key's outcome and its index
-    /// entry together, only while the claim is still this request's. The buckets' set changes only when a
-    /// bucket is new. A bucket has no expiry of its own: it leaves by eviction, which keeps the count right.
+    /// the key's record when the write has a key. ARGV: the claim's record ('' for a write that claims its key
+    /// as it writes), the committed record, the greeting, the index member, the bucket's number, the lifetime
+    /// (ms; the greeting's a second longer, so a key never outlives the greeting it names).
+    /// Writes the greeting, its key's outcome and its index entry together, and only if the key is this
+    /// write's: with a claim's record, while the key still holds that claim; with '', while nothing holds the
+    /// key, so a keyed write is its claim and its commit in one step and never leaves a claim behind.
+    /// The buckets' set changes only when a bucket is new. A bucket has no expiry of its own: it leaves by
+    /// eviction, which keeps the count right.
     /// The key's outcome is written last: Garnet 2.2.8's recovery after a <c>kill -9</c> can replay the first
     /// writes of a script cut by the crash without the rest, and a key must never name a greeting that is not
     /// there (a greeting without its key is only a greeting that no retry will find). The listing's version
     /// is 'changing' from the first write on, and becomes this greeting's id after the index has changed: a
     /// listing that reads the version first and then the index never files an older page under a newer
     /// version, and a recovery that replays only the first writes leaves 'changing', under which no replica
-    /// keeps a page (<see cref="List"/>). Returns { the count, the oldest bucket }, or -1 when the claim no
-    /// longer holds the key.
+    /// keeps a page (<see cref="List"/>).
+    /// Returns { 'written', the count, the oldest bucket }; { 'held', the key's record, its time left (ms) }
+    /// when the key was someone else's; { 'lost' } when the claim no longer holds the key.
     /// </summary>
     public const string Commit = """
-        if KEYS[6] and redis.call('GET', KEYS[6]) ~= ARGV[1] then return -1 end
+        if KEYS[6] then
+          local held = redis.call('GET', KEYS[6])
+          if ARGV[1] == '' then
+            if held then return { 'held', held, redis.call('PTTL', KEYS[6]) } end
+          elseif held ~= ARGV[1] then return { 'lost' } end
+        end
         redis.call('SET', KEYS[5], 'changing')
         redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[6] + 1000)
         if redis.call('RPUSH', KEYS[4], ARGV[4]) == 1 then
@@ -44,7 +53,7 @@ internal static class GreetingScripts
         local count = redis.call('INCR', KEYS[3])
         redis.call('SET', KEYS[5], string.sub(ARGV[4], 1, 32))
         if KEYS[6] then redis.call('SET', KEYS[6], ARGV[2], 'PX', ARGV[6]) end
-        return { count, redis.call('ZRANGE', KEYS[2], 0, 0)[1] }
+        return { 'written', count, redis.call('ZRANGE', KEYS[2], 0, 0)[1] }
         """;
 
     /// <summary>KEYS: the key's record. ARGV: the claim's record. Frees the key only if this claim still holds it.</summary>

@@ -5,8 +5,8 @@ namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. Every step that
-/// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): claim, commit, abandon and
-/// eviction each take one round trip. The index (<see cref="StoreKeys.IndexBuckets"/>: greetings in time
+/// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): a keyed write (claim and commit
+/// together), abandon and eviction each take one round trip. The index (<see cref="StoreKeys.IndexBuckets"/>: greetings in time
 /// buckets, each entry its greeting's id then its key) gives the newest page and the count without a scan,
 /// and tells eviction which records go together.
 /// </summary>
@@ -22,50 +22,38 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         await _claims.ClaimAsync(new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N")));
 
     /// <summary>
-    /// The claim and the commit sent back to back on the one connection, so both take one round trip: the
-    /// store runs them in order, and the commit writes only if the claim took the key (it checks the key
-    /// still holds this claim's record), so a key held by anyone else is left as it is.
+    /// The claim and the commit as one script (<see cref="GreetingScripts.Commit"/> with no claim's record): the
+    /// write happens only if nothing holds the key, in the same atomic step, so a keyed write takes one round
+    /// trip and one script, and a write cut short never leaves a claim behind for a retry to wait out.
     /// </summary>
     public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
     {
         var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
-        var claiming = _claims.ClaimAsync(claim).AsTask();
-        var committing = CommitAsync(name, claim, cancellationToken).AsTask();
-        IdempotencyClaim found;
-        try
+        // Twice at most: a key that named a greeting gone by the time it was read is free, so it is tried once more.
+        for (var attempt = 1; attempt <= 2; attempt++)
         {
-            found = await claiming;
-        }
-        catch
-        {
-            // The claim's own failure says it all (and queues its abandon); the commit behind it found no claim.
-            IgnoreOutcome(committing);
-            throw;
+            var written = await WriteAsync(name, claim, claimsAsItWrites: true);
+            if (written.Held is not { } held)
+            {
+                return (claim, written.Greeting);
+            }
+
+            if (await _claims.ReadHeldAsync(held.Record, fingerprint, held.LeaseLeft) is { } found)
+            {
+                return (found, null);
+            }
         }
 
-        if (found is not IdempotencyClaim.New)
-        {
-            // The key was someone's: the commit checked for this claim and wrote nothing.
-            IgnoreOutcome(committing);
-            return (found, null);
-        }
-
-        try
-        {
-            return (found, await committing);
-        }
-        catch (Exception ex) when (StoreFailure.Is(ex))
-        {
-            // The claim landed and the commit may not have: free the key (a no-op if the commit did land).
-            _ = _claims.Abandon(claim, CommandFlags.FireAndForget);
-            throw;
-        }
+        return (new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1)), null);
     }
 
-    // A commit whose answer no longer matters; its failure, if any, is observed here rather than left unobserved.
-    private static void IgnoreOutcome(Task committing) => _ = committing.ContinueWith(static failed => failed.Exception, TaskScheduler.Default);
+    public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) =>
+        (await WriteAsync(name, claim, claimsAsItWrites: false)).Greeting;
 
-    public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken)
+    // What a write did: the greeting it made, or (for a write that claims as it writes) what held the key instead.
+    private readonly record struct Written(Greeting? Greeting, (string Record, TimeSpan LeaseLeft)? Held = null);
+
+    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites)
     {
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
@@ -75,7 +63,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
         RedisValue[] values =
         [
-            claim is null ? RedisValue.EmptyString : StoredRecords.Claim(claim),
+            claim is null || claimsAsItWrites ? RedisValue.EmptyString : StoredRecords.Claim(claim),
             claim is null ? RedisValue.EmptyString : StoredRecords.Committed(claim, greeting.Id),
             StoredRecords.Greeting(greeting),
             greeting.Id + claim?.Key,
@@ -83,21 +71,23 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             (long)retention.Lifetime.TotalMilliseconds,
         ];
 
-        var result = await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values);
-        if (result.Resp2Type == ResultType.Integer)
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
+        switch ((string?)result[0])
         {
-            return null;
+            case "held":
+                return new Written(null, ((string)result[1]!, TimeSpan.FromMilliseconds(Math.Max(0, (long)result[2]))));
+            case "lost":
+                return new Written(null);
         }
 
         // Answered only once it would survive the store's crash.
         await commits.WaitAsync();
-        var counted = (RedisResult[])result!;
-        if (counted.Length > 1)
+        if (result.Length > 2)
         {
-            await _eviction.EvictIfDueAsync((long)counted[0], (long)counted[1], now);
+            await _eviction.EvictIfDueAsync((long)result[1], (long)result[2], now);
         }
 
-        return greeting;
+        return new Written(greeting);
     }
 
     public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken) => await _claims.Abandon(claim);
@@ -108,6 +98,4 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? StoredRecords.ReadGreeting(id, json) : null;
 
     public ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken) => _listing.ListAsync(limit, cancellationToken);
-
-
 }

@@ -18,8 +18,7 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
 
     // Null from a claim: the key named a greeting that left between the claim and its read (evicted with its
     // key), so the key is free now: it is claimed once more rather than answered "in progress" for a write
-    // nobody is making. (The first claim's command is sent before this method first waits: ClaimAndCommitAsync
-    // relies on it.)
+    // nobody is making.
     public async ValueTask<IdempotencyClaim> ClaimAsync(IdempotencyClaim.New claim) =>
         await ClaimOnceAsync(claim) ?? await ClaimOnceAsync(claim) ?? new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1));
 
@@ -44,8 +43,12 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
         }
 
         var held = (RedisResult[])result!;
-        return await DurableAsync(await ReadAsync((string)held[0]!, claim.Fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1]))));
+        return await ReadHeldAsync((string)held[0]!, claim.Fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1])));
     }
+
+    /// <summary>What a key's record found held says, for a write with <paramref name="fingerprint"/>; null when it named a greeting now gone (the key is free).</summary>
+    public async ValueTask<IdempotencyClaim?> ReadHeldAsync(string record, string fingerprint, TimeSpan leaseLeft) =>
+        await DurableAsync(await ReadAsync(record, fingerprint, leaseLeft));
 
     public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint) =>
         (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? await DurableAsync(await ReadAsync(value, fingerprint, TimeSpan.Zero)) : null;

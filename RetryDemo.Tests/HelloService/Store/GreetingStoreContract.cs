@@ -3,6 +3,7 @@ using RetryDemo.Contracts;
 using RetryDemo.HelloService.Greetings;
 using RetryDemo.HelloService.Store;
 using RetryDemo.Tests.Infrastructure;
+using StackExchange.Redis.Profiling;
 
 namespace RetryDemo.Tests.HelloService.Store;
 
@@ -529,13 +530,38 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
 
         Volatile.Write(ref holding, true);
         var replay = store.ClaimAsync("durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
+        var rewrite = store.ClaimAndCommitAsync("Ada", "durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
         var lookup = store.FindByKeyAsync("durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
-        await Task.Delay(200, TestContext.Current.CancellationToken); // time enough for both reads to come back
-        Assert.False(replay.IsCompleted || lookup.IsCompleted, "a replay was answered before its commit");
+        await Task.Delay(200, TestContext.Current.CancellationToken); // time enough for the reads to come back
+        Assert.False(replay.IsCompleted || rewrite.IsCompleted || lookup.IsCompleted, "a replay was answered before its commit");
 
         held.SetResult();
         Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(await replay.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Greeting);
+        var (found, created) = await rewrite.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(found).Greeting);
+        Assert.Null(created);
         Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(await lookup.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Greeting);
+    }
+
+    /// <summary>
+    /// A keyed write is its claim and its commit in one script: one command to the store (the commit wait aside,
+    /// on a connection of its own), and no claim left between them for a cut-short write to strand.
+    /// </summary>
+    [Fact]
+    public async Task ClaimAndCommitAsync_NewKey_SendsOneScriptToTheStore()
+    {
+        var connection = await _server.ConnectAsync();
+        var store = new RedisGreetingStore(connection, new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, StateRetention.Default);
+        await store.CommitAsync("warm", null, TestContext.Current.CancellationToken); // the script loaded, so what follows is the write alone
+        var session = new ProfilingSession();
+        connection.RegisterProfiler(() => session);
+
+        var (claim, created) = await store.ClaimAndCommitAsync("Ada", "one-script", GreetingFingerprint.Of("Ada"), TestContext.Current.CancellationToken);
+
+        Assert.IsType<IdempotencyClaim.New>(claim);
+        Assert.NotNull(created);
+        var sent = session.FinishProfiling().Select(command => command.Command).ToList();
+        Assert.True(sent is ["EVAL"] or ["EVALSHA"], $"sent {string.Join(", ", sent)}");
     }
 
     [Fact]
