@@ -24,10 +24,11 @@ public sealed record StateRetention
     /// <summary>
     /// The most greetings kept, each with its key. This is the replay horizon under load: a key replays
     /// for at least as long as this many newer writes take. Sized from the highest sustained keyed-write
-    /// rate measured (docs/benchmarks.md, "Replay horizon"): at that rate it is more than ten minutes.
+    /// rate measured on the project's 2-core machine, 10,247 writes/s in a 20 s slice (docs/benchmarks.md,
+    /// "Replay horizon"): at that rate it is 11.4 minutes (6,000,000 gave 9.8 once writes got faster).
     /// </summary>
     [Range(1, int.MaxValue)]
-    public int Capacity { get; init; } = 6_000_000;
+    public int Capacity { get; init; } = 7_000_000;
 
     /// <summary>
     /// How long a claimed key stays claimed without an outcome: long enough for the claim-to-commit step
