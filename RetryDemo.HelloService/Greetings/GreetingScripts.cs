@@ -20,30 +20,30 @@ internal static class GreetingScripts
 
     /// <summary>
     /// KEYS: the greeting, the index's buckets, its count, this greeting's bucket, the listing's version, then
-    /// the key's record when the write has a key. ARGV: the claim's record ('' for a write that claims its key
-    /// as it writes), the committed record, the greeting, the index member, the bucket's number, the lifetime
-    /// (ms; the greeting's a second longer, so a key never outlives the greeting it names).
-    /// Writes the greeting, its key's outcome and its index entry together, and only if the key is this
-    /// write's: with a claim's record, while the key still holds that claim; with '', while nothing holds the
-    /// key, so a keyed write is its claim and its commit in one step and never leaves a claim behind.
-    /// The buckets' set changes only when a bucket is new. A bucket has no expiry of its own: it leaves by
-    /// eviction, which keeps the count right.
+    /// the key's record when the write has a key. ARGV: the claim's record (or ''), the committed record, the
+    /// greeting, the index member, the bucket's number, the lifetime (ms; the greeting's a second longer, so a
+    /// key never outlives the greeting it names), then 'claim' and the lease (ms) for a write that claims its
+    /// key as it writes. Writes the greeting, its key's outcome and its index entry together, and only if the
+    /// key is this write's: for a claim made before, while the key still holds it; for a write that claims as
+    /// it writes, when its <c>SET NX</c> (atomic by itself, even on a store that ran scripts without their
+    /// transaction) takes the key, so a keyed write never leaves a claim behind. The buckets' set changes only
+    /// when a bucket is new; a bucket leaves by eviction, which keeps the count right.
     /// The key's outcome is written last: Garnet 2.2.8's recovery after a <c>kill -9</c> can replay the first
     /// writes of a script cut by the crash without the rest, and a key must never name a greeting that is not
-    /// there (a greeting without its key is only a greeting that no retry will find). The listing's version
-    /// is 'changing' from the first write on, and becomes this greeting's id after the index has changed: a
-    /// listing that reads the version first and then the index never files an older page under a newer
-    /// version, and a recovery that replays only the first writes leaves 'changing', under which no replica
-    /// keeps a page (<see cref="List"/>).
+    /// there (a claim left without its outcome is freed by its lease). The listing's version is 'changing' from
+    /// the first write on, and becomes this greeting's id after the index has changed, so a listing that reads
+    /// the version first never files an older page under a newer version, and a cut write leaves 'changing',
+    /// under which no replica keeps a page (<see cref="List"/>).
     /// Returns { 'written', the count, the oldest bucket }; { 'held', the key's record, its time left (ms) }
-    /// when the key was someone else's; { 'lost' } when the claim no longer holds the key.
+    /// when the key was someone else's; { 'lost' } when a claim made before no longer holds the key.
     /// </summary>
     public const string Commit = """
         if KEYS[6] then
-          local held = redis.call('GET', KEYS[6])
-          if ARGV[1] == '' then
-            if held then return { 'held', held, redis.call('PTTL', KEYS[6]) } end
-          elseif held ~= ARGV[1] then return { 'lost' } end
+          if ARGV[7] == 'claim' then
+            if not redis.call('SET', KEYS[6], ARGV[1], 'NX', 'PX', ARGV[8]) then
+              return { 'held', redis.call('GET', KEYS[6]), redis.call('PTTL', KEYS[6]) }
+            end
+          elseif redis.call('GET', KEYS[6]) ~= ARGV[1] then return { 'lost' } end
         end
         redis.call('SET', KEYS[5], 'changing')
         redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[6] + 1000)

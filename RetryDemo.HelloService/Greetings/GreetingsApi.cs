@@ -24,7 +24,7 @@ public static class GreetingsApi
             .AddEndpointFilter<CommitFaultFilter>()
             .AcceptsFaultHeaders()
             .ReadsHeader(WireHeaders.IdempotencyKey,
-                "Makes the write safe to retry: the first request with a key commits, any later one replays its outcome (409 while it is in progress, 422 for another name).")
+                "Makes the write safe to retry: the first request with a key commits, any later one replays its outcome (409 while a claim on the key is still held, 422 for another name).")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

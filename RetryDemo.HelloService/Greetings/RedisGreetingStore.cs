@@ -6,9 +6,9 @@ namespace RetryDemo.HelloService.Greetings;
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. Every step that
 /// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): a keyed write (claim and commit
-/// together), abandon and eviction each take one round trip. The index (<see cref="StoreKeys.IndexBuckets"/>: greetings in time
-/// buckets, each entry its greeting's id then its key) gives the newest page and the count without a scan,
-/// and tells eviction which records go together.
+/// together), abandon and eviction each take one round trip. The index (<see cref="StoreKeys.IndexBuckets"/>:
+/// greetings in time buckets, each entry its greeting's id then its key) gives the newest page and the count
+/// without a scan, and tells eviction which records go together.
 /// </summary>
 public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommits commits, TimeProvider timeProvider, StateRetention retention) : IGreetingStore
 {
@@ -22,9 +22,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         await _claims.ClaimAsync(new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N")));
 
     /// <summary>
-    /// The claim and the commit as one script (<see cref="GreetingScripts.Commit"/> with no claim's record): the
-    /// write happens only if nothing holds the key, in the same atomic step, so a keyed write takes one round
-    /// trip and one script, and a write cut short never leaves a claim behind for a retry to wait out.
+    /// The claim and the commit as one script (<see cref="GreetingScripts.Commit"/>, claiming as it writes): the
+    /// write happens only if its claim takes the key, in the same step, so a keyed write takes one round trip
+    /// and one script, and a write cut short never leaves a claim behind for a retry to wait out.
     /// </summary>
     public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
                 return (claim, written.Greeting);
             }
 
-            if (await _claims.ReadHeldAsync(held.Record, fingerprint, held.LeaseLeft) is { } found)
+            if (await _claims.ReadHeldAsync(held.Record, held.LeaseLeftMs, fingerprint) is { } found)
             {
                 return (found, null);
             }
@@ -51,7 +51,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         (await WriteAsync(name, claim, claimsAsItWrites: false)).Greeting;
 
     // What a write did: the greeting it made, or (for a write that claims as it writes) what held the key instead.
-    private readonly record struct Written(Greeting? Greeting, (string Record, TimeSpan LeaseLeft)? Held = null);
+    private readonly record struct Written(Greeting? Greeting, (RedisResult Record, RedisResult LeaseLeftMs)? Held = null);
 
     private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites)
     {
@@ -63,19 +63,21 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
         RedisValue[] values =
         [
-            claim is null || claimsAsItWrites ? RedisValue.EmptyString : StoredRecords.Claim(claim),
+            claim is null ? RedisValue.EmptyString : StoredRecords.Claim(claim),
             claim is null ? RedisValue.EmptyString : StoredRecords.Committed(claim, greeting.Id),
             StoredRecords.Greeting(greeting),
             greeting.Id + claim?.Key,
             bucket,
             (long)retention.Lifetime.TotalMilliseconds,
+            claimsAsItWrites ? "claim" : RedisValue.EmptyString,
+            (long)retention.ClaimLease.TotalMilliseconds,
         ];
 
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
         switch ((string?)result[0])
         {
             case "held":
-                return new Written(null, ((string)result[1]!, TimeSpan.FromMilliseconds(Math.Max(0, (long)result[2]))));
+                return new Written(null, (result[1], result[2]));
             case "lost":
                 return new Written(null);
         }

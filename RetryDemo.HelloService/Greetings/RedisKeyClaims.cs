@@ -4,9 +4,10 @@ using StackExchange.Redis;
 namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
-/// Idempotency keys in the store: claimed for a write (<see cref="GreetingScripts.Claim"/>), freed
-/// (<see cref="GreetingScripts.Abandon"/>), and read back as what holds them: a write in progress, a committed
-/// greeting, or another name.
+/// Idempotency keys in the store, read back as what holds them: a claim still held, a committed greeting, or
+/// another name. A keyed write claims as it commits (<see cref="GreetingScripts.Commit"/>); the claim of its own
+/// (<see cref="GreetingScripts.Claim"/>) and its release (<see cref="GreetingScripts.Abandon"/>) are the
+/// <see cref="IGreetingStore"/> steps for a caller that claims first.
 /// </summary>
 internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits commits, StateRetention retention)
 {
@@ -43,12 +44,15 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
         }
 
         var held = (RedisResult[])result!;
-        return await ReadHeldAsync((string)held[0]!, claim.Fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)held[1])));
+        return await ReadHeldAsync(held[0], held[1], claim.Fingerprint);
     }
 
-    /// <summary>What a key's record found held says, for a write with <paramref name="fingerprint"/>; null when it named a greeting now gone (the key is free).</summary>
-    public async ValueTask<IdempotencyClaim?> ReadHeldAsync(string record, string fingerprint, TimeSpan leaseLeft) =>
-        await DurableAsync(await ReadAsync(record, fingerprint, leaseLeft));
+    /// <summary>
+    /// What a script found holding the key says to a write with <paramref name="fingerprint"/>: the key's record and
+    /// its time left in ms, as the script read them. Null when the record named a greeting now gone (the key is free).
+    /// </summary>
+    public async ValueTask<IdempotencyClaim?> ReadHeldAsync(RedisResult record, RedisResult leaseLeftMs, string fingerprint) =>
+        await DurableAsync(await ReadAsync((string)record!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)leaseLeftMs))));
 
     public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint) =>
         (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? await DurableAsync(await ReadAsync(value, fingerprint, TimeSpan.Zero)) : null;

@@ -31,9 +31,10 @@ public sealed record StateRetention
     public int Capacity { get; init; } = 7_000_000;
 
     /// <summary>
-    /// How long a claimed key stays claimed without an outcome: long enough for the claim-to-commit step
-    /// (one store round trip), short enough that a replica that dies holding a claim frees the key for
-    /// a retry within one ClientService call (whose 409 waits carry a Retry-After up to the lease's end).
+    /// How long a claimed key stays claimed without an outcome: long enough for the claim-to-commit step,
+    /// short enough that a claim left behind (a replica that died between the two, a script a store crash
+    /// cut in half) frees the key for a retry within one ClientService call (whose 409 waits carry a
+    /// Retry-After up to the lease's end). With the store a keyed write claims as it commits, in one script.
     /// </summary>
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -122,8 +122,8 @@ public sealed class ReplicaKillTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Asks a live replica (one of them is dead) whether the key was committed. A key the dead replica
-    /// had claimed answers 409 until its claim's lease runs out; then it is either committed or free.
+    /// Asks a live replica (one of them is dead) whether the key was committed. A keyed write is one script,
+    /// so a dead replica leaves its key committed or free; a claim (409) is still waited out to its lease's end.
     /// </summary>
     private static async Task<(bool Found, string? Id)> FindByKeyAsync(HttpClient hello, RetryDemoApp app, string key)
     {
@@ -136,7 +136,7 @@ public sealed class ReplicaKillTests : IAsyncLifetime
                 return (false, null);
             }
 
-            // 409: the dead replica's claim, until its lease ends; 503: the store did not answer in time (a busy machine).
+            // 409: a claim, until its lease ends; 503: the store did not answer in time (a busy machine).
             if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken);

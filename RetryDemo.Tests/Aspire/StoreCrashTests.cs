@@ -122,7 +122,7 @@ public sealed class StoreCrashTests(StoreCrashApp fixture) : IClassFixture<Store
             var key = $"stall-{run}-{attempt}";
             var tree = ProcessTree.Of(App.ProcessId(Assert.Single(App.ReplicaIds("store"))));
             var direct = PostAsync(hello, key);
-            // Stalled at a different moment of the write each time: before it reads, while it claims, while it commits.
+            // Stalled at a different moment of the write each time: before its script reaches the store, while it runs, while its commit waits.
             await Task.Delay(TimeSpan.FromMilliseconds(attempt * 3), TestContext.Current.CancellationToken);
             await ProcessTree.StopAsync(tree);
             try
@@ -184,14 +184,14 @@ public sealed class StoreCrashTests(StoreCrashApp fixture) : IClassFixture<Store
             body.TryGetProperty("reason", out var reason) ? reason.GetString() : null);
     }
 
-    /// <summary>What the store holds under <paramref name="key"/>; asked again while the key is still claimed (409) or the store is slow (503).</summary>
+    /// <summary>What the store holds under <paramref name="key"/>; asked again while a claim holds the key (409: a script the crash cut after its claim) or the store is slow (503).</summary>
     private static async Task<(HttpStatusCode Status, string? Id)> FindByKeyAsync(HttpClient hello, string key) =>
         await Limit.WithinAsync(TimeSpan.FromSeconds(30), $"{key} stayed claimed past its lease", async ct =>
         {
             while (true)
             {
                 using var response = await hello.GetAsync($"/greetings/by-key?key={Uri.EscapeDataString(key)}", ct);
-                // 409: still claimed, until its lease ends; 503: the store did not answer in time (a busy machine).
+                // 409: a claim, until its lease ends; 503: the store did not answer in time (a busy machine).
                 if (response.StatusCode is not (HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable))
                 {
                     return (response.StatusCode, response.StatusCode == HttpStatusCode.OK

@@ -518,7 +518,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
     /// acknowledge what the store may still lose.
     /// </summary>
     [Fact]
-    public async Task ClaimAsyncAndFindByKeyAsync_KeyCommitted_AnswerOnlyAfterACommit()
+    public async Task ReplayAndFindByKeyAsync_KeyCommitted_AnswerOnlyAfterACommit()
     {
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var holding = false;
@@ -541,6 +541,23 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
         Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(found).Greeting);
         Assert.Null(created);
         Assert.Equal(greeting, Assert.IsType<IdempotencyClaim.Committed>(await lookup.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Greeting);
+    }
+
+    /// <summary>
+    /// With the store a keyed write never holds its key between a claim and a commit, so every other request
+    /// with the key, on any replica, replays the one greeting written: none is told "in progress".
+    /// </summary>
+    [Fact]
+    public async Task ClaimAndCommitAsync_SameKeyFromReplicasAtOnce_EveryOtherReplaysTheOneWritten()
+    {
+        var replicas = await CreateReplicasAsync(StateRetention.Default, 3);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            replicas[i % replicas.Length].ClaimAndCommitAsync("Ada", "raced-replays", fingerprint, TestContext.Current.CancellationToken).AsTask()));
+
+        var created = Assert.Single(results, r => r.Created is not null).Created;
+        Assert.All(results.Where(r => r.Created is null), r => Assert.Equal(created, Assert.IsType<IdempotencyClaim.Committed>(r.Claim).Greeting));
     }
 
     /// <summary>
