@@ -22,12 +22,21 @@ public sealed class StoreCommits(Func<Task> commit)
     {
     }
 
-    /// <summary>On a connection of its own, opened by the first commit (not on start-up, which must not wait for the store).</summary>
-    public static StoreCommits OnConnectionOfItsOwn(ConfigurationOptions options)
-    {
-        var connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(options));
-        return new StoreCommits(async () => await (await connection.Value).GetDatabase().ExecuteAsync("COMMITAOF"));
-    }
+    // The connection of its own, when it has one: opened by Connect, or else by the first commit.
+    private readonly Lazy<Task<ConnectionMultiplexer>>? _own;
+
+    private StoreCommits(Lazy<Task<ConnectionMultiplexer>> own)
+        : this(async () => await (await own.Value).GetDatabase().ExecuteAsync("COMMITAOF")) => _own = own;
+
+    /// <summary>On a connection of its own, opened by <see cref="Connect"/> or by the first commit.</summary>
+    public static StoreCommits OnConnectionOfItsOwn(ConfigurationOptions options) =>
+        new(new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(options)));
+
+    /// <summary>Starts opening its own connection, without waiting for it (<see cref="StoreConnectionAtStart"/> waits).</summary>
+    public void Connect() => _ = _own?.Value;
+
+    /// <summary>Whether a commit can be sent now: its own connection is up, or it has none of its own.</summary>
+    public bool IsConnected => _own is null || (_own.IsValueCreated && _own.Value is { IsCompletedSuccessfully: true } opened && opened.Result.IsConnected);
 
     /// <summary>Completes once everything written before the call is in the store's append-only file.</summary>
     public Task WaitAsync()

@@ -37,7 +37,7 @@ public sealed class StoreServer : IAsyncDisposable
     /// Starts a server on <paramref name="port"/>, or on a free port. A free port is only free until someone
     /// binds it (test classes run in parallel), so a start that finds it taken tries another, a few times.
     /// </summary>
-    public static async Task<StoreServer> StartAsync(string? dataDirectory = null, int? port = null)
+    public static async Task<StoreServer> StartAsync(string? dataDirectory = null, int? port = null, string? password = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -46,7 +46,7 @@ public sealed class StoreServer : IAsyncDisposable
                 Port = port ?? FreePort(),
                 DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N")),
                 Memory = "64m",
-                Password = "test-" + Guid.NewGuid().ToString("N"),
+                Password = password ?? "test-" + Guid.NewGuid().ToString("N"),
             });
             try
             {
