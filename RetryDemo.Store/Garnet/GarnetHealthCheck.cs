@@ -40,7 +40,7 @@ public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions>
         {
             return _connection ??= await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
             {
-                EndPoints = { { "127.0.0.1", garnet.Port } },
+                EndPoints = { { options.Value.LocalAddress, garnet.Port } },
                 Password = string.IsNullOrEmpty(options.Value.Password) ? null : options.Value.Password,
                 AbortOnConnectFail = false,
                 ConnectTimeout = 5000,

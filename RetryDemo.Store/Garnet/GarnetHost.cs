@@ -1,6 +1,7 @@
 using System.Globalization;
 using Garnet;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace RetryDemo.Store.Garnet;
 
@@ -28,9 +29,27 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         Directory.CreateDirectory(data);
         _server = new GarnetServer(Arguments(settings, data), loggerFactory);
         _server.Start();
-        // Before the host goes on to listen, so the health check (and everything that waits for it) sees a warm store.
-        var warmUp = await GarnetWarmUp.RunAsync(settings, cancellationToken);
-        GarnetLog.Started(logger, settings.Bind, settings.Port, data, warmUp.TotalMilliseconds);
+        GarnetLog.Started(logger, settings.Bind, settings.Port, data);
+        await WarmUpAsync(settings, cancellationToken);
+    }
+
+    // Before the host goes on to listen, so the health check (and everything that waits for it) sees a warm store.
+    // Only a head start: a warm-up that fails is logged, and the store starts cold.
+    private async Task WarmUpAsync(GarnetOptions settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            GarnetLog.WarmedUp(logger, (await GarnetWarmUp.RunAsync(settings, cancellationToken)).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping while starting: the stop goes on.
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The type only: a client's message can carry its configuration.
+            GarnetLog.WarmUpFailed(logger, ex.GetType().Name);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -52,7 +71,7 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         "--port", settings.Port.ToString(CultureInfo.InvariantCulture),
         "--bind", settings.Bind,
         "--memory", settings.Memory,
-        "--index", "64m",
+        "--index", settings.Index,
         // Durability: every write is committed to the append-only file as it is made; a restart replays it.
         "--aof", "--recover",
         "--checkpointdir", Path.Combine(data, "checkpoints"),

@@ -15,6 +15,14 @@ public sealed class GarnetOptions
     [Required]
     public string Bind { get; set; } = "127.0.0.1";
 
+    /// <summary>Where a process on this machine reaches the store: loopback when it listens on every address, else its address.</summary>
+    public string LocalAddress => Bind switch
+    {
+        "0.0.0.0" => "127.0.0.1",
+        "::" or "[::]" => "::1",
+        _ => Bind,
+    };
+
     /// <summary>The append-only file, checkpoints and the on-disk log tier live here; kept across restarts.</summary>
     [Required]
     public string DataDirectory { get; set; } = "store-data";
@@ -28,6 +36,17 @@ public sealed class GarnetOptions
     [Required]
     [RegularExpression("^[0-9]+[kmg]$")]
     public string Memory { get; set; } = "512m";
+
+    /// <summary>
+    /// The hash index's size: 64-byte buckets of seven keys each. It must hold every key the store keeps, or
+    /// Garnet adds overflow buckets and charges them to <see cref="Memory"/>, shrinking the log until writes
+    /// wait for space that never comes: at 64m, with about 8 million keys, the store stopped answering
+    /// (docs/benchmarks.md). HelloService keeps two keys per greeting (the greeting and its key's record), so
+    /// its 7,000,000 greetings need 2 million buckets: 256m gives 4 million.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[0-9]+[kmg]$")]
+    public string Index { get; set; } = "256m";
 
     /// <summary>
     /// When set, every connection must AUTH with it before any command (Garnet's password mode). Empty, no

@@ -46,6 +46,7 @@ public sealed class StoreServer : IAsyncDisposable
                 Port = port ?? FreePort(),
                 DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N")),
                 Memory = "64m",
+                Index = "16m",
                 Password = password ?? "test-" + Guid.NewGuid().ToString("N"),
             });
             try
