@@ -446,15 +446,21 @@ public abstract class GreetingStoreContract
     [Fact]
     public async Task ClaimAndCommitAsync_SameKeyFromReplicasAtOnce_CreatesExactlyOne()
     {
-        var replicas = await CreateReplicasAsync(StateRetention.Default, 3);
-        var fingerprint = GreetingFingerprint.Of("Ada");
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
-            replicas[i % replicas.Length].ClaimAndCommitAsync("Ada", "raced", fingerprint, TestContext.Current.CancellationToken).AsTask()));
+        var (replicas, results) = await RaceForOneKeyAsync("raced");
 
         Assert.Single(results, r => r.Created is not null);
         Assert.All(results.Where(r => r.Created is null), r => Assert.True(r.Claim is IdempotencyClaim.Committed or IdempotencyClaim.InProgress, $"{r.Claim}"));
         Assert.Equal(1, (await replicas[0].ListAsync(10, TestContext.Current.CancellationToken)).Count);
+    }
+
+    /// <summary>24 keyed writes of one name under <paramref name="key"/>, all at once, spread over three replicas.</summary>
+    protected async Task<(IGreetingStore[] Replicas, (IdempotencyClaim Claim, Greeting? Created)[] Results)> RaceForOneKeyAsync(string key)
+    {
+        var replicas = await CreateReplicasAsync(StateRetention.Default, 3);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            replicas[i % replicas.Length].ClaimAndCommitAsync("Ada", key, fingerprint, TestContext.Current.CancellationToken).AsTask()));
+        return (replicas, results);
     }
 
     protected static async Task Eventually(Func<Task<bool?>> probe) => await Eventually<object>(async () => await probe());
@@ -550,11 +556,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
     [Fact]
     public async Task ClaimAndCommitAsync_SameKeyFromReplicasAtOnce_EveryOtherReplaysTheOneWritten()
     {
-        var replicas = await CreateReplicasAsync(StateRetention.Default, 3);
-        var fingerprint = GreetingFingerprint.Of("Ada");
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
-            replicas[i % replicas.Length].ClaimAndCommitAsync("Ada", "raced-replays", fingerprint, TestContext.Current.CancellationToken).AsTask()));
+        var (_, results) = await RaceForOneKeyAsync("raced-replays");
 
         var created = Assert.Single(results, r => r.Created is not null).Created;
         Assert.All(results.Where(r => r.Created is null), r => Assert.Equal(created, Assert.IsType<IdempotencyClaim.Committed>(r.Claim).Greeting));
