@@ -29,22 +29,19 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
     {
         var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
-        // Twice at most: a key that named a greeting gone by the time it was read is free, so it is tried once more.
-        for (var attempt = 1; attempt <= 2; attempt++)
-        {
-            var written = await WriteAsync(name, claim, claimsAsItWrites: true);
-            if (written.Held is not { } held)
-            {
-                return (claim, written.Greeting);
-            }
+        // As RedisKeyClaims.ClaimAsync: a key that named a greeting gone by the time it was read is free, so once more.
+        return await ClaimAndCommitOnceAsync(name, claim) ?? await ClaimAndCommitOnceAsync(name, claim) ?? (RedisKeyClaims.StillChanging, null);
+    }
 
-            if (await _claims.ReadHeldAsync(held.Record, held.LeaseLeftMs, fingerprint) is { } found)
-            {
-                return (found, null);
-            }
+    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim)
+    {
+        var written = await WriteAsync(name, claim, claimsAsItWrites: true);
+        if (written.Held is not { } held)
+        {
+            return (claim, written.Greeting);
         }
 
-        return (new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1)), null);
+        return await _claims.ReadHeldAsync(held.Record, held.LeaseLeftMs, claim.Fingerprint) is { } found ? (found, null) : null;
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) =>

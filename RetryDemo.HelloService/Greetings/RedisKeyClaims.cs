@@ -21,7 +21,10 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
     // key), so the key is free now: it is claimed once more rather than answered "in progress" for a write
     // nobody is making.
     public async ValueTask<IdempotencyClaim> ClaimAsync(IdempotencyClaim.New claim) =>
-        await ClaimOnceAsync(claim) ?? await ClaimOnceAsync(claim) ?? new IdempotencyClaim.InProgress(TimeSpan.FromSeconds(1));
+        await ClaimOnceAsync(claim) ?? await ClaimOnceAsync(claim) ?? StillChanging;
+
+    /// <summary>A key that twice named a greeting gone by the time it was read: it is changing under us, so come back in a second.</summary>
+    public static readonly IdempotencyClaim.InProgress StillChanging = new(TimeSpan.FromSeconds(1));
 
     private async ValueTask<IdempotencyClaim?> ClaimOnceAsync(IdempotencyClaim.New claim)
     {
