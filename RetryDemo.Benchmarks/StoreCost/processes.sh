@@ -6,7 +6,18 @@ dotnet build -c Release RetryDemo.Store >/dev/null
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# SIGTERM, then SIGKILL for whatever is still running 30 s later, said on stderr (a store whose compaction
+# hung also hangs in its stop: docs/benchmarks.md).
+cleanup() {
+  local p alive=()
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 300); do
+    alive=(); for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+    (( ${#alive[@]} )) || break; sleep 0.1
+  done
+  for p in "${alive[@]}"; do echo "pid $p was still running 30 s after SIGTERM: killed" >&2; kill -9 "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true; rm -rf "$work"
+}
 trap cleanup EXIT
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
@@ -19,10 +30,11 @@ start() {
   echo $!
 }
 wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.1; done; echo "$1 never became healthy" >&2; exit 1; }
-# start_store <tcp port> <http port> [VAR=value…]: a store with its data in $work; echoes the pid (wait_healthy on the http port).
+# start_store <tcp port> <http port> [VAR=value…]: a store with its data in $work, its console to $STORE_LOG when
+# set; echoes the pid (wait_healthy on the http port).
 start_store() {
   local port=$1 http=$2; shift 2
-  start RetryDemo.Store RetryDemo.Store.dll Store__Port="$port" Store__DataDirectory="$work/store-$port" ASPNETCORE_URLS="http://127.0.0.1:$http" "$@"
+  START_LOG=${STORE_LOG:-${START_LOG:-}} start RetryDemo.Store RetryDemo.Store.dll Store__Port="$port" Store__DataDirectory="$work/store-$port" ASPNETCORE_URLS="http://127.0.0.1:$http" "$@"
 }
 # start_client <http port> <HelloService's port> [VAR=value…]: ClientService standalone (build it first), at
 # Information logging to $work/client.log, finding HelloService at that port; echoes the pid.

@@ -65,8 +65,9 @@ while (( done_writes < total )); do
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
   done_writes=$((done_writes + requests))
-  printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB (%s )\n" "$n" "$requests" "$done_writes" \
-    "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)" "$(parts)"
+  printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB (%s ), store %s\n" "$n" "$requests" "$done_writes" \
+    "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)" "$(parts)" \
+    "$(curl -s -m 5 "http://127.0.0.1:$store_http/health" || echo unanswered)"
   if ! $checked && (( done_writes >= check_at )); then check_replays; checked=true; fi
 done
 $checked || check_replays

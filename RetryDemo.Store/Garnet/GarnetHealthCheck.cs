@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace RetryDemo.Store.Garnet;
 
-/// <summary>Healthy when Garnet answers PING on its own port, the way HelloService reaches it (with the password).</summary>
+/// <summary>
+/// Healthy when Garnet answers PING on its own port, the way HelloService reaches it (with the password), and its
+/// log is as bounded as its options say (<see cref="GarnetLogHealth"/>); degraded when it answers but is not.
+/// </summary>
 public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions> options) : IHealthCheck, IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
@@ -19,8 +22,11 @@ public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions>
 
         try
         {
-            var latency = await (await ConnectAsync()).GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy($"PING answered in {latency.TotalMilliseconds:F1} ms.");
+            var connection = await ConnectAsync();
+            var latency = await connection.GetDatabase().PingAsync();
+            var store = (await connection.GetServers().Single().InfoAsync("store")).SelectMany(section => section)
+                .GroupBy(field => field.Key).ToDictionary(field => field.Key, field => field.First().Value);
+            return GarnetLogHealth.Evaluate(store, options.Value.LogBoundBytes, $"PING answered in {latency.TotalMilliseconds:F1} ms");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -43,6 +49,7 @@ public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions>
                 EndPoints = { { options.Value.LocalAddress, garnet.Port } },
                 Password = string.IsNullOrEmpty(options.Value.Password) ? null : options.Value.Password,
                 AbortOnConnectFail = false,
+                AllowAdmin = true, // for INFO: this connection is the store's own, on loopback, never a caller's
                 ConnectTimeout = 5000,
                 AsyncTimeout = 5000,
             });

@@ -78,13 +78,12 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         // Past 256 MB a checkpoint truncates the file, a segment (64 MB) at a time: with Garnet's 1 GB
         // segments nothing could go before a whole gigabyte had been written.
         "--aof-size-limit", "256m", "--aof-segment-size", "64m",
-        // Beyond --memory, older records move to disk instead of being dropped. Compaction copies what is
-        // still live out of the oldest segments once there are more than 8 (of 64 MB), and the next checkpoint
-        // deletes them, so the disk holds about the live data plus 512 MB (at Garnet's defaults, 1 GB
-        // segments and 32 of them, it would grow to 32 GB before compacting at all).
+        // Beyond --memory, older records move to disk instead of being dropped; compaction (GarnetOptions) bounds
+        // the disk, and the health check reports when it does not (GarnetLogHealth).
         "--storage-tier", "--logdir", Path.Combine(data, "log"),
-        "--segment", "64m", "--object-log-segment", "64m", "--compaction-max-segments", "8",
-        "--compaction-freq", "60", "--compaction-type", "Lookup",
+        "--segment", settings.Segment, "--object-log-segment", settings.Segment,
+        "--compaction-max-segments", settings.CompactionSegments.ToString(CultureInfo.InvariantCulture),
+        "--compaction-freq", settings.CompactionFrequencySeconds.ToString(CultureInfo.InvariantCulture), "--compaction-type", "Lookup",
         "--expired-key-deletion-scan-freq", "60",
         // HelloService's steps are scripts; only transaction mode runs a script atomically (locking its KEYS).
         "--lua", "--lua-transaction-mode",

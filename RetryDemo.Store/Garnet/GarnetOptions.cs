@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace RetryDemo.Store.Garnet;
 
 /// <summary>The <c>Store</c> section: where Garnet listens and keeps its files.</summary>
-public sealed class GarnetOptions
+public sealed class GarnetOptions : IValidatableObject
 {
     public const string SectionName = "Store";
 
@@ -49,8 +49,45 @@ public sealed class GarnetOptions
     public string Index { get; set; } = "256m";
 
     /// <summary>
+    /// The on-disk log's segment (file) size, for the main log and the object log; at least Garnet's page (16m).
+    /// Compaction and the files it frees go a segment at a time.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[0-9]+[kmg]$")]
+    public string Segment { get; set; } = "64m";
+
+    /// <summary>
+    /// Compaction copies what is still live out of the oldest segments once the log on disk holds more than this
+    /// many, and the next checkpoint deletes them. At Garnet's defaults (32 segments of 1 GB) the disk would hold
+    /// 32 GB before compaction started at all.
+    /// </summary>
+    [Range(1, 1024)]
+    public int CompactionSegments { get; set; } = 8;
+
+    /// <summary>How often compaction looks at the log.</summary>
+    [Range(1, 3600)]
+    public int CompactionFrequencySeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How far the log should reach, from its oldest live record to its tail, while compaction keeps up: the
+    /// segments compaction leaves plus the log in memory. The health check reports the store degraded at twice this.
+    /// </summary>
+    public long LogBoundBytes => CompactionSegments * GarnetSizes.Parse(Segment) + GarnetSizes.Parse(Memory);
+
+    /// <summary>
     /// When set, every connection must AUTH with it before any command (Garnet's password mode). Empty, no
     /// password is asked: right for a store alone on loopback. The AppHost generates one (<c>store-password</c>).
     /// </summary>
     public string? Password { get; set; }
+
+    /// <summary>Garnet's log page; a segment smaller than a page stops Garnet at start.</summary>
+    public const long PageBytes = 16L << 20;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (GarnetSizes.Parse(Segment) < PageBytes)
+        {
+            yield return new ValidationResult($"Store:Segment must be at least Garnet's page, 16m (was {Segment}).", [nameof(Segment)]);
+        }
+    }
 }

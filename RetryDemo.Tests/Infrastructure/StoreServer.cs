@@ -37,7 +37,7 @@ public sealed class StoreServer : IAsyncDisposable
     /// Starts a server on <paramref name="port"/>, or on a free port. A free port is only free until someone
     /// binds it (test classes run in parallel), so a start that finds it taken tries another, a few times.
     /// </summary>
-    public static async Task<StoreServer> StartAsync(string? dataDirectory = null, int? port = null, string? password = null)
+    public static async Task<StoreServer> StartAsync(string? dataDirectory = null, int? port = null, string? password = null, Action<GarnetOptions>? configure = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -49,6 +49,7 @@ public sealed class StoreServer : IAsyncDisposable
                 Index = "16m",
                 Password = password ?? "test-" + Guid.NewGuid().ToString("N"),
             });
+            configure?.Invoke(server.Options);
             try
             {
                 await server._garnet.StartAsync(CancellationToken.None);
