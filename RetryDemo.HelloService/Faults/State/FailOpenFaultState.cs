@@ -22,11 +22,15 @@ public sealed class FailOpenFaultState(IFaultStateStore store, IMeterFactory met
         unit: "{request}",
         description: "Requests answered without the operator's fault state (outage, fail-next) because the store could not be read.");
 
-    // 1 while the store cannot be read: the outage is logged when it starts and when it ends, not per request.
-    private int _failing;
+    // How many reads had started when the store was first found unreadable (-1 while it can be read): the
+    // outage is logged when it starts and when it ends, not per request. Only a read started after that ends
+    // it: one already in flight when the store went away can still succeed, and says nothing about now.
+    private long _readsStarted;
+    private long _unreadableAfter = -1;
 
     public async ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, bool numberRoll, CancellationToken cancellationToken)
     {
+        var read = Interlocked.Increment(ref _readsStarted);
         AttemptFaults observed;
         try
         {
@@ -35,7 +39,7 @@ public sealed class FailOpenFaultState(IFaultStateStore store, IMeterFactory met
         catch (Exception ex) when (countAttemptsOf is null && !numberRoll && StoreFailure.Is(ex, cancellationToken))
         {
             _unread.Add(1);
-            if (Interlocked.Exchange(ref _failing, 1) == 0)
+            if (Interlocked.CompareExchange(ref _unreadableAfter, Volatile.Read(ref _readsStarted), -1) == -1)
             {
                 FaultStateLog.StateUnread(logger, ex.GetType().Name);
             }
@@ -43,7 +47,8 @@ public sealed class FailOpenFaultState(IFaultStateStore store, IMeterFactory met
             return new AttemptFaults(false, null, 0, null);
         }
 
-        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
+        var unreadableAfter = Volatile.Read(ref _unreadableAfter);
+        if (unreadableAfter >= 0 && read > unreadableAfter && Interlocked.CompareExchange(ref _unreadableAfter, -1, unreadableAfter) == unreadableAfter)
         {
             FaultStateLog.StateReadAgain(logger);
         }
