@@ -8,36 +8,54 @@ namespace RetryDemo.Store.Garnet;
 /// that stops (Garnet 2.2.12's Lookup compaction threw on one record and retried it forever, or hung), so the
 /// log on disk grows with every write; and an index too small for the keys, whose overflow eats the log's
 /// memory until writes stall. Both answer every command meanwhile, so PING alone calls them healthy.
-/// Read from <c>INFO STORE</c>.
+/// Compaction is due when the log below its read-only part holds more than its segments (Garnet's own trigger);
+/// it is called stuck when it has been due and the log's oldest record has not moved for three of its periods
+/// and a minute. Live data beyond the segments is not a fault: compaction copies it forward, and moves on.
+/// Read from <c>INFO STORE</c>; one instance per store, as it remembers where the log began.
 /// </summary>
-public static class GarnetLogHealth
+public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
 {
     public const string BeginAddress = "Log.BeginAddress";
-    public const string TailAddress = "Log.TailAddress";
+    public const string SafeReadOnlyAddress = "Log.SafeReadOnlyAddress";
     public const string IndexChargedToLog = "IndexMemoryChargedToLogBudgetBytes";
 
-    public static HealthCheckResult Evaluate(IReadOnlyDictionary<string, string> storeInfo, long logBoundBytes, string ping)
+    private long _begin = -1;
+    private DateTimeOffset _settledAt;
+
+    public TimeSpan StuckAfter => TimeSpan.FromSeconds(3 * options.CompactionFrequencySeconds + 60);
+
+    public HealthCheckResult Evaluate(IReadOnlyDictionary<string, string> storeInfo, string ping)
     {
-        var span = Number(storeInfo, TailAddress) - Number(storeInfo, BeginAddress);
-        var charged = Number(storeInfo, IndexChargedToLog);
-        var spanned = $"the log spans {Mb(span)} MB from its oldest record to its tail (bound {Mb(logBoundBytes)} MB)";
-        if (span > 2 * logBoundBytes)
+        if (Number(storeInfo, BeginAddress) is not { } begin || Number(storeInfo, SafeReadOnlyAddress) is not { } readOnly)
         {
-            return HealthCheckResult.Degraded(
-                $"Compaction is not keeping the disk bounded: {spanned}. Look for compaction errors in the store's log; see docs/deployment.md.");
+            return HealthCheckResult.Healthy($"{ping}; INFO STORE did not report the log's addresses, so compaction is not watched.");
         }
 
-        if (charged > 0)
+        var now = time.GetUtcNow();
+        var due = readOnly - begin > options.CompactionSegments * GarnetSizes.Parse(options.Segment);
+        if (begin != _begin || !due)
+        {
+            (_begin, _settledAt) = (begin, now);
+        }
+
+        var onDisk = $"{Mb(readOnly - begin)} MB of log below its read-only part (compaction due past {Mb(options.CompactionSegments * GarnetSizes.Parse(options.Segment))} MB)";
+        if (now - _settledAt > StuckAfter)
+        {
+            return HealthCheckResult.Degraded(
+                $"Compaction has not moved the log's oldest record for {(now - _settledAt).TotalMinutes:F0} minutes while due: {onDisk}. Look for compaction errors in the store's log; see docs/deployment.md.");
+        }
+
+        if (Number(storeInfo, IndexChargedToLog) is > 0 and var charged)
         {
             return HealthCheckResult.Degraded(
                 $"The hash index overflows into the log's memory ({Mb(charged)} MB): raise Store:Index to match the number of keys.");
         }
 
-        return HealthCheckResult.Healthy($"{ping}; {spanned}.");
+        return HealthCheckResult.Healthy($"{ping}; {onDisk}.");
     }
 
-    private static long Number(IReadOnlyDictionary<string, string> info, string field) =>
-        info.TryGetValue(field, out var value) && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : 0;
+    private static long? Number(IReadOnlyDictionary<string, string> info, string field) =>
+        info.TryGetValue(field, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static long Mb(long bytes) => bytes >> 20;
 }

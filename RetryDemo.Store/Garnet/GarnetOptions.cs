@@ -68,11 +68,6 @@ public sealed class GarnetOptions : IValidatableObject
     [Range(1, 3600)]
     public int CompactionFrequencySeconds { get; set; } = 60;
 
-    /// <summary>
-    /// How far the log should reach, from its oldest live record to its tail, while compaction keeps up: the
-    /// segments compaction leaves plus the log in memory. The health check reports the store degraded at twice this.
-    /// </summary>
-    public long LogBoundBytes => CompactionSegments * GarnetSizes.Parse(Segment) + GarnetSizes.Parse(Memory);
 
     /// <summary>
     /// When set, every connection must AUTH with it before any command (Garnet's password mode). Empty, no

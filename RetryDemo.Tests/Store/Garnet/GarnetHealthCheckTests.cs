@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
 using RetryDemo.Store.Garnet;
 using RetryDemo.Tests.Infrastructure;
-using StackExchange.Redis;
 
 namespace RetryDemo.Tests.Store.Garnet;
 
@@ -10,30 +10,30 @@ namespace RetryDemo.Tests.Store.Garnet;
 public sealed class GarnetHealthCheckTests
 {
     [Fact]
-    public async Task CheckHealthAsync_StoreJustStarted_IsHealthyAndSaysHowFarTheLogSpans()
+    public async Task CheckHealthAsync_StoreJustStarted_IsHealthyAndSaysItsLog()
     {
         await using var server = await StoreServer.StartAsync();
-        await using var check = new GarnetHealthCheck(server.Host, Microsoft.Extensions.Options.Options.Create(server.Options));
+        await using var check = new GarnetHealthCheck(server.Host, Microsoft.Extensions.Options.Options.Create(server.Options), TimeProvider.System);
 
         var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
-        // 8 segments of 64 MB and the tests' 64 MB in memory.
-        Assert.EndsWith("; the log spans 0 MB from its oldest record to its tail (bound 576 MB).", result.Description, StringComparison.Ordinal);
+        Assert.EndsWith("; 0 MB of log below its read-only part (compaction due past 512 MB).", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task CheckHealthAsync_LogPastTwiceItsBound_IsDegraded()
+    public async Task CheckHealthAsync_CompactionDueAndNotRunningPastStuckAfter_IsDegraded()
     {
-        // A bound of 80 MB (one 16 MB segment, 64 MB in memory) and compaction that will not run within the test,
-        // as when Garnet's compaction has stopped: 180 MB of new keys carry the log past 160 MB.
+        // Compaction due past one 16 MB segment and not running within the test, as when Garnet's has stopped:
+        // 180 MB of new keys put far more than that below the log's read-only part.
         await using var server = await StoreServer.StartAsync(configure: options =>
         {
             options.Segment = "16m";
             options.CompactionSegments = 1;
             options.CompactionFrequencySeconds = 3600;
         });
-        await using var check = new GarnetHealthCheck(server.Host, Microsoft.Extensions.Options.Options.Create(server.Options));
+        var time = new FakeTimeProvider();
+        await using var check = new GarnetHealthCheck(server.Host, Microsoft.Extensions.Options.Options.Create(server.Options), time);
         var store = (await server.ConnectAsync()).GetDatabase();
         var value = new string('x', 10_000);
         for (var batch = 0; batch < 18; batch++)
@@ -41,10 +41,12 @@ public sealed class GarnetHealthCheckTests
             await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => store.StringSetAsync($"filler:{batch}:{i}", value)));
         }
 
-        var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+        var first = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(2));
+        var later = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
 
-        Assert.Equal(HealthStatus.Degraded, result.Status);
-        Assert.StartsWith("Compaction is not keeping the disk bounded: the log spans 17", result.Description, StringComparison.Ordinal);
-        Assert.Contains("(bound 80 MB)", result.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, first.Status);
+        Assert.Equal(HealthStatus.Degraded, later.Status);
+        Assert.StartsWith("Compaction has not moved the log's oldest record for 182 minutes while due: 1", later.Description, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
 using RetryDemo.Store.Garnet;
 
 namespace RetryDemo.Tests.Store.Garnet;
@@ -6,49 +8,85 @@ namespace RetryDemo.Tests.Store.Garnet;
 [Trait("Category", "Unit")]
 public sealed class GarnetLogHealthTests
 {
-    private const long Bound = 1L << 30;
+    private const long Mb = 1L << 20;
+    private const string Ping = "PING answered in 0.3 ms";
 
-    private static Dictionary<string, string> Info(long begin, long tail, long charged = 0) => new()
+    // As shipped: compaction due past 8 segments of 64 MB, looked at every 60 s, so stuck after 4 minutes.
+    private readonly FakeTimeProvider _time = new();
+    private readonly GarnetLogHealth _health;
+
+    public GarnetLogHealthTests() => _health = new GarnetLogHealth(new GarnetOptions(), _time);
+
+    private static Dictionary<string, string> Info(long begin, long readOnly, long charged = 0) => new()
     {
-        [GarnetLogHealth.BeginAddress] = begin.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        [GarnetLogHealth.TailAddress] = tail.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        [GarnetLogHealth.IndexChargedToLog] = charged.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [GarnetLogHealth.BeginAddress] = begin.ToString(CultureInfo.InvariantCulture),
+        [GarnetLogHealth.SafeReadOnlyAddress] = readOnly.ToString(CultureInfo.InvariantCulture),
+        [GarnetLogHealth.IndexChargedToLog] = charged.ToString(CultureInfo.InvariantCulture),
     };
 
     [Fact]
-    public void Evaluate_LogWithinTwiceItsBound_IsHealthyAndSaysHowFarItSpans()
-    {
-        var result = GarnetLogHealth.Evaluate(Info(begin: 100L << 20, tail: (100L << 20) + 2 * Bound), Bound, "PING answered in 0.3 ms");
+    public void StuckAfter_AsShipped_IsThreePeriodsAndAMinute() => Assert.Equal(TimeSpan.FromMinutes(4), _health.StuckAfter);
 
-        Assert.Equal(HealthStatus.Healthy, result.Status);
-        Assert.Equal("PING answered in 0.3 ms; the log spans 2048 MB from its oldest record to its tail (bound 1024 MB).", result.Description);
+    [Fact]
+    public void Evaluate_DueAndTheOldestRecordStillPastStuckAfter_IsDegradedNamingCompaction()
+    {
+        _health.Evaluate(Info(begin: 805_222_504, readOnly: 805_222_504 + 600 * Mb), Ping);
+        _time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(1));
+
+        var result = _health.Evaluate(Info(begin: 805_222_504, readOnly: 805_222_504 + 900 * Mb), Ping);
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.StartsWith("Compaction has not moved the log's oldest record for 4 minutes while due: 900 MB", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Evaluate_LogPastTwiceItsBound_IsDegradedNamingCompaction()
+    public void Evaluate_DueButStillForLessThanStuckAfter_IsHealthy()
     {
-        // The shipped store after Garnet's compaction stopped: begin stuck, the tail 3.9 GB on.
-        var result = GarnetLogHealth.Evaluate(Info(begin: 805_222_504, tail: 805_222_504 + 2 * Bound + 1), Bound, "PING answered in 0.3 ms");
+        _health.Evaluate(Info(begin: 64, readOnly: 600 * Mb), Ping);
+        _time.Advance(TimeSpan.FromMinutes(4));
 
-        Assert.Equal(HealthStatus.Degraded, result.Status);
-        Assert.StartsWith("Compaction is not keeping the disk bounded: the log spans 2048 MB", result.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, _health.Evaluate(Info(begin: 64, readOnly: 900 * Mb), Ping).Status);
+    }
+
+    [Fact]
+    public void Evaluate_MuchLiveDataButTheOldestRecordMoving_IsHealthy()
+    {
+        // Compaction copies live records forward: the log stays long, its start moves.
+        for (var minute = 0; minute < 10; minute++)
+        {
+            var begin = minute * 100 * Mb;
+            Assert.Equal(HealthStatus.Healthy, _health.Evaluate(Info(begin, begin + 3_000 * Mb), Ping).Status);
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+    }
+
+    [Fact]
+    public void Evaluate_NotDueAndStill_IsHealthyAndSaysTheLogBelowReadOnly()
+    {
+        _health.Evaluate(Info(begin: 64, readOnly: 100 * Mb), Ping);
+        _time.Advance(TimeSpan.FromHours(1));
+
+        var result = _health.Evaluate(Info(begin: 64, readOnly: 100 * Mb), Ping);
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.Equal($"{Ping}; 99 MB of log below its read-only part (compaction due past 512 MB).", result.Description);
     }
 
     [Fact]
     public void Evaluate_IndexChargedToTheLog_IsDegradedNamingStoreIndex()
     {
-        var result = GarnetLogHealth.Evaluate(Info(begin: 64, tail: 1L << 20, charged: 300L << 20), Bound, "PING answered in 0.3 ms");
+        var result = _health.Evaluate(Info(begin: 64, readOnly: Mb, charged: 300 * Mb), Ping);
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Contains("(300 MB): raise Store:Index", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Evaluate_FieldsMissing_IsHealthyWithAnEmptyLog()
+    public void Evaluate_AddressesNotReported_SaysCompactionIsNotWatched()
     {
-        // A store that answers INFO STORE without these fields (another Garnet version) is not called degraded.
-        var result = GarnetLogHealth.Evaluate(new Dictionary<string, string>(), Bound, "PING answered in 0.3 ms");
+        var result = _health.Evaluate(new Dictionary<string, string>(), Ping);
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.EndsWith("INFO STORE did not report the log's addresses, so compaction is not watched.", result.Description, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,6 @@ public sealed class GarnetOptionsTests
         var options = new GarnetOptions();
 
         Assert.Equal(("512m", "256m", "64m", 8, 60), (options.Memory, options.Index, options.Segment, options.CompactionSegments, options.CompactionFrequencySeconds));
-        Assert.Equal(1L << 30, options.LogBoundBytes); // 8 segments of 64 MB + 512 MB in memory
     }
 
     [Theory]

@@ -45,7 +45,7 @@ public sealed class GarnetPasswordTests : IAsyncLifetime
     [Fact]
     public async Task HealthCheck_WithThePassword_IsHealthy()
     {
-        await using var check = new GarnetHealthCheck(_server.Host, Microsoft.Extensions.Options.Options.Create(_server.Options));
+        await using var check = new GarnetHealthCheck(_server.Host, Microsoft.Extensions.Options.Options.Create(_server.Options), TimeProvider.System);
 
         var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
 
