@@ -10,10 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 log=$(mktemp)
+echo "the store's console: $log"
+summary() {
+  echo "compactions finished: $(grep -c 'End store compact' "$log" || true); compaction failures: $(grep -c 'exception received for background compaction task' "$log" || true)"
+  grep -m1 -A3 'exception received for background compaction task' "$log" || true
+}
+trap summary EXIT # also when the run is cut short
 STORE_LOG=$log \
 STORE_SETTINGS="Store__Memory=128m Store__Segment=32m Store__CompactionSegments=4 Store__CompactionFrequencySeconds=5 Logging__LogLevel__SingleDatabaseManager=Information" \
 HELLO_SETTINGS="StateRetention__Capacity=500000" \
   bash RetryDemo.Benchmarks/StoreCost/replay-horizon.sh "${1:-1500000}" 10 400000
-echo "compactions finished: $(grep -c 'End store compact' "$log" || true); compaction failures: $(grep -c 'exception received for background compaction task' "$log" || true)"
-grep -m1 -A3 'exception received for background compaction task' "$log" || true
-echo "the store's console: $log"

@@ -34,7 +34,7 @@ public sealed class GarnetOptions : IValidatableObject
     /// writes (docs/deployment.md).
     /// </summary>
     [Required]
-    [RegularExpression("^[0-9]+[kmg]$")]
+    [RegularExpression(GarnetSizes.Pattern)]
     public string Memory { get; set; } = "512m";
 
     /// <summary>
@@ -45,7 +45,7 @@ public sealed class GarnetOptions : IValidatableObject
     /// its 7,000,000 greetings need 2 million buckets: 256m gives 4 million.
     /// </summary>
     [Required]
-    [RegularExpression("^[0-9]+[kmg]$")]
+    [RegularExpression(GarnetSizes.Pattern)]
     public string Index { get; set; } = "256m";
 
     /// <summary>
@@ -53,7 +53,7 @@ public sealed class GarnetOptions : IValidatableObject
     /// Compaction and the files it frees go a segment at a time.
     /// </summary>
     [Required]
-    [RegularExpression("^[0-9]+[kmg]$")]
+    [RegularExpression(GarnetSizes.Pattern)]
     public string Segment { get; set; } = "64m";
 
     /// <summary>
@@ -68,21 +68,33 @@ public sealed class GarnetOptions : IValidatableObject
     [Range(1, 3600)]
     public int CompactionFrequencySeconds { get; set; } = 60;
 
-
     /// <summary>
     /// When set, every connection must AUTH with it before any command (Garnet's password mode). Empty, no
     /// password is asked: right for a store alone on loopback. The AppHost generates one (<c>store-password</c>).
     /// </summary>
     public string? Password { get; set; }
 
-    /// <summary>Garnet's log page; a segment smaller than a page stops Garnet at start.</summary>
+    /// <summary>Garnet's log page (16m): a segment smaller than a page, or a log memory under four, stops Garnet at start.</summary>
     public const long PageBytes = 16L << 20;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (GarnetSizes.Parse(Segment) < PageBytes)
+        foreach (var (name, size, least) in new[] { (nameof(Memory), Memory, 4 * PageBytes), (nameof(Index), Index, 1L << 20), (nameof(Segment), Segment, PageBytes) })
         {
-            yield return new ValidationResult($"Store:Segment must be at least Garnet's page, 16m (was {Segment}).", [nameof(Segment)]);
+            if (!GarnetSizes.TryParse(size, out var bytes))
+            {
+                yield return new ValidationResult($"Store:{name} must be a size such as 64m, under 8 exabytes (was {size}).", [name]);
+            }
+            else if (bytes < least)
+            {
+                yield return new ValidationResult($"Store:{name} must be at least {least >> 20}m (was {size}).", [name]);
+            }
+        }
+
+        // Garnet rounds a segment down to a power of two; say so rather than run with another size than asked.
+        if (GarnetSizes.TryParse(Segment, out var segment) && segment >= PageBytes && !GarnetSizes.IsPowerOfTwo(segment))
+        {
+            yield return new ValidationResult($"Store:Segment must be a power of two, such as 64m (was {Segment}).", [nameof(Segment)]);
         }
     }
 }
