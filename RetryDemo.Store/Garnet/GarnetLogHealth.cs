@@ -41,8 +41,8 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
         var onDisk = $"{Mb(readOnly - begin)} MB of log below its read-only part (compaction due past {Mb(options.CompactionSegments * GarnetSizes.Parse(options.Segment))} MB)";
         if (now - _settledAt > StuckAfter)
         {
-            return HealthCheckResult.Degraded(
-                $"Compaction has not moved the log's oldest record for {(now - _settledAt).TotalMinutes:F0} minutes while due: {onDisk}. Look for compaction errors in the store's log; see docs/deployment.md.");
+            return HealthCheckResult.Degraded(string.Create(CultureInfo.InvariantCulture,
+                $"Compaction has not moved the log's oldest record for {(now - _settledAt).TotalMinutes:F1} minutes while due: {onDisk}. Look for compaction errors in the store's log; see docs/deployment.md."));
         }
 
         if (Number(storeInfo, IndexChargedToLog) is > 0 and var charged)

@@ -47,6 +47,6 @@ public sealed class GarnetHealthCheckTests
 
         Assert.Equal(HealthStatus.Healthy, first.Status);
         Assert.Equal(HealthStatus.Degraded, later.Status);
-        Assert.StartsWith("Compaction has not moved the log's oldest record for 182 minutes while due: 1", later.Description, StringComparison.Ordinal);
+        Assert.StartsWith("Compaction has not moved the log's oldest record for 182.0 minutes while due: 1", later.Description, StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,7 @@ public sealed class GarnetLogHealthTests
         var result = _health.Evaluate(Info(begin: 805_222_504, readOnly: 805_222_504 + 900 * Mb), Ping);
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
-        Assert.StartsWith("Compaction has not moved the log's oldest record for 4 minutes while due: 900 MB", result.Description, StringComparison.Ordinal);
+        Assert.StartsWith("Compaction has not moved the log's oldest record for 4.0 minutes while due: 900 MB", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]
