@@ -57,14 +57,11 @@ public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions>
         await _connecting.WaitAsync();
         try
         {
-            return _connection ??= await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-            {
-                EndPoints = { { options.Value.LocalAddress, garnet.Port } },
-                Password = string.IsNullOrEmpty(options.Value.Password) ? null : options.Value.Password,
-                AbortOnConnectFail = false,
-                ConnectTimeout = 5000,
-                AsyncTimeout = 5000,
-            });
+            var client = options.Value.LocalClient("store-health");
+            client.AbortOnConnectFail = false;
+            client.ConnectTimeout = 5000;
+            client.AsyncTimeout = 5000;
+            return _connection ??= await ConnectionMultiplexer.ConnectAsync(client);
         }
         finally
         {

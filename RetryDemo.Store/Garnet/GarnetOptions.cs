@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StackExchange.Redis;
 
 namespace RetryDemo.Store.Garnet;
 
@@ -21,6 +22,14 @@ public sealed class GarnetOptions : IValidatableObject
         "0.0.0.0" => "127.0.0.1",
         "::" or "[::]" => "::1",
         _ => Bind,
+    };
+
+    /// <summary>A client of this store from its own process (the warm-up, the health check): its address, its password.</summary>
+    public ConfigurationOptions LocalClient(string name) => new()
+    {
+        EndPoints = { { LocalAddress, Port } },
+        Password = string.IsNullOrEmpty(Password) ? null : Password,
+        ClientName = name,
     };
 
     /// <summary>The append-only file, checkpoints and the on-disk log tier live here; kept across restarts.</summary>

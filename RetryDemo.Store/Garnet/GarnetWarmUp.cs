@@ -36,15 +36,11 @@ public static class GarnetWarmUp
     public static async Task<TimeSpan> RunAsync(GarnetOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { { options.LocalAddress, options.Port } },
-            Password = string.IsNullOrEmpty(options.Password) ? null : options.Password,
-            ClientName = "store-warm-up",
-            // Cold is what this is for: give it the time a cold start takes.
-            ConnectTimeout = 10_000,
-            AsyncTimeout = 30_000,
-        });
+        var client = options.LocalClient("store-warm-up");
+        // Cold is what this is for: give it the time a cold start takes.
+        client.ConnectTimeout = 10_000;
+        client.AsyncTimeout = 30_000;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(client);
         var db = connection.GetDatabase();
         var prefix = $"retrydemo:store:warm-up:{Guid.NewGuid():N}:";
         RedisKey[] keys = [prefix + "string", prefix + "hash", prefix + "list", prefix + "sorted"];
