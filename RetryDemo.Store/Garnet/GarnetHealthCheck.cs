@@ -6,7 +6,8 @@ namespace RetryDemo.Store.Garnet;
 
 /// <summary>
 /// Healthy when Garnet answers PING on its own port, the way HelloService reaches it (with the password), and its
-/// log is as bounded as its options say (<see cref="GarnetLogHealth"/>); degraded when it answers but is not.
+/// compaction is moving (<see cref="GarnetLogHealth"/>); degraded when it answers but compaction is stuck or its
+/// index overflows.
 /// </summary>
 public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions> options, TimeProvider time) : IHealthCheck, IAsyncDisposable
 {

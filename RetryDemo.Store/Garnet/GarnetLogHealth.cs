@@ -19,6 +19,7 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
     public const string SafeReadOnlyAddress = "Log.SafeReadOnlyAddress";
     public const string IndexChargedToLog = "IndexMemoryChargedToLogBudgetBytes";
 
+    private readonly Lock _gate = new();
     private long _begin = -1;
     private DateTimeOffset _settledAt;
 
@@ -32,17 +33,23 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        var due = readOnly - begin > options.CompactionSegments * GarnetSizes.Parse(options.Segment);
-        if (begin != _begin || !due)
+        var trigger = options.CompactionSegments * GarnetSizes.Parse(options.Segment);
+        TimeSpan still;
+        lock (_gate) // /health can be asked by two callers at once
         {
-            (_begin, _settledAt) = (begin, now);
+            if (begin != _begin || readOnly - begin <= trigger)
+            {
+                (_begin, _settledAt) = (begin, now);
+            }
+
+            still = now - _settledAt;
         }
 
-        var onDisk = $"{Mb(readOnly - begin)} MB of log below its read-only part (compaction due past {Mb(options.CompactionSegments * GarnetSizes.Parse(options.Segment))} MB)";
-        if (now - _settledAt > StuckAfter)
+        var onDisk = $"{Mb(readOnly - begin)} MB of log below its read-only part (compaction due past {Mb(trigger)} MB)";
+        if (still > StuckAfter)
         {
             return HealthCheckResult.Degraded(string.Create(CultureInfo.InvariantCulture,
-                $"Compaction has not moved the log's oldest record for {(now - _settledAt).TotalMinutes:F1} minutes while due: {onDisk}. Look for compaction errors in the store's log; see docs/deployment.md."));
+                $"Compaction has not moved the log's oldest record for {still.TotalMinutes:F1} minutes while due: {onDisk}. Look for compaction errors in the store's log; see docs/deployment.md."));
         }
 
         if (Number(storeInfo, IndexChargedToLog) is > 0 and var charged)
