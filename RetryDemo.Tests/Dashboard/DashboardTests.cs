@@ -182,7 +182,9 @@ public sealed class DashboardTests : IClassFixture<DashboardSession>
     /// <summary>
     /// Clicks <paramref name="target"/> until <paramref name="opened"/> shows. A click that lands while the
     /// dashboard is still connecting its Blazor circuit, or on a grid row being re-rendered, does nothing:
-    /// once, in a full test run on 2 busy cores, the details pane never opened. Bounded: 4 clicks, 10 s each.
+    /// once, in a full test run on 2 busy cores, the details pane never opened. Four clicks on the same page
+    /// also did nothing once (CI, 2026-12-07: the grid half-rendered, client's URLs "+0"), so each retry
+    /// loads the page again first. Bounded: 4 clicks, 10 s each.
     /// </summary>
     private static async Task ClickUntilVisibleAsync(ILocator target, ILocator opened)
     {
@@ -201,6 +203,8 @@ public sealed class DashboardTests : IClassFixture<DashboardSession>
                 {
                     return;
                 }
+
+                await target.Page.ReloadAsync();
             }
         }
     }
