@@ -19,6 +19,8 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
     public const string SafeReadOnlyAddress = "Log.SafeReadOnlyAddress";
     public const string IndexChargedToLog = "IndexMemoryChargedToLogBudgetBytes";
 
+    // Garnet's trigger: compaction is due past this much log below the read-only part.
+    private readonly long _trigger = options.CompactionSegments * GarnetSizes.Parse(options.Segment);
     private readonly Lock _gate = new();
     private long _begin = -1;
     private DateTimeOffset _settledAt;
@@ -33,11 +35,10 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        var trigger = options.CompactionSegments * GarnetSizes.Parse(options.Segment);
         TimeSpan still;
         lock (_gate) // /health can be asked by two callers at once
         {
-            if (begin != _begin || readOnly - begin <= trigger)
+            if (begin != _begin || readOnly - begin <= _trigger)
             {
                 (_begin, _settledAt) = (begin, now);
             }
@@ -45,7 +46,7 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
             still = now - _settledAt;
         }
 
-        var onDisk = $"{Mb(readOnly - begin)} MB of log below its read-only part (compaction due past {Mb(trigger)} MB)";
+        var onDisk = $"{Mb(readOnly - begin)} MB of log below its read-only part (compaction due past {Mb(_trigger)} MB)";
         if (still > StuckAfter)
         {
             return HealthCheckResult.Degraded(string.Create(CultureInfo.InvariantCulture,
