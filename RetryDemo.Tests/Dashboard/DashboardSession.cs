@@ -110,22 +110,20 @@ public sealed class DashboardSession : IAsyncLifetime
         while (true)
         {
             await page.GotoAsync(detail);
-            var look = TimeSpan.FromSeconds(3);
-            var last = until.Elapsed + look >= wait;
+            // A look of 3 s, or what is left of the wait (at least 1 s).
+            var look = Math.Clamp((wait - until.Elapsed).TotalMilliseconds, 1_000, 3_000);
             try
             {
                 await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Trace detail" }).GetByRole(AriaRole.Gridcell, span))
-                    .ToHaveCountAsync(spans, new() { Timeout = (float)(last ? Max(wait - until.Elapsed, TimeSpan.FromSeconds(1)) : look).TotalMilliseconds });
+                    .ToHaveCountAsync(spans, new() { Timeout = (float)look });
                 return;
             }
-            catch (PlaywrightException) when (!last)
+            catch (PlaywrightException) when (until.Elapsed < wait)
             {
                 // Not there yet: load the page again.
             }
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static async Task CallAsync(HttpClient client, string path, string traceId)
     {
