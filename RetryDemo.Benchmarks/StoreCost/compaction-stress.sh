@@ -3,7 +3,8 @@
 # segments of 32 MB, 500,000 greetings kept): replay-horizon.sh's keyed writes (the 20 keys checked after
 # 400,000, inside that capacity), with the store's console kept,
 # and at the end how many compactions finished and how many failed. Each slice also shows the store's health,
-# which turns Degraded once the log spans more than twice its bound (GarnetLogHealth). With Garnet 2.2.12 each
+# which turns Degraded once compaction is due and the log's oldest record has stood still for three of its
+# periods and a minute, 75 s here (GarnetLogHealth). With Garnet 2.2.12 each
 # run here stopped compacting within about a million writes: either a compaction that throws on one record and
 # retries it forever, or one that never ends (docs/benchmarks.md).
 #   bash RetryDemo.Benchmarks/StoreCost/compaction-stress.sh [newer-writes]
