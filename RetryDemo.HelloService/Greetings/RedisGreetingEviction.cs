@@ -3,53 +3,81 @@ using StackExchange.Redis;
 
 namespace RetryDemo.HelloService.Greetings;
 
-/// <summary>Keeps the store's greetings within their capacity and lifetime, oldest first (<see cref="GreetingScripts.EvictOldest"/>).</summary>
+/// <summary>Keeps the store's greetings within their capacity and lifetime, oldest first (<see cref="IndexScripts.EvictOldest"/>).</summary>
 internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateRetention retention)
 {
     private const int IdLength = 32;
 
-    /// <summary>The most entries one eviction step removes: a short hold on the store.</summary>
+    /// <summary>The most entries one eviction step reads and removes: a short hold on the store.</summary>
     private const int EvictionStep = 256;
+
+    /// <summary>Read past what is over capacity, for gaps (numbers taken by writes that wrote nothing).</summary>
+    private const int GapAllowance = 16;
 
     private const int MaxEvictionStepsPerWrite = 4;
 
     /// <summary>
-    /// Past capacity (or lifetime), evicts from the front of the oldest bucket: its first entries are read, then
-    /// removed in one atomic step that checks again (another replica may have evicted them first). At most a
-    /// few hundred entries per step, so no step holds the store for long, and a few steps per write, so
-    /// writers at once catch up without one write paying for all.
+    /// The oldest end as this replica last read it: the first number then, and when its oldest greeting was
+    /// written (Unix ms; null if none was found). While the first number is the same, a write under capacity
+    /// reads nothing until that greeting's lifetime ends.
     /// </summary>
-    public async Task EvictIfDueAsync(long count, long oldest, DateTimeOffset now)
+    private OldestEnd? _oldest;
+
+    /// <summary>
+    /// Past capacity or lifetime, evicts from the oldest end: the first entries are read, then removed in one
+    /// atomic step that checks they are still as read (another replica may have evicted them first). At most a
+    /// few hundred entries per step, so no step holds the store for long, and a few steps per write, so writers
+    /// at once catch up without one write paying for all.
+    /// </summary>
+    public async Task EvictIfDueAsync(long count, long first, DateTimeOffset now)
     {
-        var cutoff = retention.LastExpiredBucket(now);
+        var cutoff = retention.ExpiredUpTo(now);
         for (var step = 0; step < MaxEvictionStepsPerWrite; step++)
         {
-            var expired = oldest <= cutoff;
-            var over = expired ? EvictionStep : Math.Min(count - retention.Capacity, EvictionStep);
-            if (over <= 0)
+            var over = count - retention.Capacity;
+            if (over <= 0 && Volatile.Read(ref _oldest) is { } known && known.First == first && !(known.Written <= cutoff))
             {
                 return;
             }
 
-            var candidates = await redis.GetDatabase().ListRangeAsync(StoreKeys.IndexBucket(oldest), 0, over - 1);
-            var keys = new List<RedisKey>(4 + candidates.Length * 2) { StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.ListingVersion, StoreKeys.IndexBucket(oldest) };
-            foreach (var candidate in candidates)
+            var db = redis.GetDatabase();
+            var read = (int)Math.Clamp(over + GapAllowance, GapAllowance, EvictionStep);
+            var entries = await db.StringGetAsync([.. Enumerable.Range(0, read).Select(i => StoreKeys.IndexEntry(first + i))]);
+            var oldest = entries.FirstOrDefault(e => !e.IsNull) is { IsNull: false } entry ? WrittenAt(entry!) : (long?)null;
+            if (over <= 0 && !(oldest <= cutoff) && !entries[0].IsNull)
             {
-                var member = (string)candidate!;
-                keys.Add(StoreKeys.Greeting(member[..IdLength]));
-                if (member.Length > IdLength)
+                Volatile.Write(ref _oldest, new OldestEnd(first, oldest));
+                return;
+            }
+
+            var keys = new List<RedisKey>(4 + read * 3) { StoreKeys.IndexFirst, StoreKeys.IndexNext, StoreKeys.GreetingCount, StoreKeys.ListingVersion };
+            for (var i = 0; i < entries.Length; i++)
+            {
+                keys.Add(StoreKeys.IndexEntry(first + i));
+                if (!entries[i].IsNull)
                 {
-                    keys.Add(StoreKeys.Idempotency(member[IdLength..]));
+                    var value = (string)entries[i]!;
+                    var id = value.IndexOf(':', StringComparison.Ordinal) + 1;
+                    keys.Add(StoreKeys.Greeting(value.Substring(id, IdLength)));
+                    if (value.Length > id + IdLength)
+                    {
+                        keys.Add(StoreKeys.Idempotency(value[(id + IdLength)..]));
+                    }
                 }
             }
 
-            var after = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(GreetingScripts.EvictOldest, [.. keys], [retention.Capacity, oldest, expired ? 1 : 0, .. candidates]))!;
-            if (after.Length < 3 || (long)after[0] == 0 && (long)after[2] == oldest)
+            var after = (RedisResult[])(await db.ScriptEvaluateAsync(IndexScripts.EvictOldest, [.. keys],
+                [retention.Capacity, first, cutoff, .. entries.Select(e => e.IsNull ? RedisValue.EmptyString : e)]))!;
+            if ((long)after[1] == first)
             {
-                return; // The index is empty, or nothing here is due (another replica got there first).
+                return; // Nothing here is due, or another replica got there first.
             }
 
-            (count, oldest) = ((long)after[1], (long)after[2]);
+            (count, first) = ((long)after[0], (long)after[1]);
         }
     }
+
+    private static long WrittenAt(string entry) => long.Parse(entry.AsSpan(0, entry.IndexOf(':', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record OldestEnd(long First, long? Written);
 }

@@ -6,9 +6,9 @@ namespace RetryDemo.HelloService.Greetings;
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. Every step that
 /// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): a keyed write (claim and commit
-/// together), abandon and eviction each take one round trip. The index (<see cref="StoreKeys.IndexBuckets"/>:
-/// greetings in time buckets, each entry its greeting's id then its key) gives the newest page and the count
-/// without a scan, and tells eviction which records go together.
+/// together, after taking the index's next number), abandon and eviction each take one round trip. The index
+/// (<see cref="StoreKeys.IndexEntry"/>: numbered entries in the order written, each its greeting's id then its
+/// key) gives the newest page and the count without a scan, and tells eviction which records go together.
 /// </summary>
 public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommits commits, TimeProvider timeProvider, StateRetention retention) : IGreetingStore
 {
@@ -23,7 +23,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
     /// <summary>
     /// The claim and the commit as one script (<see cref="GreetingScripts.Commit"/>, claiming as it writes): the
-    /// write happens only if its claim takes the key, in the same step, so a keyed write takes one round trip
+    /// write happens only if its claim takes the key, in the same step, so a keyed write takes its index number
     /// and one script, and a write cut short never leaves a claim behind for a retry to wait out.
     /// </summary>
     public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
@@ -54,23 +54,33 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     {
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
-        var bucket = retention.BucketOf(now);
-        RedisKey[] keys = claim is null
-            ? [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.ListingVersion]
-            : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexBuckets, StoreKeys.GreetingCount, StoreKeys.IndexBucket(bucket), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
         RedisValue[] values =
         [
             claim is null ? RedisValue.EmptyString : StoredRecords.Claim(claim),
             claim is null ? RedisValue.EmptyString : StoredRecords.Committed(claim, greeting.Id),
             StoredRecords.Greeting(greeting),
-            greeting.Id + claim?.Key,
-            bucket,
+            $"{now.ToUnixTimeMilliseconds()}:{greeting.Id}{claim?.Key}",
+            0, // the entry's number, below
             (long)retention.Lifetime.TotalMilliseconds,
             claimsAsItWrites ? "claim" : RedisValue.EmptyString,
             (long)retention.ClaimLease.TotalMilliseconds,
+            greeting.Id,
         ];
 
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
+        // A number eviction passed before the script ran (possible only where eviction reaches the newest
+        // entries, and never a number not yet taken) is not written: the write takes the next.
+        RedisResult[] result;
+        do
+        {
+            var number = await Db.StringIncrementAsync(StoreKeys.IndexNext);
+            values[4] = number;
+            RedisKey[] keys = claim is null
+                ? [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number), StoreKeys.ListingVersion]
+                : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
+            result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
+        }
+        while ((string?)result[0] == "passed");
+
         switch ((string?)result[0])
         {
             case "held":
@@ -81,11 +91,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
         // Answered only once it would survive the store's crash.
         await commits.WaitAsync();
-        if (result.Length > 2)
-        {
-            await _eviction.EvictIfDueAsync((long)result[1], (long)result[2], now);
-        }
-
+        await _eviction.EvictIfDueAsync((long)result[1], (long)result[2], now);
         return new Written(greeting);
     }
 

@@ -48,17 +48,8 @@ public sealed record StateRetention
     public int ListPageSize { get; init; } = 100;
 
     /// <summary>
-    /// The store's index keeps greetings in time buckets of this span: the newest page is read from the
-    /// newest, eviction takes the oldest from the front of the oldest.
+    /// Greetings written at or before this moment (Unix milliseconds) are past their lifetime at <paramref name="now"/>:
+    /// a greeting lives for exactly <see cref="Lifetime"/>, not to the end of some coarser span.
     /// </summary>
-    public TimeSpan IndexBucket { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The index bucket <paramref name="time"/> falls in, counted from the Unix epoch.</summary>
-    public long BucketOf(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / IndexBucket.Ticks;
-
-    /// <summary>
-    /// The newest bucket whose every entry is past its lifetime at <paramref name="now"/>: the bucket that
-    /// now - lifetime falls in still holds entries up to one bucket younger than that, and they must not leave early.
-    /// </summary>
-    public long LastExpiredBucket(DateTimeOffset now) => BucketOf(now - Lifetime) - 1;
+    public long ExpiredUpTo(DateTimeOffset now) => (now - Lifetime).ToUnixTimeMilliseconds();
 }

@@ -7,25 +7,29 @@ public static class StoreKeys
 {
     private const string Prefix = "retrydemo:";
 
-    /// <summary>
-    /// The operator's fault state, one hash so a plain attempt reads it in one command: <c>outage</c> (present
-    /// while on), and "fail next" as <c>remaining</c>, <c>status</c>, <c>retryAfterSeconds</c>.
-    /// </summary>
-    public static readonly RedisKey FaultState = Prefix + "faults:state";
+    // The operator's fault state, each field its own string (the store keeps strings only: see IndexEntry), read
+    // by a plain attempt in one MGET: the outage (present while on), and "fail next" as what is left of it, the
+    // status it answers and its Retry-After.
+    public static readonly RedisKey Outage = Prefix + "faults:outage";
+    public static readonly RedisKey FailNextRemaining = Prefix + "faults:fail-next:remaining";
+    public static readonly RedisKey FailNextStatus = Prefix + "faults:fail-next:status";
+    public static readonly RedisKey FailNextRetryAfterSeconds = Prefix + "faults:fail-next:retry-after-seconds";
 
     /// <summary>How many requests have rolled under the configured seed since the last reset: one counter, one key.</summary>
     public static readonly RedisKey SeededRolls = Prefix + "faults:seeded-rolls";
 
     /// <summary>
-    /// The index of greetings by creation time, in buckets of <see cref="StateRetention.IndexBucket"/>: this
-    /// sorted set holds the buckets (member and score: the bucket's number), each <see cref="IndexBucket"/> a
-    /// list of its greetings in commit order (member: the greeting's id, then its Idempotency-Key if any). Many
-    /// small lists, each written for one bucket's span and then only read or deleted whole: the store keeps
-    /// objects in a log, and one index of millions, changed on every write, was copied into it again and again.
+    /// The index of greetings in the order they were written: each write takes the next number from
+    /// <see cref="IndexNext"/> and files its entry under <see cref="IndexEntry"/>; eviction takes entries from
+    /// <see cref="IndexFirst"/> up. Strings only, no lists or sorted sets: Garnet 2.2.12's log compaction failed on
+    /// object records within minutes of keyed writes (docs/benchmarks.md), and with strings alone it runs.
     /// </summary>
-    public static readonly RedisKey IndexBuckets = Prefix + "index:buckets";
+    public static readonly RedisKey IndexNext = Prefix + "index:next";
 
-    /// <summary>How many greetings the index holds: added to on every commit, taken from as buckets leave.</summary>
+    /// <summary>The lowest number still in the index: every entry below it has been evicted (absent: 1).</summary>
+    public static readonly RedisKey IndexFirst = Prefix + "index:first";
+
+    /// <summary>How many greetings the index holds: added to on every commit, taken from as entries leave.</summary>
     public static readonly RedisKey GreetingCount = Prefix + "index:count";
 
     /// <summary>
@@ -35,12 +39,16 @@ public static class StoreKeys
     public static readonly RedisKey ListingVersion = Prefix + "index:version";
 
     // The records' prefixes end in their own segment, so no key or id a caller chooses can name an index.
-    // The listing script names greetings and buckets itself, from these.
+    // The listing script names greetings and entries itself, from these.
     public const string GreetingPrefix = Prefix + "greeting:";
-    public const string IndexBucketPrefix = Prefix + "index:bucket:";
+    public const string IndexEntryPrefix = Prefix + "index:entry:";
     private const string KeyPrefix = Prefix + "idempotency-key:";
 
-    public static RedisKey IndexBucket(long bucket) => IndexBucketPrefix + bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The index's entry numbered <paramref name="number"/>: <c>{written, Unix ms}:{greeting id, 32 hex}{Idempotency-Key, if any}</c>.
+    /// A number taken by a write that wrote nothing (a replay, a key held by another write) stays a gap.
+    /// </summary>
+    public static RedisKey IndexEntry(long number) => IndexEntryPrefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static RedisKey Attempts(string requestId) => Prefix + "attempts:" + requestId;
 

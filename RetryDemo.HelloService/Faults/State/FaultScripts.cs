@@ -11,14 +11,15 @@ internal static class FaultScripts
         """;
 
     /// <summary>
-    /// KEYS: the fault state. Takes one "fail next" failure when there is no outage and one is left, and returns
-    /// its status and Retry-After together with the take; otherwise nil.
+    /// KEYS: the outage, what is left of "fail next", its status, its Retry-After. Takes one "fail next" failure
+    /// when there is no outage and one is left, and returns its status and Retry-After together with the take;
+    /// otherwise nil.
     /// </summary>
     public const string TakeFailNext = """
-        local state = redis.call('HMGET', KEYS[1], 'outage', 'remaining', 'status', 'retryAfterSeconds')
+        local state = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
         local left = tonumber(state[2])
         if state[1] or not left or left <= 0 then return nil end
-        redis.call('HINCRBY', KEYS[1], 'remaining', -1)
+        redis.call('DECR', KEYS[2])
         return { state[3], state[4] }
         """;
 }

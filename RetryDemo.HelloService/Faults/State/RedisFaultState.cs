@@ -6,28 +6,24 @@ namespace RetryDemo.HelloService.Faults.State;
 
 /// <summary>
 /// Fault state in the shared store: every replica sees one outage, one "fail next" count and one attempt
-/// count per request, and one sequence of seeded rolls. A plain attempt costs one command (an HMGET of the one
-/// state hash), a counted one a pipelined batch: one round trip either way, a second only while "fail next" has
-/// failures left. Each step that reads and writes is one script (<see cref="FaultScripts"/>).
+/// count per request, and one sequence of seeded rolls. A plain attempt costs one command (an MGET of the two
+/// settings it needs), a counted one a pipelined batch: one round trip either way, a second only while "fail
+/// next" has failures left. Each step that reads and writes is one script (<see cref="FaultScripts"/>).
 /// </summary>
 public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention retention) : IFaultStateStore
 {
-    private const string Outage = "outage";
-    private const string Remaining = "remaining";
-    private const string Status = "status";
-    private const string RetryAfterSeconds = "retryAfterSeconds";
-
     private IDatabase Db => redis.GetDatabase();
 
-    // The two fields every attempt reads, allocated once.
-    private static readonly RedisValue[] ObservedFields = [Outage, Remaining];
+    // The two settings every attempt reads, and all four, allocated once.
+    private static readonly RedisKey[] Observed = [StoreKeys.Outage, StoreKeys.FailNextRemaining];
+    private static readonly RedisKey[] All = [StoreKeys.Outage, StoreKeys.FailNextRemaining, StoreKeys.FailNextStatus, StoreKeys.FailNextRetryAfterSeconds];
 
     public async ValueTask<AttemptFaults> ObserveAsync(string? countAttemptsOf, bool numberRoll, CancellationToken cancellationToken)
     {
         // The common attempt, GET /hello with nothing to count: one command, no batch to build.
         if (countAttemptsOf is null && !numberRoll)
         {
-            return await InterpretAsync(await Db.HashGetAsync(StoreKeys.FaultState, ObservedFields), null, null);
+            return await InterpretAsync(await Db.StringGetAsync(Observed), null, null);
         }
 
         // Counted, numbered and read in one pipelined batch: one round trip.
@@ -36,7 +32,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
             ? null
             : batch.ScriptEvaluateAsync(FaultScripts.CountAttempt, [StoreKeys.Attempts(countAttemptsOf)], [(long)retention.AttemptCountLifetime.TotalMilliseconds]);
         var numbered = numberRoll ? batch.StringIncrementAsync(StoreKeys.SeededRolls) : null;
-        var state = batch.HashGetAsync(StoreKeys.FaultState, ObservedFields);
+        var state = batch.StringGetAsync(Observed);
         batch.Execute();
 
         int? attempt = counted is null ? null : (int)await counted;
@@ -52,7 +48,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
         }
 
         if (!read[1].IsNull && read[1].TryParse(out long remaining) && remaining > 0
-            && await Db.ScriptEvaluateAsync(FaultScripts.TakeFailNext, [StoreKeys.FaultState]) is { IsNull: false } taken)
+            && await Db.ScriptEvaluateAsync(FaultScripts.TakeFailNext, All) is { IsNull: false } taken)
         {
             var spec = (RedisValue[])taken!;
             return new AttemptFaults(false, StatusOf(spec[0]), RetryAfterOf(spec[1]), attempt, roll);
@@ -63,7 +59,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
-        var values = await Db.HashGetAsync(StoreKeys.FaultState, [Outage, Remaining, Status, RetryAfterSeconds]);
+        var values = await Db.StringGetAsync(All);
         return new FaultStateSnapshot(
             Outage: !values[0].IsNull,
             FailNextRemaining: !values[1].IsNull && values[1].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
@@ -75,11 +71,11 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
     {
         if (on)
         {
-            await Db.HashSetAsync(StoreKeys.FaultState, Outage, 1);
+            await Db.StringSetAsync(StoreKeys.Outage, 1);
         }
         else
         {
-            await Db.HashDeleteAsync(StoreKeys.FaultState, Outage);
+            await Db.KeyDeleteAsync(StoreKeys.Outage);
         }
 
         return await SnapshotAsync(cancellationToken);
@@ -87,14 +83,14 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> FailNextAsync(int count, int statusCode, int retryAfterSeconds, CancellationToken cancellationToken)
     {
-        // One HSET: a replica never reads a new count with the old status.
-        await Db.HashSetAsync(StoreKeys.FaultState, [new(Remaining, count), new(Status, statusCode), new(RetryAfterSeconds, retryAfterSeconds)]);
+        // One MSET: a replica never reads a new count with the old status.
+        await Db.StringSetAsync([new(StoreKeys.FailNextRemaining, count), new(StoreKeys.FailNextStatus, statusCode), new(StoreKeys.FailNextRetryAfterSeconds, retryAfterSeconds)]);
         return await SnapshotAsync(cancellationToken);
     }
 
     public async ValueTask<FaultStateSnapshot> ResetAsync(CancellationToken cancellationToken)
     {
-        await Db.KeyDeleteAsync([StoreKeys.FaultState, StoreKeys.SeededRolls]);
+        await Db.KeyDeleteAsync([.. All, StoreKeys.SeededRolls]);
         return await SnapshotAsync(cancellationToken);
     }
 

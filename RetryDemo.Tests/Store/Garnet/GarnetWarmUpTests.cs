@@ -19,7 +19,7 @@ public sealed class GarnetWarmUpTests : IAsyncLifetime
         var store = await _server.ConnectAsync();
 
         // Garnet keeps every script it has run; only the warm-up has run one on a server just started.
-        Assert.True(await store.GetServers().Single().ScriptExistsAsync(GarnetWarmUp.TouchEachType));
+        Assert.True(await store.GetServers().Single().ScriptExistsAsync(GarnetWarmUp.TouchEachCommand));
     }
 
     [Fact]
