@@ -11,8 +11,11 @@ internal static class IndexScripts
     /// KEYS: the index's first number, its next, its count, the listing's version, then for each candidate its
     /// entry and, when it has one, its greeting and (when the entry has a key) its key's record. ARGV: the
     /// capacity, the first number as read, the lifetime's cutoff (Unix ms: written at or before it is past it),
-    /// then the candidates: the entries from the first number up, as read ('' for a gap). From the first number
-    /// up, while each entry is still as read: passes gaps (numbers taken by writes that wrote nothing), and
+    /// then the candidates: the entries from the first number up, as read ('' for a gap). An entry is written
+    /// once and leaves only by eviction, which moves the first number past it, so while the first number is as
+    /// read the entries read are still there (only a gap can have been written since: a write that was under
+    /// way); not reading them again spares a read from disk per entry. From the first number
+    /// up, while each gap is still one: passes gaps (numbers taken by writes that wrote nothing), and
     /// removes entries, with their greetings and records, while the index is over capacity or they are past
     /// their lifetime; stops at the first that is neither, and never passes a number not yet taken. So two
     /// replicas evicting at once remove each entry once, and nothing under capacity leaves. A key's record goes
@@ -30,9 +33,9 @@ internal static class IndexScripts
         local number, k, removed, last = first, 5, 0, nil
         for i = 4, #ARGV do
           if number > taken then break end
-          local entry = redis.call('GET', KEYS[k]) or ''
-          if entry ~= ARGV[i] then break end
+          local entry = ARGV[i]
           if entry == '' then
+            if redis.call('EXISTS', KEYS[k]) == 1 then break end
             k = k + 1
           else
             local colon = string.find(entry, ':', 1, true)

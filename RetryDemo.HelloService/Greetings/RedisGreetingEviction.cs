@@ -11,8 +11,11 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
     /// <summary>The most entries one eviction step reads and removes: a short hold on the store.</summary>
     private const int EvictionStep = 256;
 
-    /// <summary>Read past what is over capacity, for gaps (numbers taken by writes that wrote nothing).</summary>
-    private const int GapAllowance = 16;
+    /// <summary>
+    /// Read past what is over capacity, for gaps (numbers taken by writes that wrote nothing). Few: the oldest
+    /// entries are on disk, and each one read is a read from it. A step that meets more reads a whole step next.
+    /// </summary>
+    private const int GapAllowance = 2;
 
     private const int MaxEvictionStepsPerWrite = 4;
 
@@ -41,7 +44,8 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
             }
 
             var db = redis.GetDatabase();
-            var read = (int)Math.Clamp(over + GapAllowance, GapAllowance, EvictionStep);
+            // A step after the first met more gaps or due entries than it expected: read a whole step.
+            var read = step == 0 ? (int)Math.Clamp(over + GapAllowance, GapAllowance, EvictionStep) : EvictionStep;
             var entries = await db.StringGetAsync([.. Enumerable.Range(0, read).Select(i => StoreKeys.IndexEntry(first + i))]);
             var oldest = entries.FirstOrDefault(e => !e.IsNull) is { IsNull: false } entry ? WrittenAt(entry!) : (long?)null;
             if (over <= 0 && !(oldest <= cutoff) && !entries[0].IsNull)

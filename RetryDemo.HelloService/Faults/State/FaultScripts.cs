@@ -22,4 +22,21 @@ internal static class FaultScripts
         redis.call('DECR', KEYS[2])
         return { state[3], state[4] }
         """;
+
+    /// <summary>
+    /// KEYS: what is left of "fail next", its status, its Retry-After. ARGV: the three. Sets them in one step: the
+    /// store runs a script as a transaction over its KEYS, and <see cref="TakeFailNext"/> locks the same keys,
+    /// so a take never pairs one spec's status with another's Retry-After (Garnet's MSET is not one step).
+    /// </summary>
+    public const string SetFailNext = """
+        redis.call('SET', KEYS[1], ARGV[1])
+        redis.call('SET', KEYS[2], ARGV[2])
+        redis.call('SET', KEYS[3], ARGV[3])
+        return 1
+        """;
+
+    /// <summary>KEYS: the outage, then "fail next" as in <see cref="SetFailNext"/>. The four read in one step, so an operator never sees half a spec.</summary>
+    public const string Read = """
+        return redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+        """;
 }

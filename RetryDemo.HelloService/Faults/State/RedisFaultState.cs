@@ -59,7 +59,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
-        var values = await Db.StringGetAsync(All);
+        var values = (RedisValue[])(await Db.ScriptEvaluateAsync(FaultScripts.Read, All))!;
         return new FaultStateSnapshot(
             Outage: !values[0].IsNull,
             FailNextRemaining: !values[1].IsNull && values[1].TryParse(out long left) ? (int)Math.Max(0, left) : 0,
@@ -83,8 +83,8 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> FailNextAsync(int count, int statusCode, int retryAfterSeconds, CancellationToken cancellationToken)
     {
-        // One MSET: a replica never reads a new count with the old status.
-        await Db.StringSetAsync([new(StoreKeys.FailNextRemaining, count), new(StoreKeys.FailNextStatus, statusCode), new(StoreKeys.FailNextRetryAfterSeconds, retryAfterSeconds)]);
+        // One step: a replica never reads a new count with the old status.
+        await Db.ScriptEvaluateAsync(FaultScripts.SetFailNext, All[1..], [count, statusCode, retryAfterSeconds]);
         return await SnapshotAsync(cancellationToken);
     }
 

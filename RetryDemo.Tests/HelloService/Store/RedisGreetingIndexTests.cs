@@ -1,0 +1,129 @@
+using RetryDemo.Contracts;
+using RetryDemo.HelloService.Faults.State;
+using RetryDemo.HelloService.Greetings;
+using RetryDemo.HelloService.Store;
+using RetryDemo.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace RetryDemo.Tests.HelloService.Store;
+
+/// <summary>
+/// The store's index as numbered entries (<see cref="StoreKeys.IndexEntry"/>), on the real store: what it holds,
+/// and the gaps left by numbers taken by writes that wrote nothing.
+/// </summary>
+[Trait("Category", "Component")]
+public sealed class RedisGreetingIndexTests : IAsyncLifetime
+{
+    private static readonly StateRetention Small = StateRetention.Default with { Capacity = 5, ListPageSize = 3 };
+    private StoreServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private async Task<RedisGreetingStore> StoreAsync(StateRetention retention) =>
+        new(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, retention);
+
+    /// <summary>
+    /// Garnet 2.2.12's log compaction failed on object records (lists, sorted sets, hashes) within minutes of
+    /// keyed writes, and ran with strings alone (docs/benchmarks.md): every kind of write HelloService makes
+    /// leaves only strings in the store.
+    /// </summary>
+    [Fact]
+    public async Task Keys_AfterEveryKindOfWrite_AreAllStrings()
+    {
+        var store = await StoreAsync(Small);
+        for (var i = 0; i < 8; i++)
+        {
+            await store.ClaimAndCommitAsync($"n{i}", $"key-{i}", GreetingFingerprint.Of($"n{i}"), Token); // past capacity: evicts
+            await store.ClaimAndCommitAsync($"n{i}", $"key-{i}", GreetingFingerprint.Of($"n{i}"), Token); // a replay
+            await store.CommitAsync($"plain{i}", null, Token);
+        }
+
+        var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("claimed", "fp", Token));
+        await store.AbandonAsync(claim, Token);
+        await store.ClaimAsync("left-claimed", "fp", Token);
+        await store.ListAsync(3, Token);
+        var faults = new RedisFaultState(await _server.ConnectAsync(), Small);
+        await faults.SetOutageAsync(true, Token);
+        await faults.FailNextAsync(3, 503, 1, Token);
+        await faults.SetOutageAsync(false, Token);
+        await faults.ObserveAsync("request", numberRoll: true, Token);
+
+        var connection = await _server.ConnectAsync();
+        var server = connection.GetServers().Single();
+        var types = new Dictionary<string, RedisType>();
+        await foreach (var key in server.KeysAsync(pattern: "retrydemo:*"))
+        {
+            types[key.ToString()] = await connection.GetDatabase().KeyTypeAsync(key);
+        }
+
+        Assert.Contains(types.Keys, key => key.StartsWith(StoreKeys.IndexEntryPrefix, StringComparison.Ordinal));
+        Assert.Contains(StoreKeys.FailNextRemaining.ToString(), types.Keys);
+        Assert.All(types, pair => Assert.True(pair.Value == RedisType.String, $"{pair.Key} is a {pair.Value}"));
+    }
+
+    /// <summary>
+    /// Every replay takes a number and writes nothing under it. Eviction passes such gaps, however many, and still
+    /// takes only what is over capacity, oldest first; the listing reads past them to the newest page.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_PastTheCapacityBehindAndBeneathManyGaps_EvictsTheOldestAndListsTheNewest()
+    {
+        var store = await StoreAsync(Small);
+        var (_, oldest) = await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.IsType<IdempotencyClaim.Committed>((await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token)).Claim);
+        }
+
+        var newer = new List<Greeting>();
+        for (var i = 0; i < Small.Capacity - 1; i++)
+        {
+            newer.Add((await store.CommitAsync($"n{i}", null, Token))!);
+        }
+
+        newer.Add((await store.ClaimAndCommitAsync("Grace", "newest", GreetingFingerprint.Of("Grace"), Token)).Created!);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.IsType<IdempotencyClaim.Committed>((await store.ClaimAndCommitAsync("Grace", "newest", GreetingFingerprint.Of("Grace"), Token)).Claim);
+        }
+
+        var list = await (await StoreAsync(Small)).ListAsync(3, Token);
+
+        Assert.Null(await store.FindAsync(oldest!.Id, Token));
+        Assert.Null(await store.FindByKeyAsync("replayed", GreetingFingerprint.Of("Ada"), Token));
+        foreach (var greeting in newer)
+        {
+            Assert.Equal(greeting, await store.FindAsync(greeting.Id, Token));
+        }
+
+        Assert.Equal(Small.Capacity, list.Count);
+        Assert.Equal(newer[^3..].AsEnumerable().Reverse(), list.Latest);
+    }
+
+    /// <summary>
+    /// A number eviction passed between the write taking it and its script (eviction passes gaps, and a number
+    /// taken but not yet written is one) is not written to: the write takes the next, and is counted and listed.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_NumberPassedBeforeItsScriptRan_WritesUnderALaterNumber()
+    {
+        var store = await StoreAsync(StateRetention.Default);
+        await store.CommitAsync("Ada", null, Token);
+        var db = (await _server.ConnectAsync()).GetDatabase();
+        var passedUpTo = (long)await db.StringGetAsync(StoreKeys.IndexNext) + 3;
+        await db.StringSetAsync(StoreKeys.IndexFirst, passedUpTo);
+        await db.KeyDeleteAsync(StoreKeys.GreetingCount);
+
+        var written = await store.CommitAsync("Grace", null, Token);
+
+        Assert.Equal(passedUpTo, (long)await db.StringGetAsync(StoreKeys.IndexNext));
+        Assert.True(await db.KeyExistsAsync(StoreKeys.IndexEntry(passedUpTo)));
+        var list = await store.ListAsync(10, Token);
+        Assert.Equal(1, list.Count);
+        Assert.Equal(written, Assert.Single(list.Latest));
+    }
+}
