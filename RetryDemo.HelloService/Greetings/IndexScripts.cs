@@ -21,16 +21,17 @@ internal static class IndexScripts
     /// replicas evicting at once remove each entry once, and nothing under capacity leaves. A key's record goes
     /// with its greeting, unless the key has since been written again (its record then names another greeting).
     /// The listing's version is 'changing' while it removes, then the last removed entry's (each entry is
-    /// removed once), as in <see cref="GreetingScripts.Commit"/>. Returns { the count, the first number now }.
+    /// removed once), as in <see cref="GreetingScripts.Commit"/>. Returns { the count, the first number now,
+    /// when the entry it stopped at was written (Unix ms), or 0 if it did not stop at one }.
     /// </summary>
     public const string EvictOldest = """
         local first = tonumber(redis.call('GET', KEYS[1]) or '1')
         local count = tonumber(redis.call('GET', KEYS[3]) or '0')
-        if first ~= tonumber(ARGV[2]) then return { count, first } end
+        if first ~= tonumber(ARGV[2]) then return { count, first, 0 } end
         local taken = tonumber(redis.call('GET', KEYS[2]) or '0')
         local over = count - tonumber(ARGV[1])
         local cutoff = tonumber(ARGV[3])
-        local number, k, removed, last = first, 5, 0, nil
+        local number, k, removed, last, stopped = first, 5, 0, nil, 0
         for i = 4, #ARGV do
           if number > taken then break end
           local entry = ARGV[i]
@@ -39,7 +40,8 @@ internal static class IndexScripts
             k = k + 1
           else
             local colon = string.find(entry, ':', 1, true)
-            if removed >= over and tonumber(string.sub(entry, 1, colon - 1)) > cutoff then break end
+            local written = tonumber(string.sub(entry, 1, colon - 1))
+            if removed >= over and written > cutoff then stopped = written break end
             if not last then redis.call('SET', KEYS[4], 'changing') end
             last = string.sub(entry, colon + 1, colon + 32)
             redis.call('DEL', KEYS[k], KEYS[k + 1])
@@ -61,7 +63,7 @@ internal static class IndexScripts
           count = redis.call('DECRBY', KEYS[3], removed)
           redis.call('SET', KEYS[4], '-' .. last)
         end
-        return { count, number }
+        return { count, number, stopped }
         """;
 
     /// <summary>
@@ -69,12 +71,14 @@ internal static class IndexScripts
     /// beforehand) and locks nothing, as a listing of separate reads would. One round trip instead of several.
     /// ARGV: the index's first number, its next, its count, the entry prefix, the greeting prefix, the
     /// lifetime's cutoff (Unix ms), the page size, the most numbers to read from either end, the listing's
-    /// version, the version of the page the caller holds (or ''). A version of 'changing' (a write cut by a
+    /// version, the version of the page the caller holds (or ''), then the first number and when its oldest
+    /// greeting was written as the caller last had them (or '', ''): the oldest end is on disk, and while the
+    /// first number is the same it is not read again. A version of 'changing' (a write cut by a
     /// crash) is answered as '', under which no replica keeps a page. Returns { the version } when that is still
     /// the version: nothing in the index has changed since, so the caller's page is current. Otherwise { the
     /// version, the count less the greetings past their lifetime that no write has evicted yet, the newest
     /// page's ids newest first, their records, when the oldest greeting counted was written (Unix ms; -1 when
-    /// none is left, 0 when the read stopped at its bound first) }: until that greeting's lifetime ends, the
+    /// none is left, 0 when the read stopped at its bound first), the first number }: until that greeting's lifetime ends, the
     /// page and count change only with the version. The version is read first and every write changes it after
     /// its other writes, so a page is never older than the version it comes with. Each end reads at most that
     /// many numbers: the listing never walks the whole store, and only a store standing still for longer than
@@ -95,9 +99,11 @@ internal static class IndexScripts
           return redis.call('MGET', unpack(keys))
         end
         local function written(entry) return tonumber(string.sub(entry, 1, string.find(entry, ':', 1, true) - 1)) end
-        local oldest, number = 0, first
+        local oldest, number, chunk = 0, first, 4
+        if first == tonumber(ARGV[11]) and tonumber(ARGV[12]) > cutoff then oldest = tonumber(ARGV[12]) end
         while oldest == 0 and number <= math.min(taken, first + bound - 1) do
-          local to = math.min(taken, first + bound - 1, number + 255)
+          local to = math.min(taken, first + bound - 1, number + chunk - 1)
+          chunk = 256
           for _, entry in ipairs(read(number, to, 1)) do
             if entry then
               if written(entry) > cutoff then oldest = written(entry) break end
@@ -120,9 +126,9 @@ internal static class IndexScripts
           end
           number = to - 1
         end
-        if #ids == 0 then return { version, math.max(count, 0), {}, {}, oldest } end
+        if #ids == 0 then return { version, math.max(count, 0), {}, {}, oldest, first } end
         local keys = {}
         for i, id in ipairs(ids) do keys[i] = ARGV[5] .. id end
-        return { version, math.max(count, 0), ids, redis.call('MGET', unpack(keys)), oldest }
+        return { version, math.max(count, 0), ids, redis.call('MGET', unpack(keys)), oldest, first }
         """;
 }

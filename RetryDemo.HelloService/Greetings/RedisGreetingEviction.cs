@@ -21,8 +21,8 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
 
     /// <summary>
     /// The oldest end as this replica last read it: the first number then, and when its oldest greeting was
-    /// written (Unix ms; null if none was found). While the first number is the same, a write under capacity
-    /// reads nothing until that greeting's lifetime ends.
+    /// written (Unix ms). While the first number is the same, a write under capacity reads nothing until that
+    /// greeting's lifetime ends.
     /// </summary>
     private OldestEnd? _oldest;
 
@@ -35,22 +35,22 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
     public async Task EvictIfDueAsync(long count, long first, DateTimeOffset now)
     {
         var cutoff = retention.ExpiredUpTo(now);
+        var wide = false;
         for (var step = 0; step < MaxEvictionStepsPerWrite; step++)
         {
             var over = count - retention.Capacity;
-            if (over <= 0 && Volatile.Read(ref _oldest) is { } known && known.First == first && !(known.Written <= cutoff))
+            if (over <= 0 && Volatile.Read(ref _oldest) is { } known && known.First == first && known.Written > cutoff)
             {
                 return;
             }
 
+            // Few, unless the last step went through all it read (more gaps or due entries than it expected).
             var db = redis.GetDatabase();
-            // A step after the first met more gaps or due entries than it expected: read a whole step.
-            var read = step == 0 ? (int)Math.Clamp(over + GapAllowance, GapAllowance, EvictionStep) : EvictionStep;
+            var read = wide ? EvictionStep : (int)Math.Clamp(over + GapAllowance, GapAllowance, EvictionStep);
             var entries = await db.StringGetAsync([.. Enumerable.Range(0, read).Select(i => StoreKeys.IndexEntry(first + i))]);
-            var oldest = entries.FirstOrDefault(e => !e.IsNull) is { IsNull: false } entry ? WrittenAt(entry!) : (long?)null;
-            if (over <= 0 && !(oldest <= cutoff) && !entries[0].IsNull)
+            if (over <= 0 && !entries[0].IsNull && WrittenAt(entries[0]!) is var written && written > cutoff)
             {
-                Volatile.Write(ref _oldest, new OldestEnd(first, oldest));
+                Volatile.Write(ref _oldest, new OldestEnd(first, written));
                 return;
             }
 
@@ -72,16 +72,23 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
 
             var after = (RedisResult[])(await db.ScriptEvaluateAsync(IndexScripts.EvictOldest, [.. keys],
                 [retention.Capacity, first, cutoff, .. entries.Select(e => e.IsNull ? RedisValue.EmptyString : e)]))!;
-            if ((long)after[1] == first)
+            var (left, next, stoppedAt) = ((long)after[0], (long)after[1], (long)after[2]);
+            if (stoppedAt > 0)
             {
-                return; // Nothing here is due, or another replica got there first.
+                Volatile.Write(ref _oldest, new OldestEnd(next, stoppedAt)); // the entry it stopped at: not due, and now the oldest
             }
 
-            (count, first) = ((long)after[0], (long)after[1]);
+            if (next == first)
+            {
+                return; // Nothing here is due.
+            }
+
+            wide = next - first == entries.Length;
+            (count, first) = (left, next);
         }
     }
 
     private static long WrittenAt(string entry) => long.Parse(entry.AsSpan(0, entry.IndexOf(':', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
 
-    private sealed record OldestEnd(long First, long? Written);
+    private sealed record OldestEnd(long First, long Written);
 }

@@ -12,6 +12,9 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
     /// <summary>This replica's last listing: answered again while the store says nothing in the index has changed.</summary>
     private ListingRead? _lastListing;
 
+    /// <summary>The index's first number and when its oldest greeting was written, as last read: passed back, so the oldest end is read only once it moves.</summary>
+    private OldestEnd? _oldest;
+
     /// <summary>
     /// One round trip. While the index's version is the one this replica last listed at, and no greeting it
     /// counted has reached the end of its lifetime, the store answers with the version alone and the page held
@@ -22,9 +25,10 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
         var now = timeProvider.GetUtcNow();
         var last = Volatile.Read(ref _lastListing);
         var held = last is not null && now < last.ValidUntil && last.Limit == limit ? last.Version : "";
+        var oldest = Volatile.Read(ref _oldest);
         var listed = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(IndexScripts.List, [],
             [StoreKeys.IndexFirst.ToString(), StoreKeys.IndexNext.ToString(), StoreKeys.GreetingCount.ToString(), StoreKeys.IndexEntryPrefix, StoreKeys.GreetingPrefix,
-                retention.ExpiredUpTo(now), limit, MaxNumbersRead, StoreKeys.ListingVersion.ToString(), held]))!;
+                retention.ExpiredUpTo(now), limit, MaxNumbersRead, StoreKeys.ListingVersion.ToString(), held, oldest?.First ?? 0, oldest?.Written ?? 0]))!;
         var version = (string)listed[0]!;
         if (listed.Length == 1)
         {
@@ -35,6 +39,11 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
         var list = new GreetingList((int)(long)listed[1], [.. page.Index().Where(g => !g.Item.IsNull).Select(g => StoredRecords.ReadGreeting((string)ids[g.Index]!, (string)g.Item!))]);
         // Until the oldest greeting counted reaches its lifetime's end, time alone changes nothing here.
         var oldestCounted = (long)listed[4];
+        if (oldestCounted > 0)
+        {
+            Volatile.Write(ref _oldest, new OldestEnd((long)listed[5], oldestCounted));
+        }
+
         var validUntil = oldestCounted switch
         {
             -1 => DateTimeOffset.MaxValue,
@@ -50,4 +59,6 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
     }
 
     private sealed record ListingRead(string Version, DateTimeOffset ValidUntil, int Limit, GreetingList List);
+
+    private sealed record OldestEnd(long First, long Written);
 }
