@@ -11,11 +11,6 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
     /// <summary>The most entries one eviction step reads and removes: a short hold on the store.</summary>
     private const int EvictionStep = 256;
 
-    /// <summary>
-    /// Read past what is over capacity, for gaps (numbers taken by writes that wrote nothing). Few: the oldest
-    /// entries are on disk, and each one read is a read from it. A step that meets more reads a whole step next.
-    /// </summary>
-    private const int GapAllowance = 2;
 
     private const int MaxEvictionStepsPerWrite = 4;
 
@@ -44,9 +39,12 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
                 return;
             }
 
-            // Few, unless the last step went through all it read (more gaps or due entries than it expected).
+            // What is over capacity and the entry after it, where eviction stops and which it then knows to be the
+            // oldest (under capacity, that entry alone): the oldest entries are on disk, and each one read is a read
+            // from it. A whole step once a step went through all it read (gaps, numbers taken by writes that wrote
+            // nothing, or more due than it expected).
             var db = redis.GetDatabase();
-            var read = wide ? EvictionStep : (int)Math.Clamp(over + GapAllowance, GapAllowance, EvictionStep);
+            var read = wide ? EvictionStep : (int)Math.Clamp(over + 1, 1, EvictionStep);
             var entries = await db.StringGetAsync([.. Enumerable.Range(0, read).Select(i => StoreKeys.IndexEntry(first + i))]);
             if (over <= 0 && !entries[0].IsNull && WrittenAt(entries[0]!) is var written && written > cutoff)
             {

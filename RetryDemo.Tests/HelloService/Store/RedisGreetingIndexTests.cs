@@ -4,6 +4,7 @@ using RetryDemo.HelloService.Greetings;
 using RetryDemo.HelloService.Store;
 using RetryDemo.Tests.Infrastructure;
 using StackExchange.Redis;
+using StackExchange.Redis.Profiling;
 
 namespace RetryDemo.Tests.HelloService.Store;
 
@@ -125,5 +126,29 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
         var list = await store.ListAsync(10, Token);
         Assert.Equal(1, list.Count);
         Assert.Equal(written, Assert.Single(list.Latest));
+    }
+
+    /// <summary>
+    /// The oldest entries are on disk, so eviction reads only what it needs: under capacity nothing once it knows
+    /// the oldest entry is not due, past it the few entries over it, in one step.
+    /// </summary>
+    [Theory]
+    [InlineData(3, new[] { "EVAL", "INCR" })]
+    [InlineData(7, new[] { "EVAL", "EVAL", "INCR", "MGET" })]
+    public async Task CommitAsync_UnderOrPastTheCapacity_SendsOnlyTheCommandsItNeeds(int writtenBefore, string[] expected)
+    {
+        var connection = await _server.ConnectAsync();
+        var store = new RedisGreetingStore(connection, new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, Small);
+        for (var i = 0; i < writtenBefore; i++)
+        {
+            await store.CommitAsync($"n{i}", null, Token); // scripts loaded, the oldest end read once
+        }
+
+        var session = new ProfilingSession();
+        connection.RegisterProfiler(() => session);
+        await store.CommitAsync("one more", null, Token);
+
+        // A script goes as EVAL or, once the client knows the store has it, EVALSHA: one command either way.
+        Assert.Equal(expected, session.FinishProfiling().Select(command => command.Command == "EVALSHA" ? "EVAL" : command.Command).Order());
     }
 }
