@@ -62,6 +62,7 @@ public static class SharedStateExtensions
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, HealthStatus.Degraded);
         builder.Services.AddHostedService<StoreConnectionAtStart>();
+        builder.Services.AddHostedService<StoreLayoutUpgrade>();
         builder.Services.AddSingleton<RedisFaultState>();
         builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services, services.GetRequiredService<RedisFaultState>()));
         builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();

@@ -52,23 +52,7 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
                 return;
             }
 
-            var keys = new List<RedisKey>(4 + read * 3) { StoreKeys.IndexFirst, StoreKeys.IndexNext, StoreKeys.GreetingCount, StoreKeys.ListingVersion };
-            for (var i = 0; i < entries.Length; i++)
-            {
-                keys.Add(StoreKeys.IndexEntry(first + i));
-                if (!entries[i].IsNull)
-                {
-                    var value = (string)entries[i]!;
-                    var id = value.IndexOf(':', StringComparison.Ordinal) + 1;
-                    keys.Add(StoreKeys.Greeting(value.Substring(id, IdLength)));
-                    if (value.Length > id + IdLength)
-                    {
-                        keys.Add(StoreKeys.Idempotency(value[(id + IdLength)..]));
-                    }
-                }
-            }
-
-            var after = (RedisResult[])(await db.ScriptEvaluateAsync(IndexScripts.EvictOldest, [.. keys],
+            var after = (RedisResult[])(await db.ScriptEvaluateAsync(IndexScripts.EvictOldest, KeysOf(first, entries),
                 [retention.Capacity, first, cutoff, .. entries.Select(e => e.IsNull ? RedisValue.EmptyString : e)]))!;
             var (left, next, stoppedAt) = ((long)after[0], (long)after[1], (long)after[2]);
             if (stoppedAt > 0)
@@ -84,6 +68,28 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
             wide = next - first == entries.Length;
             (count, first) = (left, next);
         }
+    }
+
+    /// <summary><see cref="IndexScripts.EvictOldest"/>'s KEYS: the index's own, then each entry, and each present one's greeting and key's record.</summary>
+    private static RedisKey[] KeysOf(long first, RedisValue[] entries)
+    {
+        var keys = new List<RedisKey>(4 + entries.Length * 3) { StoreKeys.IndexFirst, StoreKeys.IndexNext, StoreKeys.GreetingCount, StoreKeys.ListingVersion };
+        for (var i = 0; i < entries.Length; i++)
+        {
+            keys.Add(StoreKeys.IndexEntry(first + i));
+            if (!entries[i].IsNull)
+            {
+                var value = (string)entries[i]!;
+                var id = value.IndexOf(':', StringComparison.Ordinal) + 1;
+                keys.Add(StoreKeys.Greeting(value.Substring(id, IdLength)));
+                if (value.Length > id + IdLength)
+                {
+                    keys.Add(StoreKeys.Idempotency(value[(id + IdLength)..]));
+                }
+            }
+        }
+
+        return [.. keys];
     }
 
     private static long WrittenAt(string entry) => long.Parse(entry.AsSpan(0, entry.IndexOf(':', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);

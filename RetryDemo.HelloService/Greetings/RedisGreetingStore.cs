@@ -10,8 +10,10 @@ namespace RetryDemo.HelloService.Greetings;
 /// (<see cref="StoreKeys.IndexEntry"/>: numbered entries in the order written, each its greeting's id then its
 /// key) gives the newest page and the count without a scan, and tells eviction which records go together.
 /// </summary>
-public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommits commits, TimeProvider timeProvider, StateRetention retention) : IGreetingStore
+public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommits commits, TimeProvider timeProvider, StateRetention retention, ILogger<RedisGreetingStore>? logger = null) : IGreetingStore
 {
+    private readonly IndexNumbers _numbers = new(redis, timeProvider);
+    private readonly ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisGreetingStore>.Instance;
     private readonly RedisGreetingListing _listing = new(redis, timeProvider, retention);
     private readonly RedisGreetingEviction _eviction = new(redis, retention);
     private readonly RedisKeyClaims _claims = new(redis, commits, retention);
@@ -67,32 +69,49 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             greeting.Id,
         ];
 
-        // A number eviction passed before the script ran (possible only where eviction reaches the newest
-        // entries, and never a number not yet taken) is not written: the write takes the next.
-        RedisResult[] result;
-        do
-        {
-            var number = await Db.StringIncrementAsync(StoreKeys.IndexNext);
-            values[4] = number;
-            RedisKey[] keys = claim is null
-                ? [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number), StoreKeys.ListingVersion]
-                : [StoreKeys.Greeting(greeting.Id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
-            result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
-        }
-        while ((string?)result[0] == "passed");
-
+        var (result, number) = await CommitUnderANumberAsync(greeting.Id, claim, values);
         switch ((string?)result[0])
         {
             case "held":
+                _numbers.GiveBack(number);
                 return new Written(null, (result[1], result[2]));
             case "lost":
+                _numbers.GiveBack(number);
                 return new Written(null);
         }
 
         // Answered only once it would survive the store's crash.
         await commits.WaitAsync();
-        await _eviction.EvictIfDueAsync((long)result[1], (long)result[2], now);
+        try
+        {
+            await _eviction.EvictIfDueAsync((long)result[1], (long)result[2], now);
+        }
+        catch (Exception ex) when (StoreFailure.Is(ex))
+        {
+            // The write is kept: a 5xx now would send its caller to write it again. The next write evicts.
+            StoreLog.EvictionPutOff(_logger, ex.GetType().Name);
+        }
+
         return new Written(greeting);
+    }
+
+    // A number eviction passed before the script ran (possible only where eviction reaches the newest entries,
+    // and never a number not yet taken) is not written: the write takes the next.
+    private async ValueTask<(RedisResult[] Result, IndexNumber Number)> CommitUnderANumberAsync(string id, IdempotencyClaim.New? claim, RedisValue[] values)
+    {
+        while (true)
+        {
+            var number = await _numbers.TakeAsync();
+            values[4] = number.Value;
+            RedisKey[] keys = claim is null
+                ? [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion]
+                : [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
+            if ((string?)result[0] != "passed")
+            {
+                return (result, number);
+            }
+        }
     }
 
     public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken) => await _claims.Abandon(claim);

@@ -29,8 +29,11 @@ public static class StoreKeys
     /// <summary>The lowest number still in the index: every entry below it has been evicted (absent: 1).</summary>
     public static readonly RedisKey IndexFirst = Prefix + "index:first";
 
-    /// <summary>How many greetings the index holds: added to on every commit, taken from as entries leave.</summary>
-    public static readonly RedisKey GreetingCount = Prefix + "index:count";
+    /// <summary>
+    /// How many greetings the index holds: added to on every commit, taken from as entries leave. Not the older
+    /// layout's <c>index:count</c>, which counted greetings this index does not hold (<see cref="StoreLayoutUpgrade"/>).
+    /// </summary>
+    public static readonly RedisKey GreetingCount = Prefix + "index:greetings";
 
     /// <summary>
     /// Changed by every write to the index (a commit, an eviction) to a value it never had: a replica's last

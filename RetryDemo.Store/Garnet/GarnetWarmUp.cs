@@ -24,7 +24,14 @@ public static class GarnetWarmUp
         redis.call('DECR', KEYS[2])
         redis.call('PTTL', KEYS[2])
         redis.call('MGET', KEYS[1], KEYS[2])
+        redis.call('EXISTS', KEYS[2])
+        redis.call('DECRBY', KEYS[1], 2)
         return redis.call('DEL', KEYS[1], KEYS[2])
+        """;
+
+    // A script without KEYS (HelloService's listing) runs outside a transaction: another path.
+    public const string ReadWithoutKeys = """
+        return redis.call('MGET', ARGV[1], ARGV[2])
         """;
 
     /// <summary>Connects as HelloService does (with the password) and runs the warm-up; returns how long it took.</summary>
@@ -40,6 +47,7 @@ public static class GarnetWarmUp
         var prefix = $"retrydemo:store:warm-up:{Guid.NewGuid():N}:";
         RedisKey[] keys = [prefix + "counter", prefix + "claim"];
         await db.ScriptEvaluateAsync(TouchEachCommand, keys).WaitAsync(cancellationToken);
+        await db.ScriptEvaluateAsync(ReadWithoutKeys, [], [keys[0].ToString(), keys[1].ToString()]).WaitAsync(cancellationToken);
         // Once more outside a script: plain commands take another path through the server.
         await db.StringGetAsync(keys).WaitAsync(cancellationToken);
         await db.StringGetAsync(keys[0]).WaitAsync(cancellationToken);

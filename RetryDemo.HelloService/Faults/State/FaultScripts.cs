@@ -26,13 +26,19 @@ internal static class FaultScripts
     /// <summary>
     /// KEYS: what is left of "fail next", its status, its Retry-After. ARGV: the three. Sets them in one step: the
     /// store runs a script as a transaction over its KEYS, and <see cref="TakeFailNext"/> locks the same keys,
-    /// so a take never pairs one spec's status with another's Retry-After (Garnet's MSET is not one step).
+    /// so a take never pairs one spec's status with another's Retry-After (Garnet's MSET is not one step). The
+    /// count goes last, so a script cut by a crash and replayed in part never arms the old spec.
     /// </summary>
     public const string SetFailNext = """
-        redis.call('SET', KEYS[1], ARGV[1])
         redis.call('SET', KEYS[2], ARGV[2])
         redis.call('SET', KEYS[3], ARGV[3])
+        redis.call('SET', KEYS[1], ARGV[1])
         return 1
+        """;
+
+    /// <summary>KEYS: the outage, "fail next" as in <see cref="SetFailNext"/>, the seeded rolls. Clears them in one step (a multi-key DEL is not one step in Garnet).</summary>
+    public const string Reset = """
+        return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
         """;
 
     /// <summary>KEYS: the outage, then "fail next" as in <see cref="SetFailNext"/>. The four read in one step, so an operator never sees half a spec.</summary>

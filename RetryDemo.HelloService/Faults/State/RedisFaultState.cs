@@ -90,7 +90,7 @@ public sealed class RedisFaultState(IConnectionMultiplexer redis, StateRetention
 
     public async ValueTask<FaultStateSnapshot> ResetAsync(CancellationToken cancellationToken)
     {
-        await Db.KeyDeleteAsync([.. All, StoreKeys.SeededRolls]);
+        await Db.ScriptEvaluateAsync(FaultScripts.Reset, [.. All, StoreKeys.SeededRolls]);
         return await SnapshotAsync(cancellationToken);
     }
 

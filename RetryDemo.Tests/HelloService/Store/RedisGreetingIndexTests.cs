@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using RetryDemo.Contracts;
 using RetryDemo.HelloService.Faults.State;
 using RetryDemo.HelloService.Greetings;
@@ -24,8 +25,8 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private async Task<RedisGreetingStore> StoreAsync(StateRetention retention) =>
-        new(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, retention);
+    private async Task<RedisGreetingStore> StoreAsync(StateRetention retention, TimeProvider? time = null) =>
+        new(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), time ?? TimeProvider.System, retention);
 
     /// <summary>
     /// Garnet 2.2.12's log compaction failed on object records (lists, sorted sets, hashes) within minutes of
@@ -67,42 +68,94 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Every replay takes a number and writes nothing under it. Eviction passes such gaps, however many, and still
-    /// takes only what is over capacity, oldest first; the listing reads past them to the newest page.
+    /// A replay takes a number and writes nothing under it; given back, it is taken again only within a second, so
+    /// replays a second or more apart each leave a gap. Eviction passes such gaps, however many (here 300 behind
+    /// the oldest greeting, more than a step of 256), and still takes only what is over capacity, oldest first;
+    /// the listing reads past 300 more to the newest page.
     /// </summary>
     [Fact]
     public async Task CommitAsync_PastTheCapacityBehindAndBeneathManyGaps_EvictsTheOldestAndListsTheNewest()
     {
-        var store = await StoreAsync(Small);
-        var (_, oldest) = await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token);
-        for (var i = 0; i < 300; i++)
-        {
-            Assert.IsType<IdempotencyClaim.Committed>((await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token)).Claim);
-        }
-
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = await StoreAsync(Small, time);
+        var ada = (await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token)).Created!;
+        await ReplayAsync(store, "Ada", "replayed", 300, time);
         var newer = new List<Greeting>();
         for (var i = 0; i < Small.Capacity - 1; i++)
         {
             newer.Add((await store.CommitAsync($"n{i}", null, Token))!);
         }
 
-        newer.Add((await store.ClaimAndCommitAsync("Grace", "newest", GreetingFingerprint.Of("Grace"), Token)).Created!);
-        for (var i = 0; i < 300; i++)
-        {
-            Assert.IsType<IdempotencyClaim.Committed>((await store.ClaimAndCommitAsync("Grace", "newest", GreetingFingerprint.Of("Grace"), Token)).Claim);
-        }
+        newer.Add((await store.ClaimAndCommitAsync("Grace", "newest", GreetingFingerprint.Of("Grace"), Token)).Created!); // over capacity: Ada leaves
+        await ReplayAsync(store, "Grace", "newest", 300, time);
+        var last = (await store.CommitAsync("last", null, Token))!; // over again: past 300 gaps to n0
 
         var list = await (await StoreAsync(Small)).ListAsync(3, Token);
 
-        Assert.Null(await store.FindAsync(oldest!.Id, Token));
+        Assert.Null(await store.FindAsync(ada.Id, Token));
         Assert.Null(await store.FindByKeyAsync("replayed", GreetingFingerprint.Of("Ada"), Token));
-        foreach (var greeting in newer)
+        Assert.Null(await store.FindAsync(newer[0].Id, Token));
+        foreach (var greeting in newer[1..].Append(last))
         {
             Assert.Equal(greeting, await store.FindAsync(greeting.Id, Token));
         }
 
         Assert.Equal(Small.Capacity, list.Count);
-        Assert.Equal(newer[^3..].AsEnumerable().Reverse(), list.Latest);
+        Assert.Equal([last, newer[^1], newer[^2]], list.Latest);
+    }
+
+    private static async Task ReplayAsync(RedisGreetingStore store, string name, string key, int times, FakeTimeProvider? oneSecondApart = null)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Assert.IsType<IdempotencyClaim.Committed>((await store.ClaimAndCommitAsync(name, key, GreetingFingerprint.Of(name), Token)).Claim);
+            oneSecondApart?.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Replays within a second take the number the first one gave back: a flood of them leaves no gaps.</summary>
+    [Fact]
+    public async Task ClaimAndCommitAsync_ManyReplaysWithinASecond_ShareOneNumberWithTheNextWrite()
+    {
+        var store = await StoreAsync(Small, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token);
+        await ReplayAsync(store, "Ada", "replayed", 300);
+
+        await store.CommitAsync("next", null, Token);
+
+        var db = (await _server.ConnectAsync()).GetDatabase();
+        Assert.Equal(2, (long)await db.StringGetAsync(StoreKeys.IndexNext));
+        Assert.True(await db.KeyExistsAsync(StoreKeys.IndexEntry(2)));
+    }
+
+    /// <summary>
+    /// A write is kept once its script and its commit are done: eviction after it is the next write's to finish
+    /// if the store fails under it, not a 5xx that would send the caller to write it again.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_StoreFailsDuringTheEvictionAfterIt_StillAnswersTheWrite()
+    {
+        var connection = await _server.ConnectAsync();
+        var failAfterCommit = false;
+        var store = new RedisGreetingStore(connection, new StoreCommits(() =>
+        {
+            if (Volatile.Read(ref failAfterCommit))
+            {
+                connection.Dispose(); // what eviction sends next meets a connection gone
+            }
+
+            return Task.CompletedTask;
+        }), TimeProvider.System, Small);
+        for (var i = 0; i < Small.Capacity; i++)
+        {
+            await store.CommitAsync($"n{i}", null, Token);
+        }
+
+        Volatile.Write(ref failAfterCommit, true);
+        var written = await store.CommitAsync("over capacity", null, Token);
+
+        Assert.NotNull(written);
+        Assert.Equal(written, await (await StoreAsync(Small)).FindAsync(written.Id, Token));
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public sealed class GarnetOptionsTests
     {
         var options = new GarnetOptions();
 
-        Assert.Equal(("512m", "256m", "64m", 8, 60), (options.Memory, options.Index, options.Segment, options.CompactionSegments, options.CompactionFrequencySeconds));
+        Assert.Equal(("512m", "512m", "64m", 8, 60), (options.Memory, options.Index, options.Segment, options.CompactionSegments, options.CompactionFrequencySeconds));
         Assert.Empty(Errors(options));
     }
 

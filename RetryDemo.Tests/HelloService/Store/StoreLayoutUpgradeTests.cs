@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging.Testing;
+using RetryDemo.HelloService.Faults.State;
+using RetryDemo.HelloService.Store;
+using RetryDemo.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace RetryDemo.Tests.HelloService.Store;
+
+/// <summary>An older HelloService's objects in the store (its data folder outlives a restart), removed at start, on the real store.</summary>
+[Trait("Category", "Component")]
+public sealed class StoreLayoutUpgradeTests : IAsyncLifetime
+{
+    private StoreServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task StartAsync_OlderLayoutInTheStore_RemovesItsObjectsAndCarriesTheFaultSettingsOver()
+    {
+        var connection = await _server.ConnectAsync();
+        var db = connection.GetDatabase();
+        await db.HashSetAsync(StoreLayoutUpgrade.OlderFaultState, [new("outage", 1), new("remaining", 3), new("status", 429), new("retryAfterSeconds", 7)]);
+        for (var bucket = 0; bucket < 600; bucket++)
+        {
+            await db.SortedSetAddAsync(StoreLayoutUpgrade.OlderIndexBuckets, bucket, bucket);
+            await db.ListRightPushAsync($"retrydemo:index:bucket:{bucket}", "an entry");
+        }
+
+        await db.StringSetAsync(StoreLayoutUpgrade.OlderCount, 600);
+        var logger = new FakeLogger<StoreLayoutUpgrade>();
+
+        await new StoreLayoutUpgrade(connection, logger).StartAsync(Token);
+        await new StoreLayoutUpgrade(connection, logger).StartAsync(Token); // a second replica, after
+
+        var left = new List<string>();
+        await foreach (var key in connection.GetServers().Single().KeysAsync(pattern: "retrydemo:*"))
+        {
+            left.Add($"{key} ({await db.KeyTypeAsync(key)})");
+        }
+
+        Assert.Equal(
+            [$"{StoreKeys.FailNextRemaining} (String)", $"{StoreKeys.FailNextRetryAfterSeconds} (String)", $"{StoreKeys.FailNextStatus} (String)", $"{StoreKeys.Outage} (String)"],
+            left.Order());
+        var carried = await new RedisFaultState(connection, StateRetention.Default).SnapshotAsync(Token);
+        Assert.Equal(new FaultStateSnapshot(true, 3, 429, 7), carried);
+        Assert.Equal("Removed an older HelloService's layout from the store: 600 index buckets, its count and its fault-state hash", Assert.Single(logger.Collector.GetSnapshot()).Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_StoreDown_SaysSoAndStarts()
+    {
+        var connection = await _server.ConnectAsync();
+        await _server.StopAsync();
+        var logger = new FakeLogger<StoreLayoutUpgrade>();
+
+        await new StoreLayoutUpgrade(connection, logger).StartAsync(Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        Assert.StartsWith("Could not look for an older HelloService's layout", Assert.Single(logger.Collector.GetSnapshot()).Message);
+    }
+}
