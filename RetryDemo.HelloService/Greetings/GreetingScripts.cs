@@ -34,7 +34,7 @@ internal static class GreetingScripts
     /// there (a claim left without its outcome is freed by its lease). The listing's version is 'changing' from
     /// the first write on, and becomes this greeting's id after the index has changed, so a listing that reads
     /// the version first never files an older page under a newer version, and a cut write leaves 'changing',
-    /// under which no replica keeps a page (<see cref="IndexScripts.List"/>).
+    /// under which no replica keeps a page (<see cref="ListingScripts.List"/>).
     /// Returns { 'written', the count, the first number }; { 'held', the key's record, its time left (ms) }
     /// when the key was someone else's; { 'lost' } when a claim made before no longer holds the key;
     /// { 'passed' } when eviction has passed the entry's number.

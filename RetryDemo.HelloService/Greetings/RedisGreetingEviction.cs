@@ -15,6 +15,12 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
     private const int MaxEvictionStepsPerWrite = 4;
 
     /// <summary>
+    /// How far the replicas' clocks and the store's may differ: an entry written this much before its lifetime
+    /// ends still has its key's record (which expires by the store's clock), so eviction takes it without reading it.
+    /// </summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The oldest end as this replica last read it: the first number then, and when its oldest greeting was
     /// written (Unix ms). While the first number is the same, a write under capacity reads nothing until that
     /// greeting's lifetime ends.
@@ -53,7 +59,7 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
             }
 
             var after = (RedisResult[])(await db.ScriptEvaluateAsync(IndexScripts.EvictOldest, KeysOf(first, entries),
-                [retention.Capacity, first, cutoff, .. entries.Select(e => e.IsNull ? RedisValue.EmptyString : e)]))!;
+                [retention.Capacity, first, cutoff, (long)ClockMargin.TotalMilliseconds, .. entries.Select(e => e.IsNull ? RedisValue.EmptyString : e)]))!;
             var (left, next, stoppedAt) = ((long)after[0], (long)after[1], (long)after[2]);
             if (stoppedAt > 0)
             {

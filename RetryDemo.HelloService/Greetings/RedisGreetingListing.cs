@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace RetryDemo.HelloService.Greetings;
 
-/// <summary>The newest page of greetings and their count, read from the store's index in one round trip (<see cref="IndexScripts.List"/>).</summary>
+/// <summary>The newest page of greetings and their count, read from the store's index in one round trip (<see cref="ListingScripts.List"/>).</summary>
 internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimeProvider timeProvider, StateRetention retention)
 {
     /// <summary>The most index numbers a listing reads from either end: entries past their lifetime, gaps.</summary>
@@ -26,7 +26,7 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
         var last = Volatile.Read(ref _lastListing);
         var held = last is not null && now < last.ValidUntil && last.Limit == limit ? last.Version : "";
         var oldest = Volatile.Read(ref _oldest);
-        var listed = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(IndexScripts.List, [],
+        var listed = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(ListingScripts.List, [],
             [StoreKeys.IndexFirst.ToString(), StoreKeys.IndexNext.ToString(), StoreKeys.GreetingCount.ToString(), StoreKeys.IndexEntryPrefix, StoreKeys.GreetingPrefix,
                 retention.ExpiredUpTo(now), limit, MaxNumbersRead, StoreKeys.ListingVersion.ToString(), held, oldest?.First ?? 0, oldest?.Written ?? 0]))!;
         var version = (string)listed[0]!;

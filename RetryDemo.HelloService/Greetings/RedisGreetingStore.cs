@@ -86,9 +86,10 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         {
             await _eviction.EvictIfDueAsync((long)result[1], (long)result[2], now);
         }
-        catch (Exception ex) when (StoreFailure.Is(ex))
+        catch (Exception ex) when (StoreFailure.Is(ex) && ex is not RedisServerException)
         {
-            // The write is kept: a 5xx now would send its caller to write it again. The next write evicts.
+            // The write is kept: a 5xx now would send its caller to write it again. The next write evicts. (A
+            // script the store refused is a defect, not a passing failure: that one is not swallowed.)
             StoreLog.EvictionPutOff(_logger, ex.GetType().Name);
         }
 

@@ -8,8 +8,10 @@ namespace RetryDemo.HelloService.Store;
 /// first). Garnet 2.2.12's compaction fails on such objects (docs/benchmarks.md), and the store keeps its data
 /// folder across restarts (under the AppHost, .store-data), so they would stay. Greetings and keys written
 /// before stay until their lifetime ends: their keys replay, but the index neither lists nor counts them. A
-/// store that cannot be reached leaves it to the next start; replicas starting together each remove what is
-/// left (every step can be done twice).
+/// store that cannot be reached, or more than <see cref="Longest"/> of it, leaves the rest to the next start;
+/// replicas starting together each remove what is left (every step can be done twice). Older replicas still
+/// running write the older layout, and their fault switches are not the newer ones': stop them first (a new
+/// revision replaces them).
 /// </summary>
 public sealed class StoreLayoutUpgrade(IConnectionMultiplexer store, ILogger<StoreLayoutUpgrade> logger) : IHostedService
 {
@@ -18,6 +20,25 @@ public sealed class StoreLayoutUpgrade(IConnectionMultiplexer store, ILogger<Sto
     public static readonly RedisKey OlderFaultState = Prefix + "faults:state";
     public static readonly RedisKey OlderIndexBuckets = Prefix + "index:buckets";
     public static readonly RedisKey OlderCount = Prefix + "index:count";
+
+    /// <summary>KEYS: the sorted set, then a batch of its buckets' lists. ARGV: the batch. Removes the lists and their members in one step, so a list an older replica still writing pushes to meanwhile is one the sorted set names again.</summary>
+    private const string RemoveBuckets = """
+        for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
+        return redis.call('ZREM', KEYS[1], unpack(ARGV))
+        """;
+
+    /// <summary>
+    /// KEYS: the older count, the index's next number, its count now. The first strings-only commits kept the count
+    /// under the older name: with numbers taken and no count under the new name, it is the index's, and is renamed.
+    /// </summary>
+    private const string RemoveOrRenameCount = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        if redis.call('EXISTS', KEYS[2]) == 1 and redis.call('EXISTS', KEYS[3]) == 0 then return redis.call('RENAME', KEYS[1], KEYS[3]) end
+        return redis.call('DEL', KEYS[1])
+        """;
+
+    /// <summary>How long a start spends on it at most: the rest is the next start's.</summary>
+    private static readonly TimeSpan Longest = TimeSpan.FromSeconds(30);
 
     /// <summary>KEYS: the older hash, then the outage and "fail next" strings. Carries the settings over and removes the hash, in one step.</summary>
     private const string CarryFaultStateOver = """
@@ -44,16 +65,17 @@ public sealed class StoreLayoutUpgrade(IConnectionMultiplexer store, ILogger<Sto
                 await db.ScriptEvaluateAsync(CarryFaultStateOver, [OlderFaultState, StoreKeys.Outage, StoreKeys.FailNextRemaining, StoreKeys.FailNextStatus, StoreKeys.FailNextRetryAfterSeconds]);
             }
 
-            // A bucket a second of writes: some thousands at most, 256 at a time.
+            // A bucket a second of writes, up to a day's (86,400): 256 at a time, for at most Longest.
             var buckets = 0;
-            while (await db.SortedSetRangeByRankAsync(OlderIndexBuckets, 0, 255) is { Length: > 0 } batch)
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(Longest);
+            while (!bounded.IsCancellationRequested && await db.SortedSetRangeByRankAsync(OlderIndexBuckets, 0, 255) is { Length: > 0 } batch)
             {
-                await db.KeyDeleteAsync([.. batch.Select(bucket => (RedisKey)(BucketPrefix + bucket))]);
-                await db.SortedSetRemoveAsync(OlderIndexBuckets, batch);
+                await db.ScriptEvaluateAsync(RemoveBuckets, [OlderIndexBuckets, .. batch.Select(bucket => (RedisKey)(BucketPrefix + bucket))], batch);
                 buckets += batch.Length;
             }
 
-            await db.KeyDeleteAsync(OlderCount);
+            await db.ScriptEvaluateAsync(RemoveOrRenameCount, [OlderCount, StoreKeys.IndexNext, StoreKeys.GreetingCount]);
             StoreLog.OlderLayoutRemoved(logger, buckets);
         }
         catch (Exception ex) when (StoreFailure.Is(ex))

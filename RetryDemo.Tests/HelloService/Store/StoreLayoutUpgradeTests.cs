@@ -50,6 +50,21 @@ public sealed class StoreLayoutUpgradeTests : IAsyncLifetime
         Assert.Equal("Removed an older HelloService's layout from the store: 600 index buckets, its count and its fault-state hash", Assert.Single(logger.Collector.GetSnapshot()).Message);
     }
 
+    /// <summary>The first strings-only commits kept the numbered index's count under the older name: it is the index's, and stays.</summary>
+    [Fact]
+    public async Task StartAsync_CountUnderTheOlderNameBesideNumberedEntries_IsRenamedNotRemoved()
+    {
+        var connection = await _server.ConnectAsync();
+        var db = connection.GetDatabase();
+        await db.StringSetAsync(StoreKeys.IndexNext, 42);
+        await db.StringSetAsync(StoreLayoutUpgrade.OlderCount, 40);
+
+        await new StoreLayoutUpgrade(connection, new FakeLogger<StoreLayoutUpgrade>()).StartAsync(Token);
+
+        Assert.Equal(40, (long)await db.StringGetAsync(StoreKeys.GreetingCount));
+        Assert.False(await db.KeyExistsAsync(StoreLayoutUpgrade.OlderCount));
+    }
+
     [Fact]
     public async Task StartAsync_StoreDown_SaysSoAndStarts()
     {
