@@ -6,11 +6,8 @@ namespace RetryDemo.HelloService.Greetings;
 /// <summary>Keeps the store's greetings within their capacity and lifetime, oldest first (<see cref="IndexScripts.EvictOldest"/>).</summary>
 internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateRetention retention)
 {
-    private const int IdLength = 32;
-
     /// <summary>The most entries one eviction step reads and removes: a short hold on the store.</summary>
     private const int EvictionStep = 256;
-
 
     private const int MaxEvictionStepsPerWrite = 4;
 
@@ -25,7 +22,7 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
     /// written (Unix ms). While the first number is the same, a write under capacity reads nothing until that
     /// greeting's lifetime ends.
     /// </summary>
-    private OldestEnd? _oldest;
+    private OldestEntry? _oldest;
 
     /// <summary>
     /// Past capacity or lifetime, evicts from the oldest end: the first entries are read, then removed in one
@@ -40,7 +37,7 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
         for (var step = 0; step < MaxEvictionStepsPerWrite; step++)
         {
             var over = count - retention.Capacity;
-            if (over <= 0 && Volatile.Read(ref _oldest) is { } known && known.First == first && known.Written > cutoff)
+            if (over <= 0 && Volatile.Read(ref _oldest) is { } known && known.Number == first && known.Written > cutoff)
             {
                 return;
             }
@@ -52,9 +49,9 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
             var db = redis.GetDatabase();
             var read = wide ? EvictionStep : (int)Math.Clamp(over + 1, 1, EvictionStep);
             var entries = await db.StringGetAsync([.. Enumerable.Range(0, read).Select(i => StoreKeys.IndexEntry(first + i))]);
-            if (over <= 0 && !entries[0].IsNull && WrittenAt(entries[0]!) is var written && written > cutoff)
+            if (over <= 0 && !entries[0].IsNull && StoredRecords.ReadIndexEntry(entries[0]!).Written is var written && written > cutoff)
             {
-                Volatile.Write(ref _oldest, new OldestEnd(first, written));
+                Volatile.Write(ref _oldest, new OldestEntry(first, written));
                 return;
             }
 
@@ -63,7 +60,7 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
             var (left, next, stoppedAt) = ((long)after[0], (long)after[1], (long)after[2]);
             if (stoppedAt > 0)
             {
-                Volatile.Write(ref _oldest, new OldestEnd(next, stoppedAt)); // the entry it stopped at: not due, and now the oldest
+                Volatile.Write(ref _oldest, new OldestEntry(next, stoppedAt)); // the entry it stopped at: not due, and now the oldest
             }
 
             if (next == first)
@@ -85,20 +82,15 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
             keys.Add(StoreKeys.IndexEntry(first + i));
             if (!entries[i].IsNull)
             {
-                var value = (string)entries[i]!;
-                var id = value.IndexOf(':', StringComparison.Ordinal) + 1;
-                keys.Add(StoreKeys.Greeting(value.Substring(id, IdLength)));
-                if (value.Length > id + IdLength)
+                var entry = StoredRecords.ReadIndexEntry(entries[i]!);
+                keys.Add(StoreKeys.Greeting(entry.GreetingId));
+                if (entry.Key is { } key)
                 {
-                    keys.Add(StoreKeys.Idempotency(value[(id + IdLength)..]));
+                    keys.Add(StoreKeys.Idempotency(key));
                 }
             }
         }
 
         return [.. keys];
     }
-
-    private static long WrittenAt(string entry) => long.Parse(entry.AsSpan(0, entry.IndexOf(':', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
-
-    private sealed record OldestEnd(long First, long Written);
 }

@@ -12,8 +12,8 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
     /// <summary>This replica's last listing: answered again while the store says nothing in the index has changed.</summary>
     private ListingRead? _lastListing;
 
-    /// <summary>The index's first number and when its oldest greeting was written, as last read: passed back, so the oldest end is read only once it moves.</summary>
-    private OldestEnd? _oldest;
+    /// <summary>The oldest greeting counted, as last read: passed back, so the oldest end is read only once it moves.</summary>
+    private OldestEntry? _oldest;
 
     /// <summary>
     /// One round trip. While the index's version is the one this replica last listed at, and no greeting it
@@ -28,7 +28,7 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
         var oldest = Volatile.Read(ref _oldest);
         var listed = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(ListingScripts.List, [],
             [StoreKeys.IndexFirst.ToString(), StoreKeys.IndexNext.ToString(), StoreKeys.GreetingCount.ToString(), StoreKeys.IndexEntryPrefix, StoreKeys.GreetingPrefix,
-                retention.ExpiredUpTo(now), limit, MaxNumbersRead, StoreKeys.ListingVersion.ToString(), held, oldest?.First ?? 0, oldest?.Written ?? 0]))!;
+                retention.ExpiredUpTo(now), limit, MaxNumbersRead, StoreKeys.ListingVersion.ToString(), held, oldest?.Number ?? 0, oldest?.Written ?? 0]))!;
         var version = (string)listed[0]!;
         if (listed.Length == 1)
         {
@@ -41,7 +41,7 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
         var oldestCounted = (long)listed[4];
         if (oldestCounted > 0)
         {
-            Volatile.Write(ref _oldest, new OldestEnd((long)listed[5], oldestCounted));
+            Volatile.Write(ref _oldest, new OldestEntry((long)listed[5], oldestCounted));
         }
 
         var validUntil = oldestCounted switch
@@ -59,6 +59,4 @@ internal sealed class RedisGreetingListing(IConnectionMultiplexer redis, TimePro
     }
 
     private sealed record ListingRead(string Version, DateTimeOffset ValidUntil, int Limit, GreetingList List);
-
-    private sealed record OldestEnd(long First, long Written);
 }

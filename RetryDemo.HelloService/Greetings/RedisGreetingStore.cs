@@ -6,7 +6,7 @@ namespace RetryDemo.HelloService.Greetings;
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. Every step that
 /// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): a keyed write (claim and commit
-/// together, after taking the index's next number), abandon and eviction each take one round trip. The index
+/// together, after taking the index's next number), abandon, and each eviction step (after reading its entries). The index
 /// (<see cref="StoreKeys.IndexEntry"/>: numbered entries in the order written, each its greeting's id then its
 /// key) gives the newest page and the count without a scan, and tells eviction which records go together.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             claim is null ? RedisValue.EmptyString : StoredRecords.Claim(claim),
             claim is null ? RedisValue.EmptyString : StoredRecords.Committed(claim, greeting.Id),
             StoredRecords.Greeting(greeting),
-            $"{now.ToUnixTimeMilliseconds()}:{greeting.Id}{claim?.Key}",
+            StoredRecords.IndexEntry(now, greeting.Id, claim?.Key),
             0, // the entry's number, below
             (long)retention.Lifetime.TotalMilliseconds,
             claimsAsItWrites ? "claim" : RedisValue.EmptyString,

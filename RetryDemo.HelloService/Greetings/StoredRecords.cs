@@ -21,5 +21,22 @@ internal static class StoredRecords
     public static Greeting ReadGreeting(string id, string json) =>
         (JsonSerializer.Deserialize(json, GreetingRecordJson.Stored.StoredGreeting) ?? throw new InvalidDataException("A stored greeting is empty.")).WithId(id);
 
+    /// <summary>
+    /// An index entry, as the scripts read it: <c>{written, Unix ms}:{greeting id}{key}</c>. The id's length is
+    /// fixed (a GUID's 32 hex digits), so what follows it is the key, whatever characters the key holds.
+    /// </summary>
+    public static string IndexEntry(DateTimeOffset written, string greetingId, string? key) =>
+        $"{written.ToUnixTimeMilliseconds()}:{greetingId}{key}";
+
+    public static IndexEntry ReadIndexEntry(string entry)
+    {
+        var colon = entry.IndexOf(':', StringComparison.Ordinal);
+        var written = long.Parse(entry.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture);
+        var keyAt = colon + 1 + GreetingIdLength;
+        return new IndexEntry(written, entry[(colon + 1)..keyAt], entry.Length > keyAt ? entry[keyAt..] : null);
+    }
+
+    private const int GreetingIdLength = 32;
+
     private static string Write(IdempotencyRecord record) => JsonSerializer.Serialize(record, GreetingRecordJson.Stored.IdempotencyRecord);
 }
