@@ -5,7 +5,8 @@ namespace RetryDemo.HelloService.Store;
 /// <summary>Every key HelloService writes in the shared store, spelled once.</summary>
 public static class StoreKeys
 {
-    private const string Prefix = "retrydemo:";
+    /// <summary>Every key's first segment, this layout's and (<see cref="StoreLayoutUpgrade"/>) the older one's.</summary>
+    internal const string Prefix = "retrydemo:";
 
     // The operator's fault state, each field its own string (the store keeps strings only: see IndexEntry), read
     // by a plain attempt in one MGET: the outage (present while on), and "fail next" as what is left of it, the

@@ -15,11 +15,10 @@ namespace RetryDemo.HelloService.Store;
 /// </summary>
 public sealed class StoreLayoutUpgrade(IConnectionMultiplexer store, ILogger<StoreLayoutUpgrade> logger) : IHostedService
 {
-    private const string Prefix = "retrydemo:";
-    private const string BucketPrefix = Prefix + "index:bucket:";
-    public static readonly RedisKey OlderFaultState = Prefix + "faults:state";
-    public static readonly RedisKey OlderIndexBuckets = Prefix + "index:buckets";
-    public static readonly RedisKey OlderCount = Prefix + "index:count";
+    private const string BucketPrefix = StoreKeys.Prefix + "index:bucket:";
+    public static readonly RedisKey OlderFaultState = StoreKeys.Prefix + "faults:state";
+    public static readonly RedisKey OlderIndexBuckets = StoreKeys.Prefix + "index:buckets";
+    public static readonly RedisKey OlderCount = StoreKeys.Prefix + "index:count";
 
     /// <summary>KEYS: the sorted set, then a batch of its buckets' lists. ARGV: the batch. Removes the lists and their members in one step, so a list an older replica still writing pushes to meanwhile is one the sorted set names again.</summary>
     private const string RemoveBuckets = """
