@@ -27,8 +27,10 @@ public static class StoreFailure
         // RedisTimeoutException is a TimeoutException, not a RedisException: a slow store is a failure too.
         RedisException or RedisTimeoutException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(Is),
-        // ObjectDisposedException is an InvalidOperationException.
-        InvalidOperationException or IOException or SocketException => ThrownByConnectionLayer(exception),
+        // A disposed client: thrown from the multiplexer's message check, which the JIT may inline into the
+        // caller's frame (RedisBase), so any of the client's frames counts.
+        ObjectDisposedException => ThrownBy(exception, InStoreClient),
+        InvalidOperationException or IOException or SocketException => ThrownBy(exception, InConnectionLayer),
         _ => false,
     };
 
@@ -43,8 +45,11 @@ public static class StoreFailure
     // layer. Its connections (PhysicalConnection, PhysicalBridge and their async state machines), the
     // multiplexer that owns them (disposed, no server to send to), and its socket library; not the rest: an
     // InvalidOperationException from reading a RedisResult wrongly is a bug, and stays a 500.
-    private static bool ThrownByConnectionLayer(Exception exception) =>
-        new StackTrace(exception, fNeedFileInfo: false).GetFrames().Any(frame => frame.GetMethod()?.DeclaringType is { } type && InConnectionLayer(type));
+    private static bool ThrownBy(Exception exception, Func<Type, bool> layer) =>
+        new StackTrace(exception, fNeedFileInfo: false).GetFrames().Any(frame => frame.GetMethod()?.DeclaringType is { } type && layer(type));
+
+    private static bool InStoreClient(Type type) =>
+        type.Assembly == StoreClient || type.Assembly.GetName().Name == StoreClientSockets;
 
     private static bool InConnectionLayer(Type type) =>
         type.Assembly.GetName().Name == StoreClientSockets

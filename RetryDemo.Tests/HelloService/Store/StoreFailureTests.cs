@@ -71,6 +71,29 @@ public class StoreFailureTests
     }
 
     [Fact]
+    public async Task Is_CommandOnADisposedStoreClient_IsAStoreFailure()
+    {
+        // CI met this one with only RedisBase.ExecuteAsync in its trace: optimized code had inlined the
+        // multiplexer's frame away, and the rule that looked for it answered a bare 500. Here the frame may stay;
+        // the rule no longer needs it. Nothing listens on port 1, and the client does not wait for it.
+        var client = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { "127.0.0.1:1" }, AbortOnConnectFail = false, ConnectTimeout = 100 });
+        await client.DisposeAsync();
+
+        var disposed = await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetDatabase().StringGetAsync("k"));
+
+        Assert.True(StoreFailure.Is(disposed));
+    }
+
+    [Fact]
+    public void Is_DisposedOutsideTheStoreClient_IsNot()
+    {
+        var stream = new MemoryStream();
+        stream.Dispose();
+
+        Assert.False(StoreFailure.Is(Assert.Throws<ObjectDisposedException>(() => stream.ReadByte())));
+    }
+
+    [Fact]
     public void Is_ResultMisreadInsideTheStoreClient_IsNot()
     {
         // Thrown by StackExchange.Redis, but by its result types, not its connections: reading a value as an
