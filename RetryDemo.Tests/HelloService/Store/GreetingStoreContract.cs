@@ -286,9 +286,9 @@ public abstract class GreetingStoreContract
             return written;
         })));
 
-        // 20 newer writes push out the 20 oldest, and no more: the newest 20 of the first round stay. Eviction
-        // takes whole index buckets once all of a bucket is over capacity, and writers at once can share one, so
-        // a few may stay over capacity; never fewer than capacity.
+        // 20 newer writes push out the 20 oldest, and no more: the newest 20 of the first round stay. A write that
+        // finds its replica evicting leaves its entry to that replica's next write, so a few may stay over
+        // capacity; never fewer than capacity.
         var kept = (await Task.WhenAll(first.Select(async g => await replicas[0].FindAsync(g.Id, None)))).Select(g => g is not null).ToList();
         var firstKept = kept.IndexOf(true);
         Assert.InRange(first.Count - firstKept, 20, 24);

@@ -182,6 +182,38 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Past capacity every write is due to evict, and writers at once on one replica each read the same oldest
+    /// entries from disk: one evicts at a time, taking what the others added, and nothing stays over for good.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_WritersAtOncePastTheCapacity_EvictOneAtATime()
+    {
+        var connection = await _server.ConnectAsync();
+        var store = new RedisGreetingStore(connection, new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, Small);
+        for (var i = 0; i < Small.Capacity + 1; i++)
+        {
+            await store.CommitAsync($"n{i}", null, Token);
+        }
+
+        var session = new ProfilingSession();
+        connection.RegisterProfiler(() => session);
+        const int Writers = 32, WritesEach = 10;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < WritesEach; i++)
+            {
+                await store.CommitAsync($"w{w}-{i}", null, Token);
+            }
+        })));
+        var reads = session.FinishProfiling().Count(command => command.Command == "MGET");
+        await store.CommitAsync("last", null, Token);
+
+        // Each write alone would read the oldest entries once: 320 reads.
+        Assert.InRange(reads, 1, Writers * WritesEach - 1);
+        Assert.Equal(Small.Capacity, (long)await connection.GetDatabase().StringGetAsync(StoreKeys.GreetingCount));
+    }
+
+    /// <summary>
     /// The oldest entries are on disk, so eviction reads only what it needs: under capacity nothing once it knows
     /// the oldest entry is not due, past it the few entries over it, in one step.
     /// </summary>
