@@ -21,22 +21,33 @@ internal sealed class IndexNumbers(IConnectionMultiplexer redis, TimeProvider ti
     private readonly Lock _gate = new();
     private readonly Stack<IndexNumber> _givenBack = new();
 
-    /// <summary>A number given back less than a second ago, else the next from the store.</summary>
-    public async ValueTask<IndexNumber> TakeAsync()
+    /// <summary>
+    /// <paramref name="count"/> numbers: those given back less than a second ago first, the rest new from the
+    /// store in one step.
+    /// </summary>
+    public async ValueTask<IndexNumber[]> TakeAsync(int count)
     {
+        var taken = new List<IndexNumber>(count);
         lock (_gate)
         {
-            while (_givenBack.TryPop(out var held))
+            while (taken.Count < count && _givenBack.TryPop(out var held))
             {
                 if (timeProvider.GetElapsedTime(held.TakenAt) < Reusable)
                 {
-                    return held;
+                    taken.Add(held);
                 }
             }
         }
 
-        var takenAt = timeProvider.GetTimestamp();
-        return new IndexNumber(await redis.GetDatabase().StringIncrementAsync(StoreKeys.IndexNext), takenAt);
+        var fresh = count - taken.Count;
+        if (fresh > 0)
+        {
+            var takenAt = timeProvider.GetTimestamp();
+            var last = await redis.GetDatabase().StringIncrementAsync(StoreKeys.IndexNext, fresh);
+            taken.AddRange(Enumerable.Range(0, fresh).Select(i => new IndexNumber(last - fresh + 1 + i, takenAt)));
+        }
+
+        return [.. taken];
     }
 
     /// <summary>A number its write did not write under, for the next write to take.</summary>

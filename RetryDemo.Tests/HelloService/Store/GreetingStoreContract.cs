@@ -451,6 +451,37 @@ public abstract class GreetingStoreContract
         Assert.Equal(1, (await replicas[0].ListAsync(10, TestContext.Current.CancellationToken)).Count);
     }
 
+    /// <summary>
+    /// Writes of one replica at once are committed together (with the store, in one script): each answer is its
+    /// own write's, whatever the others beside it did.
+    /// </summary>
+    [Fact]
+    public async Task ClaimAndCommitAsync_WritesOfEveryKindAtOnceOnOneReplica_EachGetsItsOwnOutcome()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        var token = TestContext.Current.CancellationToken;
+        var held = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("held", GreetingFingerprint.Of("Held"), token));
+        await store.ClaimAndCommitAsync("Done", "done", GreetingFingerprint.Of("Done"), token);
+
+        // Started without waiting for each other, so they are under way together.
+        var plain = Enumerable.Range(0, 8).Select(i => store.CommitAsync($"plain{i}", null, token).AsTask()).ToList();
+        var fresh = Enumerable.Range(0, 8).Select(i => store.ClaimAndCommitAsync($"fresh{i}", $"fresh{i}", GreetingFingerprint.Of($"fresh{i}"), token).AsTask()).ToList();
+        var sameKey = Enumerable.Range(0, 4).Select(_ => store.ClaimAndCommitAsync("Twice", "twice", GreetingFingerprint.Of("Twice"), token).AsTask()).ToList();
+        var onHeld = store.ClaimAndCommitAsync("Held", "held", GreetingFingerprint.Of("Held"), token).AsTask();
+        var onDone = store.ClaimAndCommitAsync("Done", "done", GreetingFingerprint.Of("Done"), token).AsTask();
+        var ofHeld = store.CommitAsync("Held", held, token).AsTask();
+        var (plainWritten, freshWritten, sameKeyWritten) = (await Task.WhenAll(plain), await Task.WhenAll(fresh), await Task.WhenAll(sameKey));
+
+        Assert.All(plainWritten.Select((g, i) => (g, i)), w => Assert.Equal($"Hello, plain{w.i}!", w.g!.Message));
+        Assert.All(freshWritten.Select((r, i) => (r, i)), w => Assert.Equal($"Hello, fresh{w.i}!", w.r.Created!.Message));
+        var twice = Assert.Single(sameKeyWritten, r => r.Created is not null).Created;
+        Assert.All(sameKeyWritten.Where(r => r.Created is null), r => Assert.True(r.Claim is IdempotencyClaim.Committed c && c.Greeting == twice || r.Claim is IdempotencyClaim.InProgress, $"{r.Claim}"));
+        Assert.Null((await onHeld).Created);
+        Assert.Null((await onDone).Created);
+        Assert.Equal("Hello, Held!", (await ofHeld)!.Message);
+        Assert.Equal(8 + 8 + 1 + 1 + 1, (await store.ListAsync(100, token)).Count);
+    }
+
     /// <summary>24 keyed writes of one name under <paramref name="key"/>, all at once, spread over three replicas.</summary>
     protected async Task<(IGreetingStore[] Replicas, (IdempotencyClaim Claim, Greeting? Created)[] Results)> RaceForOneKeyAsync(string key)
     {
