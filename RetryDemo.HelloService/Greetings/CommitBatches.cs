@@ -5,10 +5,9 @@ using StackExchange.Redis;
 namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
-/// This replica's writes, committed together: while one commit script is on its way to the store, the writes
-/// that arrive wait, and the next script (<see cref="GreetingScripts.Commit"/>) takes them all, their numbers
-/// taken in one step before it. The store's fixed cost of a script (its transaction over the keys, the command)
-/// and the client's are paid once a batch; a write alone goes at once, as before.
+/// This replica's writes, committed together: while one commit script is on its way, the writes that arrive
+/// wait, and the next script (<see cref="GreetingScripts.Commit"/>) takes them all, numbered in one step before
+/// it. A script's fixed cost, the store's and the client's, is paid once a batch; a write alone goes at once.
 /// </summary>
 internal sealed class CommitBatches(IConnectionMultiplexer redis, TimeProvider timeProvider, StateRetention retention)
 {
@@ -17,31 +16,29 @@ internal sealed class CommitBatches(IConnectionMultiplexer redis, TimeProvider t
 
     private readonly IndexNumbers _numbers = new(redis, timeProvider);
     private readonly Lock _gate = new();
-    private readonly List<Waiting> _waiting = [];
+    private readonly Queue<WaitingCommit> _waiting = new();
     private bool _sending;
 
     /// <summary>
-    /// Commits <paramref name="write"/> in the next script. A store failure fails every write of that script alike:
-    /// whether the script ran is unknown, as for a write sent alone.
+    /// Commits <paramref name="write"/> in the next script, or not at all (<see cref="StillToSend"/>). A store failure
+    /// fails every write of a script alike: whether it ran is unknown, as for a write sent alone.
     /// </summary>
-    public Task<CommitOutcome> CommitAsync(CommitWrite write)
+    public Task<CommitOutcome> CommitAsync(CommitWrite write, CancellationToken callerGaveUp)
     {
-        var waiting = new Waiting(write, Activity.Current, timeProvider.GetTimestamp(), new TaskCompletionSource<CommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var waiting = new WaitingCommit(write, callerGaveUp, Activity.Current, timeProvider.GetTimestamp(), new TaskCompletionSource<CommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         bool start;
         lock (_gate)
         {
-            _waiting.Add(waiting);
+            _waiting.Enqueue(waiting);
             start = !_sending;
             _sending = true;
         }
 
         if (start)
         {
-            // Without the first writer's context: each script is traced under the first write it carries.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _ = Task.Run(SendWhileWaitingAsync);
-            }
+            // Not in the first writer's context (a script is traced under its first write); SuppressFlow twice throws.
+            using var unflowed = ExecutionContext.IsFlowSuppressed() ? default(AsyncFlowControl?) : ExecutionContext.SuppressFlow();
+            _ = Task.Run(SendWhileWaitingAsync, CancellationToken.None);
         }
 
         return waiting.Outcome.Task;
@@ -51,88 +48,103 @@ internal sealed class CommitBatches(IConnectionMultiplexer redis, TimeProvider t
     {
         while (true)
         {
-            Waiting[] batch;
+            var batch = new List<WaitingCommit>(MaxWrites);
             lock (_gate)
             {
-                if (_waiting.Count == 0)
+                while (batch.Count < MaxWrites && _waiting.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                if (batch.Count == 0)
                 {
                     _sending = false;
                     return;
                 }
-
-                batch = [.. _waiting.Take(MaxWrites)];
-                _waiting.RemoveRange(0, batch.Length);
             }
 
-            batch = FailThoseWaitingTooLong(batch);
-            if (batch.Length == 0)
-            {
-                continue;
-            }
-
-            Activity.Current = batch[0].Activity;
             try
             {
                 await SendAsync(batch);
             }
             catch (Exception ex)
             {
-                foreach (var waiting in batch)
-                {
-                    waiting.Outcome.TrySetException(ex);
-                }
+                batch.ForEach(waiting => waiting.Outcome.TrySetException(ex)); // those completed stay so
             }
         }
     }
 
-    /// <summary>
-    /// A write that waited behind a script the store did not answer for as long as the store client waits for an
-    /// answer fails as that wait would have, unsent: sent late it could write after its caller had given up, and
-    /// while the store stalls the writes waiting would pile up.
-    /// </summary>
-    private Waiting[] FailThoseWaitingTooLong(Waiting[] batch)
+    private async Task SendAsync(List<WaitingCommit> batch)
     {
-        var timeout = TimeSpan.FromMilliseconds(redis.TimeoutMilliseconds);
-        foreach (var waiting in batch.Where(w => timeProvider.GetElapsedTime(w.Since) >= timeout))
+        batch = [.. batch.Where(StillToSend)];
+        Activity.Current = batch.FirstOrDefault()?.Activity;
+        var numbers = await _numbers.TakeAsync(batch.Count);
+        var sending = new List<(WaitingCommit Waiting, IndexNumber Number)>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
         {
-            waiting.Outcome.TrySetException(new RedisTimeoutException(
-                $"Waited {timeProvider.GetElapsedTime(waiting.Since).TotalMilliseconds:0} ms behind a commit script the store had not answered; not sent.", CommandStatus.WaitingToBeSent));
+            if (StillToSend(batch[i]))
+            {
+                sending.Add((batch[i], numbers[i]));
+            }
+            else
+            {
+                _numbers.GiveBack(numbers[i]);
+            }
         }
 
-        return [.. batch.Where(w => !w.Outcome.Task.IsCompleted)];
-    }
-
-    private async Task SendAsync(Waiting[] batch)
-    {
-        var numbers = await _numbers.TakeAsync(batch.Length);
-        var (keys, values) = CommitScriptCall.Arguments([.. batch.Select(w => w.Write)], numbers, retention);
-        var outcomes = CommitScriptCall.Outcomes(await redis.GetDatabase().ScriptEvaluateAsync(GreetingScripts.Commit, keys, values));
-        var passed = new List<Waiting>();
-        for (var i = 0; i < batch.Length; i++)
+        if (sending.Count == 0)
         {
+            return;
+        }
+
+        var (keys, values) = CommitScriptCall.Arguments([.. sending.Select(s => s.Waiting.Write)], [.. sending.Select(s => s.Number)], timeProvider.GetUtcNow(), retention);
+        var outcomes = CommitScriptCall.Outcomes(await redis.GetDatabase().ScriptEvaluateAsync(GreetingScripts.Commit, keys, values));
+        for (var i = 0; i < sending.Count; i++)
+        {
+            var (waiting, number) = sending[i];
             if (outcomes[i] is not { } outcome)
             {
-                passed.Add(batch[i]); // eviction passed its number before the script ran: under a new number, next
+                Requeue(waiting); // eviction passed its number before the script ran: under a new one, next
                 continue;
             }
 
             if (outcome is not CommitOutcome.Written)
             {
-                _numbers.GiveBack(numbers[i]); // written under by nobody: the next write takes it
+                _numbers.GiveBack(number); // written under by nobody: the next write takes it
             }
 
-            batch[i].Outcome.TrySetResult(outcome);
-        }
-
-        if (passed.Count > 0)
-        {
-            lock (_gate)
-            {
-                _waiting.InsertRange(0, passed);
-            }
+            waiting.Outcome.TrySetResult(outcome);
         }
     }
 
-    /// <summary>A write waiting for its script, since <paramref name="Since"/> (a <see cref="TimeProvider"/> timestamp).</summary>
-    private sealed record Waiting(CommitWrite Write, Activity? Activity, long Since, TaskCompletionSource<CommitOutcome> Outcome);
+    /// <summary>
+    /// Whether <paramref name="waiting"/> is still to be sent; if not, completed here: not once its caller gave up, nor
+    /// once it waited as long as the store client waits for an answer (behind slow scripts, or for its number), which
+    /// fails it as that wait would have. Sent late it could write after its caller gave up, and a stall piles them up.
+    /// </summary>
+    private bool StillToSend(WaitingCommit waiting)
+    {
+        if (waiting.CallerGaveUp.IsCancellationRequested)
+        {
+            waiting.Outcome.TrySetCanceled(waiting.CallerGaveUp);
+            return false;
+        }
+
+        var waited = timeProvider.GetElapsedTime(waiting.Since);
+        if (waited < TimeSpan.FromMilliseconds(redis.TimeoutMilliseconds))
+        {
+            return true;
+        }
+
+        waiting.Outcome.TrySetException(new RedisTimeoutException($"A commit waited {waited.TotalMilliseconds:0} ms to be sent; not sent.", CommandStatus.WaitingToBeSent));
+        return false;
+    }
+
+    private void Requeue(WaitingCommit waiting)
+    {
+        lock (_gate)
+        {
+            _waiting.Enqueue(waiting);
+        }
+    }
 }

@@ -6,11 +6,16 @@ namespace RetryDemo.HelloService.Greetings;
 /// <summary><see cref="GreetingScripts.Commit"/>'s KEYS and ARGV for a batch of writes, and its answer read back.</summary>
 internal static class CommitScriptCall
 {
-    /// <summary>The KEYS and ARGV for <paramref name="writes"/>, each under the number of the same place in <paramref name="numbers"/>.</summary>
-    public static (RedisKey[] Keys, RedisValue[] Values) Arguments(IReadOnlyList<CommitWrite> writes, IndexNumber[] numbers, StateRetention retention)
+    /// <summary>
+    /// The KEYS and ARGV for <paramref name="writes"/>, each under the number of the same place in <paramref name="numbers"/>,
+    /// sent at <paramref name="now"/>: a key's record lives until its greeting's lifetime ends, counted from when the
+    /// greeting was written, not from when its script ran (eviction counts it so, and leaves a record past its
+    /// greeting's lifetime to expire by itself).
+    /// </summary>
+    public static (RedisKey[] Keys, RedisValue[] Values) Arguments(IReadOnlyList<CommitWrite> writes, IndexNumber[] numbers, DateTimeOffset now, StateRetention retention)
     {
         var keys = new List<RedisKey>(3 + writes.Count * 3) { StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.ListingVersion };
-        var values = new List<RedisValue>(2 + writes.Count * 7) { (long)retention.Lifetime.TotalMilliseconds, (long)retention.ClaimLease.TotalMilliseconds };
+        var values = new List<RedisValue>(1 + writes.Count * 8) { (long)retention.ClaimLease.TotalMilliseconds };
         for (var i = 0; i < writes.Count; i++)
         {
             var (write, number) = (writes[i], numbers[i].Value);
@@ -26,7 +31,8 @@ internal static class CommitScriptCall
                 values.AddRange([RedisValue.EmptyString, RedisValue.EmptyString]);
             }
 
-            values.AddRange([write.GreetingRecord, write.Entry, number, write.ClaimsAsItWrites ? "claim" : RedisValue.EmptyString, write.GreetingId]);
+            var lifeLeft = (long)Math.Max(1, (retention.Lifetime - (now - write.Written)).TotalMilliseconds);
+            values.AddRange([write.GreetingRecord, write.Entry, number, write.ClaimsAsItWrites ? "claim" : RedisValue.EmptyString, write.GreetingId, lifeLeft]);
         }
 
         return ([.. keys], [.. values]);

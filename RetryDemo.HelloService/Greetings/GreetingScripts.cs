@@ -21,10 +21,10 @@ internal static class GreetingScripts
     /// <summary>
     /// One or more writes together (<see cref="CommitBatches"/>). KEYS: the index's first number, its count, the
     /// listing's version, then for each write its greeting, its entry, and its key's record when it has a key.
-    /// ARGV: the lifetime (ms; the greeting's a second longer, so a key never outlives the greeting it names), the
-    /// lease (ms), then seven for each write: its claim's record (or '' for a write without a key), its committed
-    /// record, the greeting, the entry, the entry's number (taken from <see cref="StoreKeys.IndexNext"/> just
-    /// before), 'claim' for a write that claims its key as it writes (else ''), and the greeting's id.
+    /// ARGV: the lease (ms), then eight for each write: its claim's record (or '' for a write without a key), its
+    /// committed record, the greeting, the entry, the entry's number (taken from <see cref="StoreKeys.IndexNext"/>
+    /// just before), 'claim' for a write that claims its key as it writes (else ''), the greeting's id, and what is
+    /// left of its lifetime (ms; the greeting's a second longer, so a key never outlives the greeting it names).
     /// Writes each greeting, its key's outcome and its index entry together, and only if the key is the write's:
     /// for a claim made before, while the key still holds it; for a write that claims as it writes, when its
     /// <c>SET NX</c> (atomic by itself, even on a store that ran scripts without their transaction) takes the
@@ -36,20 +36,20 @@ internal static class GreetingScripts
     /// version is 'changing' from the first write on, and becomes the last greeting's id after the index has
     /// changed, so a listing that reads the version first never files an older page under a newer version, and a
     /// cut script leaves 'changing', under which no replica keeps a page (<see cref="ListingScripts.List"/>).
-    /// Returns { the count, the first number, the outcomes }, an outcome for each write in order: 'written';
+    /// Returns { the count (0 if nothing was written), the first number, the outcomes }, one for each write in order: 'written';
     /// { 'held', the key's record, its time left (ms) } when the key was someone else's; 'lost' when a claim
     /// made before no longer holds the key; 'passed' when eviction has passed the entry's number.
     /// </summary>
     public const string Commit = """
         local first = tonumber(redis.call('GET', KEYS[1]) or '1')
         local outcomes, count, last, k = {}, 0, nil, 4
-        for a = 3, #ARGV, 7 do
+        for a = 2, #ARGV, 8 do
           local claim, record, outcome = ARGV[a], nil, 'written'
           if claim ~= '' then record = KEYS[k + 2] end
           if tonumber(ARGV[a + 4]) < first then
             outcome = 'passed'
           elseif record and ARGV[a + 5] == 'claim' then
-            if not redis.call('SET', record, claim, 'NX', 'PX', ARGV[2]) then
+            if not redis.call('SET', record, claim, 'NX', 'PX', ARGV[1]) then
               outcome = { 'held', redis.call('GET', record), redis.call('PTTL', record) }
             end
           elseif record and redis.call('GET', record) ~= claim then
@@ -57,11 +57,11 @@ internal static class GreetingScripts
           end
           if outcome == 'written' then
             if not last then redis.call('SET', KEYS[3], 'changing') end
-            redis.call('SET', KEYS[k], ARGV[a + 2], 'PX', ARGV[1] + 1000)
+            redis.call('SET', KEYS[k], ARGV[a + 2], 'PX', ARGV[a + 7] + 1000)
             redis.call('SET', KEYS[k + 1], ARGV[a + 3])
             count = redis.call('INCR', KEYS[2])
             last = ARGV[a + 6]
-            if record then redis.call('SET', record, ARGV[a + 1], 'PX', ARGV[1]) end
+            if record then redis.call('SET', record, ARGV[a + 1], 'PX', ARGV[a + 7]) end
           end
           outcomes[#outcomes + 1] = outcome
           if record then k = k + 3 else k = k + 2 end

@@ -7,9 +7,9 @@ namespace RetryDemo.HelloService.Greetings;
 /// Numbers for the index's entries (<see cref="StoreKeys.IndexNext"/>). A number taken by a write that wrote
 /// nothing (a replay, a key held by another write) is given back, and this replica's next write within a
 /// second takes it again instead of a new one: a flood of replays leaves about a gap a second, not a gap each.
-/// Older than that it is dropped, so an entry's number stays within a second of its place in time, as eviction
-/// and the listing assume. A number eviction has passed meanwhile is refused by the commit script, and the
-/// write takes another.
+/// Older than that it is dropped; and a write waits at most a second for its number (<see cref="CommitBatches"/>), so
+/// an entry's number stays within about two seconds of its place in time, as eviction and the listing assume. A
+/// number eviction has passed meanwhile is refused by the commit script, and the write takes another.
 /// </summary>
 internal sealed class IndexNumbers(IConnectionMultiplexer redis, TimeProvider timeProvider)
 {

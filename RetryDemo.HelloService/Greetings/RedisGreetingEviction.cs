@@ -11,6 +11,9 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
 
     private const int MaxEvictionStepsPerWrite = 4;
 
+    /// <summary>The most passes one write makes for the writes of its replica that came in while it evicted.</summary>
+    private const int MaxPassesPerWrite = 4;
+
     /// <summary>
     /// How far the replicas' clocks and the store's may differ: an entry written this much before its lifetime
     /// ends still has its key's record (which expires by the store's clock), so eviction takes it without reading it.
@@ -24,35 +27,51 @@ internal sealed class RedisGreetingEviction(IConnectionMultiplexer redis, StateR
     /// </summary>
     private OldestEntry? _oldest;
 
-    /// <summary>1 while a write of this replica evicts.</summary>
-    private int _evicting;
+    /// <summary>The writes of this replica that asked to evict since the one evicting last looked; 0 while none evicts.</summary>
+    private int _asked;
 
     /// <summary>
     /// Past capacity or lifetime, evicts from the oldest end: the first entries are read, then removed in one
     /// atomic step that checks they are still as read (another replica may have evicted them first). At most a
-    /// few hundred entries per step, so no step holds the store for long, and a few steps per write, so writers
-    /// at once catch up without one write paying for all.
+    /// few hundred entries per step, so no step holds the store for long, and a few steps per pass.
     /// </summary>
     /// <remarks>
-    /// One write of a replica evicts at a time; a write that finds one evicting leaves what it added to the next
-    /// (the count it adds is read again). Past capacity each write was due to evict one entry, and writers at once
-    /// each read the same oldest entries from disk and sent a step of which one went through: 820 writes a second
-    /// past capacity. One at a time, a step takes all that came in while the one before it ran.
+    /// One write of a replica evicts at a time. A write that finds one evicting returns, and the one evicting
+    /// looks again (the count read afresh) for what came in meanwhile, for up to <see cref="MaxPassesPerWrite"/>
+    /// passes; after that the next write does. Past capacity each write was due to evict one entry, and writers at
+    /// once each read the same oldest entries from disk and sent a step of which one went through: 820 writes a
+    /// second past capacity. One at a time, a step takes all that came in while the one before it ran.
     /// </remarks>
     public async Task EvictIfDueAsync(long count, long first, DateTimeOffset now)
     {
-        if (Interlocked.Exchange(ref _evicting, 1) == 1)
+        if (Interlocked.Increment(ref _asked) > 1)
         {
             return;
         }
 
+        var released = false;
         try
         {
-            await EvictAsync(count, first, now);
+            for (var pass = 1; ; pass++)
+            {
+                Volatile.Write(ref _asked, 1);
+                await EvictAsync(count, first, now);
+                released = Interlocked.CompareExchange(ref _asked, 0, 1) == 1;
+                if (released || pass == MaxPassesPerWrite)
+                {
+                    return;
+                }
+
+                var read = await redis.GetDatabase().StringGetAsync([StoreKeys.GreetingCount, StoreKeys.IndexFirst]);
+                (count, first) = ((long?)read[0] ?? 0, (long?)read[1] ?? 1);
+            }
         }
         finally
         {
-            Volatile.Write(ref _evicting, 0);
+            if (!released)
+            {
+                Volatile.Write(ref _asked, 0); // what was asked meanwhile is the next write's
+            }
         }
     }
 

@@ -34,12 +34,12 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     {
         var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
         // As RedisKeyClaims.ClaimAsync: a key that named a greeting gone by the time it was read is free, so once more.
-        return await ClaimAndCommitOnceAsync(name, claim) ?? await ClaimAndCommitOnceAsync(name, claim) ?? (RedisKeyClaims.StillChanging, null);
+        return await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? (RedisKeyClaims.StillChanging, null);
     }
 
-    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim)
+    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim, CancellationToken cancellationToken)
     {
-        var written = await WriteAsync(name, claim, claimsAsItWrites: true);
+        var written = await WriteAsync(name, claim, claimsAsItWrites: true, cancellationToken);
         if (written.Held is not { } held)
         {
             return (claim, written.Greeting);
@@ -49,17 +49,17 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) =>
-        (await WriteAsync(name, claim, claimsAsItWrites: false)).Greeting;
+        (await WriteAsync(name, claim, claimsAsItWrites: false, cancellationToken)).Greeting;
 
     // What a write did: the greeting it made, or (for a write that claims as it writes) what held the key instead.
     private readonly record struct Written(Greeting? Greeting, CommitOutcome.Held? Held = null);
 
-    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites)
+    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites, CancellationToken callerGaveUp)
     {
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
         var outcome = await _batches.CommitAsync(new CommitWrite(
-            greeting.Id, StoredRecords.Greeting(greeting), StoredRecords.IndexEntry(now, greeting.Id, claim?.Key), claim, claimsAsItWrites));
+            greeting.Id, StoredRecords.Greeting(greeting), now, StoredRecords.IndexEntry(now, greeting.Id, claim?.Key), claim, claimsAsItWrites), callerGaveUp);
         if (outcome is not CommitOutcome.Written written)
         {
             return new Written(null, outcome as CommitOutcome.Held);

@@ -32,6 +32,11 @@ public sealed class StallingProxy : IAsyncDisposable
     /// <summary>Forwards nothing until <see cref="Resume"/>.</summary>
     public void Stall()
     {
+        if (!Volatile.Read(ref _flowing).Task.IsCompleted)
+        {
+            return; // stalled already: the pumps wait on the one Resume completes
+        }
+
         Volatile.Write(ref _holding, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         Volatile.Write(ref _flowing, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
     }
@@ -54,12 +59,26 @@ public sealed class StallingProxy : IAsyncDisposable
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 var server = new TcpClient();
-                await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                try
+                {
+                    await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                }
+                catch
+                {
+                    server.Dispose();
+                    client.Dispose();
+                    throw;
+                }
+
                 pumps.Add(PumpAsync(client, server));
                 pumps.Add(PumpAsync(server, client));
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopped (or the target gone): the pumps end with their connections.
+        }
+        finally
         {
             await Task.WhenAll(pumps);
         }

@@ -286,9 +286,9 @@ public abstract class GreetingStoreContract
             return written;
         })));
 
-        // 20 newer writes push out the 20 oldest, and no more: the newest 20 of the first round stay. A write that
-        // finds its replica evicting leaves its entry to that replica's next write, so a few may stay over
-        // capacity; never fewer than capacity.
+        // 20 newer writes push out the 20 oldest, and no more: the newest 20 of the first round stay. A replica's
+        // eviction step that finds another replica's step went first stops, leaving what is still over to its
+        // replica's next write, so a few may stay over capacity; never fewer than capacity.
         var kept = (await Task.WhenAll(first.Select(async g => await replicas[0].FindAsync(g.Id, None)))).Select(g => g is not null).ToList();
         var firstKept = kept.IndexOf(true);
         Assert.InRange(first.Count - firstKept, 20, 24);
@@ -480,6 +480,19 @@ public abstract class GreetingStoreContract
         Assert.Null((await onDone).Created);
         Assert.Equal("Hello, Held!", (await ofHeld)!.Message);
         Assert.Equal(8 + 8 + 1 + 1 + 1, (await store.ListAsync(100, token)).Count);
+        // What the store holds is each write's own: its greeting under its id, its key naming it.
+        foreach (var greeting in plainWritten.Append(twice).Append(await ofHeld).Concat(freshWritten.Select(r => r.Created)))
+        {
+            Assert.Equal(greeting, await store.FindAsync(greeting!.Id, token));
+        }
+
+        for (var i = 0; i < freshWritten.Length; i++)
+        {
+            Assert.Equal(freshWritten[i].Created, Assert.IsType<IdempotencyClaim.Committed>(await store.FindByKeyAsync($"fresh{i}", GreetingFingerprint.Of($"fresh{i}"), token)).Greeting);
+        }
+
+        Assert.Equal(twice, Assert.IsType<IdempotencyClaim.Committed>(await store.FindByKeyAsync("twice", GreetingFingerprint.Of("Twice"), token)).Greeting);
+        Assert.Equal(await ofHeld, Assert.IsType<IdempotencyClaim.Committed>(await store.FindByKeyAsync("held", GreetingFingerprint.Of("Held"), token)).Greeting);
     }
 
     /// <summary>24 keyed writes of one name under <paramref name="key"/>, all at once, spread over three replicas.</summary>

@@ -74,8 +74,9 @@ public class StoreFailureTests
     public async Task Is_CommandOnADisposedStoreClient_IsAStoreFailure()
     {
         // CI met this one with only RedisBase.ExecuteAsync in its trace: optimized code had inlined the
-        // multiplexer's frame away, and the rule that looked for it answered a bare 500. Here the frame may stay;
-        // the rule no longer needs it. Nothing listens on port 1, and the client does not wait for it.
+        // multiplexer's frame away, and the rule that looked for the multiplexer answered a bare 500. Here the frame
+        // stays (unoptimized code), so this test passed under that rule too: it pins that a disposed client is a
+        // store failure, and the rule now takes any frame of the client's. Nothing listens on port 1.
         var client = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { "127.0.0.1:1" }, AbortOnConnectFail = false, ConnectTimeout = 100 });
         await client.DisposeAsync();
 
