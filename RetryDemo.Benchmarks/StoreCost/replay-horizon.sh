@@ -61,9 +61,9 @@ echo "== $total newer keyed writes in ${slice} s slices (wrk -t2 -c16); the 20 k
 done_writes=0; n=0; checked=false
 while (( done_writes < total )); do
   n=$((n + 1))
-  out=$(wrk -t2 -c16 -d"${slice}s" -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua "$url/greetings" -- "w$n")
+  out=$(wrk -t2 -c16 -d"${slice}s" -s RetryDemo.Benchmarks/StoreCost/keyed-writes-statuses.lua "$url/greetings" -- "w$n")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
-  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {n = $NF} /^statuses:/ {$1 = ""; s = $0} END {if (n) print n " (" substr(s, 2) ")"}')
   done_writes=$((done_writes + requests))
   printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB (%s ), store %s\n" "$n" "$requests" "$done_writes" \
     "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)" "$(parts)" \

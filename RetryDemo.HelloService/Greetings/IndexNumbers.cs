@@ -7,9 +7,9 @@ namespace RetryDemo.HelloService.Greetings;
 /// Numbers for the index's entries (<see cref="StoreKeys.IndexNext"/>). A number taken by a write that wrote
 /// nothing (a replay, a key held by another write) is given back, and this replica's next write within a
 /// second takes it again instead of a new one: a flood of replays leaves about a gap a second, not a gap each.
-/// Older than that it is dropped; and a write waits at most a second for its number (<see cref="CommitBatches"/>), so
-/// an entry's number stays within about two seconds of its place in time, as eviction and the listing assume. A
-/// number eviction has passed meanwhile is refused by the commit script, and the write takes another.
+/// Older than that it is dropped, so an entry's number stays within a second of its place in time, as eviction
+/// and the listing assume. A number eviction has passed meanwhile is refused by the commit script, and the
+/// write takes another.
 /// </summary>
 internal sealed class IndexNumbers(IConnectionMultiplexer redis, TimeProvider timeProvider)
 {
@@ -21,33 +21,22 @@ internal sealed class IndexNumbers(IConnectionMultiplexer redis, TimeProvider ti
     private readonly Lock _gate = new();
     private readonly Stack<IndexNumber> _givenBack = new();
 
-    /// <summary>
-    /// <paramref name="count"/> numbers: those given back less than a second ago first, the rest new from the
-    /// store in one step.
-    /// </summary>
-    public async ValueTask<IndexNumber[]> TakeAsync(int count)
+    /// <summary>A number given back less than a second ago, else the next from the store.</summary>
+    public async ValueTask<IndexNumber> TakeAsync()
     {
-        var taken = new List<IndexNumber>(count);
         lock (_gate)
         {
-            while (taken.Count < count && _givenBack.TryPop(out var held))
+            while (_givenBack.TryPop(out var held))
             {
                 if (timeProvider.GetElapsedTime(held.TakenAt) < Reusable)
                 {
-                    taken.Add(held);
+                    return held;
                 }
             }
         }
 
-        var fresh = count - taken.Count;
-        if (fresh > 0)
-        {
-            var takenAt = timeProvider.GetTimestamp();
-            var last = await redis.GetDatabase().StringIncrementAsync(StoreKeys.IndexNext, fresh);
-            taken.AddRange(Enumerable.Range(0, fresh).Select(i => new IndexNumber(last - fresh + 1 + i, takenAt)));
-        }
-
-        return [.. taken];
+        var takenAt = timeProvider.GetTimestamp();
+        return new IndexNumber(await redis.GetDatabase().StringIncrementAsync(StoreKeys.IndexNext), takenAt);
     }
 
     /// <summary>A number its write did not write under, for the next write to take.</summary>

@@ -5,15 +5,14 @@ namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. Every step that
-/// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): a commit of this replica's writes
-/// under way at once (each claim and commit together, after taking the index's numbers: <see cref="CommitBatches"/>),
-/// abandon, and each eviction step (after reading its entries). The index
+/// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): a keyed write (claim and commit
+/// together, after taking the index's next number), abandon, and each eviction step (after reading its entries). The index
 /// (<see cref="StoreKeys.IndexEntry"/>: numbered entries in the order written, each its greeting's id then its
 /// key) gives the newest page and the count without a scan, and tells eviction which records go together.
 /// </summary>
 public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommits commits, TimeProvider timeProvider, StateRetention retention, ILogger<RedisGreetingStore>? logger = null) : IGreetingStore
 {
-    private readonly CommitBatches _batches = new(redis, timeProvider, retention);
+    private readonly IndexNumbers _numbers = new(redis, timeProvider);
     private readonly ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisGreetingStore>.Instance;
     private readonly RedisGreetingListing _listing = new(redis, timeProvider, retention);
     private readonly RedisGreetingEviction _eviction = new(redis, retention);
@@ -27,19 +26,18 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     /// <summary>
     /// The claim and the commit as one script (<see cref="GreetingScripts.Commit"/>, claiming as it writes): the
     /// write happens only if its claim takes the key, in the same step, so a keyed write takes its index number
-    /// and one script (shared with the writes beside it), and a write cut short never leaves a claim behind for a
-    /// retry to wait out.
+    /// and one script, and a write cut short never leaves a claim behind for a retry to wait out.
     /// </summary>
     public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
     {
         var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
         // As RedisKeyClaims.ClaimAsync: a key that named a greeting gone by the time it was read is free, so once more.
-        return await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? (RedisKeyClaims.StillChanging, null);
+        return await ClaimAndCommitOnceAsync(name, claim) ?? await ClaimAndCommitOnceAsync(name, claim) ?? (RedisKeyClaims.StillChanging, null);
     }
 
-    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim, CancellationToken cancellationToken)
+    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim)
     {
-        var written = await WriteAsync(name, claim, claimsAsItWrites: true, cancellationToken);
+        var written = await WriteAsync(name, claim, claimsAsItWrites: true);
         if (written.Held is not { } held)
         {
             return (claim, written.Greeting);
@@ -49,27 +47,44 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) =>
-        (await WriteAsync(name, claim, claimsAsItWrites: false, cancellationToken)).Greeting;
+        (await WriteAsync(name, claim, claimsAsItWrites: false)).Greeting;
 
     // What a write did: the greeting it made, or (for a write that claims as it writes) what held the key instead.
-    private readonly record struct Written(Greeting? Greeting, CommitOutcome.Held? Held = null);
+    private readonly record struct Written(Greeting? Greeting, (RedisResult Record, RedisResult LeaseLeftMs)? Held = null);
 
-    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites, CancellationToken callerGaveUp)
+    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites)
     {
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
-        var outcome = await _batches.CommitAsync(new CommitWrite(
-            greeting.Id, StoredRecords.Greeting(greeting), now, StoredRecords.IndexEntry(now, greeting.Id, claim?.Key), claim, claimsAsItWrites), callerGaveUp);
-        if (outcome is not CommitOutcome.Written written)
+        RedisValue[] values =
+        [
+            claim is null ? RedisValue.EmptyString : StoredRecords.Claim(claim),
+            claim is null ? RedisValue.EmptyString : StoredRecords.Committed(claim, greeting.Id),
+            StoredRecords.Greeting(greeting),
+            StoredRecords.IndexEntry(now, greeting.Id, claim?.Key),
+            0, // the entry's number, below
+            (long)retention.Lifetime.TotalMilliseconds,
+            claimsAsItWrites ? "claim" : RedisValue.EmptyString,
+            (long)retention.ClaimLease.TotalMilliseconds,
+            greeting.Id,
+        ];
+
+        var (result, number) = await CommitUnderANumberAsync(greeting.Id, claim, values);
+        switch ((string?)result[0])
         {
-            return new Written(null, outcome as CommitOutcome.Held);
+            case "held":
+                _numbers.GiveBack(number);
+                return new Written(null, (result[1], result[2]));
+            case "lost":
+                _numbers.GiveBack(number);
+                return new Written(null);
         }
 
         // Answered only once it would survive the store's crash.
         await commits.WaitAsync();
         try
         {
-            await _eviction.EvictIfDueAsync(written.Count, written.First, now);
+            await _eviction.EvictIfDueAsync((long)result[1], (long)result[2], now);
         }
         catch (Exception ex) when (StoreFailure.Is(ex) && ex is not RedisServerException)
         {
@@ -79,6 +94,25 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         }
 
         return new Written(greeting);
+    }
+
+    // A number eviction passed before the script ran (possible only where eviction reaches the newest entries,
+    // and never a number not yet taken) is not written: the write takes the next.
+    private async ValueTask<(RedisResult[] Result, IndexNumber Number)> CommitUnderANumberAsync(string id, IdempotencyClaim.New? claim, RedisValue[] values)
+    {
+        while (true)
+        {
+            var number = await _numbers.TakeAsync();
+            values[4] = number.Value;
+            RedisKey[] keys = claim is null
+                ? [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion]
+                : [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
+            if ((string?)result[0] != "passed")
+            {
+                return (result, number);
+            }
+        }
     }
 
     public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken) => await _claims.Abandon(claim);

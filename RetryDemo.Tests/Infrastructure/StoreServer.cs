@@ -80,12 +80,11 @@ public sealed class StoreServer : IAsyncDisposable
     }
 
     /// <summary>A client configured by HelloService's own method (1 s timeouts, fail fast), plus admin commands for the tests.</summary>
-    /// <param name="port">Another port to connect through (a <see cref="StallingProxy"/> in front of this one).</param>
-    public async Task<IConnectionMultiplexer> ConnectAsync(int? port = null)
+    public async Task<IConnectionMultiplexer> ConnectAsync()
     {
         var options = new ConfigurationOptions
         {
-            EndPoints = { { IPAddress.Loopback, port ?? Options.Port } },
+            EndPoints = { { IPAddress.Loopback, Options.Port } },
             AllowAdmin = true,
             Password = Options.Password,
         };

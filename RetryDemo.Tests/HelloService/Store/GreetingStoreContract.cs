@@ -452,8 +452,8 @@ public abstract class GreetingStoreContract
     }
 
     /// <summary>
-    /// Writes of one replica at once are committed together (with the store, in one script): each answer is its
-    /// own write's, whatever the others beside it did.
+    /// Writes of every kind at once on one replica: each answer is its own write's, whatever the others beside it
+    /// did, and what the store holds is each write's own.
     /// </summary>
     [Fact]
     public async Task ClaimAndCommitAsync_WritesOfEveryKindAtOnceOnOneReplica_EachGetsItsOwnOutcome()
