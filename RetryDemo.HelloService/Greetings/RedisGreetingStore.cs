@@ -32,12 +32,12 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     {
         var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
         // As RedisKeyClaims.ClaimAsync: a key that named a greeting gone by the time it was read is free, so once more.
-        return await ClaimAndCommitOnceAsync(name, claim) ?? await ClaimAndCommitOnceAsync(name, claim) ?? (RedisKeyClaims.StillChanging, null);
+        return await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? (RedisKeyClaims.StillChanging, null);
     }
 
-    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim)
+    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim, CancellationToken callerGaveUp)
     {
-        var written = await WriteAsync(name, claim, claimsAsItWrites: true);
+        var written = await WriteAsync(name, claim, claimsAsItWrites: true, callerGaveUp);
         if (written.Held is not { } held)
         {
             return (claim, written.Greeting);
@@ -47,12 +47,12 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) =>
-        (await WriteAsync(name, claim, claimsAsItWrites: false)).Greeting;
+        (await WriteAsync(name, claim, claimsAsItWrites: false, cancellationToken)).Greeting;
 
     // What a write did: the greeting it made, or (for a write that claims as it writes) what held the key instead.
     private readonly record struct Written(Greeting? Greeting, (RedisResult Record, RedisResult LeaseLeftMs)? Held = null);
 
-    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites)
+    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites, CancellationToken callerGaveUp)
     {
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
@@ -69,7 +69,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             greeting.Id,
         ];
 
-        var (result, number) = await CommitUnderANumberAsync(greeting.Id, claim, values);
+        var (result, number) = await CommitUnderANumberAsync(greeting.Id, claim, values, callerGaveUp);
         switch ((string?)result[0])
         {
             case "held":
@@ -97,12 +97,20 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     }
 
     // A number eviction passed before the script ran (possible only where eviction reaches the newest entries,
-    // and never a number not yet taken) is not written: the write takes the next.
-    private async ValueTask<(RedisResult[] Result, IndexNumber Number)> CommitUnderANumberAsync(string id, IdempotencyClaim.New? claim, RedisValue[] values)
+    // and never a number not yet taken) is not written: the write takes the next. A caller who gave up meanwhile
+    // gets no write: sent now, the script could land after that caller's commit check had found nothing (CI saw a
+    // write answered "failed" that the store then held).
+    private async ValueTask<(RedisResult[] Result, IndexNumber Number)> CommitUnderANumberAsync(string id, IdempotencyClaim.New? claim, RedisValue[] values, CancellationToken callerGaveUp)
     {
         while (true)
         {
             var number = await _numbers.TakeAsync();
+            if (callerGaveUp.IsCancellationRequested)
+            {
+                _numbers.GiveBack(number);
+                callerGaveUp.ThrowIfCancellationRequested();
+            }
+
             values[4] = number.Value;
             RedisKey[] keys = claim is null
                 ? [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion]

@@ -182,6 +182,27 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A caller who gave up by the time its write has its number gets no write: its script, sent then, could land
+    /// after the caller's commit check had found nothing, and a write answered "failed" would be there after all.
+    /// The number goes back, so it leaves no gap.
+    /// </summary>
+    [Fact]
+    public async Task ClaimAndCommitAsync_CallerGaveUpBeforeTheScript_WritesNothingAndGivesTheNumberBack()
+    {
+        var store = await StoreAsync(StateRetention.Default);
+        await store.CommitAsync("first", null, Token);
+        using var gaveUp = new CancellationTokenSource();
+        await gaveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.ClaimAndCommitAsync("Ada", "gave-up", GreetingFingerprint.Of("Ada"), gaveUp.Token));
+        await store.CommitAsync("next", null, Token);
+
+        Assert.Null(await store.FindByKeyAsync("gave-up", GreetingFingerprint.Of("Ada"), Token));
+        Assert.Equal(2, (await store.ListAsync(10, Token)).Count);
+        Assert.Equal(2, (long)await (await _server.ConnectAsync()).GetDatabase().StringGetAsync(StoreKeys.IndexNext));
+    }
+
+    /// <summary>
     /// Past capacity every write is due to evict, and writers at once on one replica each read the same oldest
     /// entries from disk: one evicts at a time, looking again for what the others added, and the next write takes
     /// what came in during its last look.
