@@ -74,8 +74,12 @@ public sealed class HelloPipeline : IAsyncDisposable
         RunAsync(client => client.GetHelloAsync(FaultValues.None, default));
 
     /// <summary>A plain <c>GET /hello/hedged</c> through the hedging pipeline, run by <see cref="RunAsync"/>.</summary>
+    /// <summary>
+    /// On virtual time once its first attempt is at HelloService: the hedging delay starts beside the first
+    /// attempt, and a clock moved at once could reach the attempt's timeout before the attempt reached the handler.
+    /// </summary>
     public Task<HelloCallResult<HelloReply>> GetHelloHedgedAsync() =>
-        RunAsync(client => client.GetHelloHedgedAsync(FaultValues.None, default));
+        RunAsync(client => client.GetHelloHedgedAsync(FaultValues.None, default), clockAfterAttempt: 1);
 
     /// <summary>
     /// Runs <paramref name="call"/> on virtual time. The clock only moves while the pipeline is
@@ -84,7 +88,8 @@ public sealed class HelloPipeline : IAsyncDisposable
     /// ahead of real work. Fails past <paramref name="limit"/> (1 min unless given) of virtual time or
     /// 30 s of real time, with a message saying which.
     /// </summary>
-    public Task<T> RunAsync<T>(Func<HelloClient, Task<T>> call, TimeSpan? step = null, TimeSpan? limit = null) => Task.Run(async () =>
+    /// <param name="clockAfterAttempt">Moves no clock until this attempt is at HelloService (waits started before are kept).</param>
+    public Task<T> RunAsync<T>(Func<HelloClient, Task<T>> call, TimeSpan? step = null, TimeSpan? limit = null, int clockAfterAttempt = 0) => Task.Run(async () =>
     {
         var advance = step ?? DefaultStep;
         var virtualLimit = limit ?? TimeSpan.FromMinutes(1);
@@ -99,6 +104,11 @@ public sealed class HelloPipeline : IAsyncDisposable
             using var realTime = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             realTime.CancelAfter(TimeSpan.FromSeconds(30));
             var running = call(CreateClient());
+            if (clockAfterAttempt > 0)
+            {
+                await Hello.WaitForAttemptAsync(clockAfterAttempt);
+            }
+
             var nextWait = waits.Reader.ReadAsync(realTime.Token).AsTask();
             while (await Task.WhenAny(running, nextWait) != running)
             {
