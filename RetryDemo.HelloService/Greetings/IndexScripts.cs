@@ -33,7 +33,7 @@ internal static class IndexScripts
     /// <see cref="GreetingScripts.Commit"/>. Returns { the count, the first number now, when the entry it
     /// stopped at was written (Unix ms), or 0 if it did not stop at one }.
     /// </summary>
-    public const string EvictOldest = """
+    public const string EvictOldest = StoredRecords.ReadIndexEntryLua + """
         local first = tonumber(redis.call('GET', KEYS[1]) or '1')
         local count = tonumber(redis.call('GET', KEYS[3]) or '0')
         if first ~= tonumber(ARGV[2]) then return { count, first, 0 } end
@@ -48,11 +48,10 @@ internal static class IndexScripts
             if redis.call('EXISTS', KEYS[k]) == 1 then break end
             k = k + 1
           else
-            local colon = string.find(entry, ':', 1, true)
-            local written = tonumber(string.sub(entry, 1, colon - 1))
+            local written, id, keyed = read_entry(entry)
             if #gone >= over and written > cutoff then stopped = written break end
-            local id, record = string.sub(entry, colon + 1, colon + 32), nil
-            if #entry > colon + 32 then
+            local record = nil
+            if keyed then
               if written > cutoff + tonumber(ARGV[4]) then
                 record = k + 2
               elseif written > cutoff then

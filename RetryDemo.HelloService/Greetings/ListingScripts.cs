@@ -22,7 +22,7 @@ internal static class ListingScripts
     /// many numbers: the listing never walks the whole store, and only a store standing still for longer than
     /// that many writes' lifetimes counts more that have passed theirs, until a write evicts them.
     /// </summary>
-    public const string List = """
+    public const string List = StoredRecords.ReadIndexEntryLua + """
         local version = redis.call('GET', ARGV[9]) or ''
         if version == 'changing' then version = '' end
         if version ~= '' and version == ARGV[10] then return { version } end
@@ -36,7 +36,6 @@ internal static class ListingScripts
           if #keys == 0 then return {} end
           return redis.call('MGET', unpack(keys))
         end
-        local function written(entry) return tonumber(string.sub(entry, 1, string.find(entry, ':', 1, true) - 1)) end
         local oldest, number, chunk, at = 0, first, 4, first
         if first == tonumber(ARGV[11]) and tonumber(ARGV[12]) > cutoff then oldest = tonumber(ARGV[12]) end
         while oldest == 0 and number <= math.min(taken, first + bound - 1) do
@@ -44,7 +43,8 @@ internal static class ListingScripts
           chunk = 256
           for i, entry in ipairs(read(number, to, 1)) do
             if entry then
-              if written(entry) > cutoff then oldest, at = written(entry), number + i - 1 break end
+              local written = read_entry(entry)
+              if written > cutoff then oldest, at = written, number + i - 1 break end
               count = count - 1
             end
           end
@@ -57,9 +57,9 @@ internal static class ListingScripts
         while #ids < limit and number >= floor do
           local to = math.max(floor, number - (limit - #ids) - 15)
           for _, entry in ipairs(read(number, to, -1)) do
-            if entry and written(entry) > cutoff and #ids < limit then
-              local colon = string.find(entry, ':', 1, true)
-              ids[#ids + 1] = string.sub(entry, colon + 1, colon + 32)
+            if entry and #ids < limit then
+              local written, id = read_entry(entry)
+              if written > cutoff then ids[#ids + 1] = id end
             end
           end
           number = to - 1

@@ -38,5 +38,18 @@ internal static class StoredRecords
 
     private const int GreetingIdLength = 32;
 
+    /// <summary>
+    /// <see cref="ReadIndexEntry"/> in Lua, for the scripts that read entries to start with:
+    /// <c>read_entry(entry)</c> returns when it was written (Unix ms), the greeting's id, and whether a key
+    /// follows. 32 is <see cref="GreetingIdLength"/>.
+    /// </summary>
+    public const string ReadIndexEntryLua = """
+        local function read_entry(entry)
+          local colon = string.find(entry, ':', 1, true)
+          return tonumber(string.sub(entry, 1, colon - 1)), string.sub(entry, colon + 1, colon + 32), #entry > colon + 32
+        end
+
+        """;
+
     private static string Write(IdempotencyRecord record) => JsonSerializer.Serialize(record, GreetingRecordJson.Stored.IdempotencyRecord);
 }
