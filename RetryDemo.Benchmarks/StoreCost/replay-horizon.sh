@@ -27,6 +27,13 @@ parts() {
     "$(find "$data/checkpoints" -path '*cpr-checkpoints*' -type f -printf '%s\n' 2>/dev/null | awk "$mb")" \
     "$(find "$data/checkpoints" -path '*index-checkpoints*' -type f -printf '%s\n' 2>/dev/null | awk "$mb")"
 }
+# The hash index's overflow (INFO STORE), when redis-cli is installed: buckets added past the index, and the
+# bytes of them Garnet charges to the log's memory.
+overflow() {
+  command -v redis-cli >/dev/null || return 0
+  redis-cli -p "$store_port" INFO STORE 2>/dev/null | tr -d '\r' |
+    awk -F: '/^IndexOverflowBucketCount:/ {b = $2} /^IndexMemoryChargedToLogBudgetBytes:/ {c = $2} END {printf ", index overflow %s buckets (%d MB charged to the log)", b, c / 1048576}'
+}
 
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
 # shellcheck disable=SC2086 # STORE_SETTINGS is a list of VAR=value words.
@@ -65,8 +72,8 @@ while (( done_writes < total )); do
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {n = $NF} /^statuses:/ {$1 = ""; s = $0} END {if (n) print n " (" substr(s, 2) ")"}')
   done_writes=$((done_writes + requests))
-  printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB (%s ), store %s\n" "$n" "$requests" "$done_writes" \
-    "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)" "$(parts)" \
+  printf "slice %3d: %7d writes (%8d in all), %6.0f /s, non-2xx %s, store RSS %s MB, data folder %s MB (%s )%s, store %s\n" "$n" "$requests" "$done_writes" \
+    "$(echo "$requests $slice" | awk '{print $1/$2}')" "${non2xx:-0}" "$(rss_mb "$(store_child "$store")")" "$(du -sm "$data" | cut -f1)" "$(parts)" "$(overflow)" \
     "$(curl -s -m 5 "http://127.0.0.1:$store_http/health" || echo unanswered)"
   if ! $checked && (( done_writes >= check_at )); then check_replays; checked=true; fi
 done
