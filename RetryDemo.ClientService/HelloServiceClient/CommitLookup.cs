@@ -8,21 +8,24 @@ namespace RetryDemo.ClientService.HelloServiceClient;
 /// <summary>
 /// Asks HelloService whether a write was committed after every attempt at it failed. One attempt,
 /// bounded by the attempt timeout, outside the tuned pipeline: the check is not traffic, so it neither
-/// feeds the retry budget or the breaker nor waits out a second retry schedule.
+/// feeds the retry budget or the breaker nor waits out a second retry schedule. It names the call it checks
+/// (<c>X-Request-Id</c>), so a "not committed" also closes the key to that call's attempts still on their way:
+/// a write that reaches the store after the check writes nothing, and the answer stays true.
 /// </summary>
 public sealed class CommitLookup(HttpClient http)
 {
     public const string PipelineName = "hello-commit-lookup";
 
-    public async Task<CommitCheck> FindByKeyAsync(string idempotencyKey, string name, CancellationToken cancellationToken)
+    public async Task<CommitCheck> FindByKeyAsync(string idempotencyKey, string name, string requestId, CancellationToken cancellationToken)
     {
         try
         {
             // The key travels as a query value, so no spelling of it ('..', 'a/b', '%2e') changes the path;
             // the name's fingerprint lets HelloService refuse a key held for another greeting (422) instead
             // of returning it, in a URL of the same length whatever the name.
-            using var response = await http.GetAsync(
-                $"/greetings/by-key?key={Uri.EscapeDataString(idempotencyKey)}&fingerprint={GreetingFingerprint.Of(name)}", cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/greetings/by-key?key={Uri.EscapeDataString(idempotencyKey)}&fingerprint={GreetingFingerprint.Of(name)}");
+            request.Headers.Add(WireHeaders.RequestId, requestId);
+            using var response = await http.SendAsync(request, cancellationToken);
             switch (response.StatusCode)
             {
                 case System.Net.HttpStatusCode.NotFound:

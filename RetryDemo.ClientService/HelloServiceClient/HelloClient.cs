@@ -71,14 +71,14 @@ public sealed class HelloClient(
             },
             faults,
             reply => reply is GreetingReply { Id.Length: > 0 },
-            reconcile: ct => commitLookup.FindByKeyAsync(idempotencyKey, name, ct),
+            reconcile: (requestId, ct) => commitLookup.FindByKeyAsync(idempotencyKey, name, requestId, ct),
             cancellationToken);
 
     private async Task<HelloCallResult<T>> CallAsync<T>(
         Func<AttemptLog, AttemptLoggedRequest> createRequest,
         FaultValues faults,
         Func<T?, bool> isValid,
-        Func<CancellationToken, Task<CommitCheck>>? reconcile,
+        Func<string, CancellationToken, Task<CommitCheck>>? reconcile,
         CancellationToken cancellationToken,
         bool hedged = false) where T : class
     {
@@ -95,7 +95,7 @@ public sealed class HelloClient(
 
         if (reconcile is not null && CommitCheck.IsNeededFor(result) && !cancellationToken.IsCancellationRequested)
         {
-            result = (await reconcile(cancellationToken)).Settle(result);
+            result = (await reconcile(result.Report.RequestId, cancellationToken)).Settle(result);
             // The report covers the whole call, the commit check included.
             result = result with { Report = result.Report with { TotalElapsed = timeProvider.GetElapsedTime(started) } };
         }

@@ -11,11 +11,18 @@ internal static class GreetingScripts
 {
     /// <summary>
     /// KEYS: the key's record. ARGV: the claim's record, the lease (ms). Takes the key when nobody holds it;
-    /// otherwise returns what holds it and for how much longer (ms), so a 409 can say when to come back.
+    /// otherwise returns what holds it and for how much longer (ms), so a 409 can say when to come back. A key
+    /// closed by commit checks is taken as a free one: a claim made before its commit carries no request, so it
+    /// cannot be told from a late one (HelloService's keyed write claims as it commits, which tells them apart).
     /// </summary>
-    public const string Claim = """
+    public const string Claim = StoredRecords.ClosedRecordLua + """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return nil end
-        return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }
+        local held = redis.call('GET', KEYS[1])
+        if closed_for(held) then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return nil
+        end
+        return { held, redis.call('PTTL', KEYS[1]) }
         """;
 
     /// <summary>
@@ -23,11 +30,14 @@ internal static class GreetingScripts
     /// the key's record when the write has a key. ARGV: the claim's record (or ''), the committed record, the
     /// greeting, the entry, the entry's number (taken from <see cref="StoreKeys.IndexNext"/> just before), the
     /// lifetime (ms; the greeting's a second longer, so a key never outlives the greeting it names), then 'claim'
-    /// and the lease (ms) for a write that claims its key as it writes, then the greeting's id.
+    /// and the lease (ms) for a write that claims its key as it writes, then the greeting's id, then the write's
+    /// request (its X-Request-Id, or '').
     /// Writes the greeting, its key's outcome and its index entry together, and only if the key is this
     /// write's: for a claim made before, while the key still holds it; for a write that claims as it writes,
     /// when its <c>SET NX</c> (atomic by itself, even on a store that ran scripts without their transaction)
-    /// takes the key, so a keyed write never leaves a claim behind. A number eviction has already passed (it
+    /// takes the key, so a keyed write never leaves a claim behind. A key closed by commit checks
+    /// (<see cref="CheckAndClose"/>) is free to any other request's write, and writes nothing for a request the
+    /// checks closed: that request was told its write was not committed. A number eviction has already passed (it
     /// passes gaps, and a number taken but not yet written is one) is not written: the write takes another.
     /// The key's outcome is written last: Garnet 2.2.8's recovery after a <c>kill -9</c> can replay the first
     /// writes of a script cut by the crash without the rest, and a key must never name a greeting that is not
@@ -36,16 +46,23 @@ internal static class GreetingScripts
     /// the version first never files an older page under a newer version, and a cut write leaves 'changing',
     /// under which no replica keeps a page (<see cref="ListingScripts.List"/>).
     /// Returns { 'written', the count, the first number }; { 'held', the key's record, its time left (ms) }
-    /// when the key was someone else's; { 'lost' } when a claim made before no longer holds the key;
+    /// when the key was someone else's; { 'lost' } when a claim made before no longer holds the key; { 'closed' }
+    /// when a commit check closed this write's request;
     /// { 'passed' } when eviction has passed the entry's number.
     /// </summary>
-    public const string Commit = """
+    public const string Commit = StoredRecords.ClosedRecordLua + """
         local first = tonumber(redis.call('GET', KEYS[2]) or '1')
         if tonumber(ARGV[5]) < first then return { 'passed' } end
         if KEYS[6] then
           if ARGV[7] == 'claim' then
             if not redis.call('SET', KEYS[6], ARGV[1], 'NX', 'PX', ARGV[8]) then
-              return { 'held', redis.call('GET', KEYS[6]), redis.call('PTTL', KEYS[6]) }
+              local held = redis.call('GET', KEYS[6])
+              local closed = closed_for(held)
+              if not closed then return { 'held', held, redis.call('PTTL', KEYS[6]) } end
+              for _, id in ipairs(closed) do
+                if id == ARGV[10] then return { 'closed' } end
+              end
+              redis.call('SET', KEYS[6], ARGV[1], 'PX', ARGV[8])
             end
           elseif redis.call('GET', KEYS[6]) ~= ARGV[1] then return { 'lost' } end
         end
@@ -56,6 +73,27 @@ internal static class GreetingScripts
         redis.call('SET', KEYS[5], ARGV[9])
         if KEYS[6] then redis.call('SET', KEYS[6], ARGV[2], 'PX', ARGV[6]) end
         return { 'written', count, first }
+        """;
+
+    /// <summary>
+    /// The commit check that closes what it finds not written. KEYS: the key's record. ARGV: the checking request's
+    /// id, how long the closing lasts (ms), the most requests one key keeps closed. Returns the key's record when it
+    /// holds a claim or a commit; otherwise (nothing there, or only closed requests) adds this request to the
+    /// closed ones, the newest last, and returns nil: from then on a write of this request that arrives late, such
+    /// as a script the store runs after its client stopped waiting for it, writes nothing (<see cref="Commit"/>).
+    /// </summary>
+    public const string CheckAndClose = StoredRecords.ClosedRecordLua + """
+        local record = redis.call('GET', KEYS[1])
+        local closed = closed_for(record)
+        if record and not closed then return record end
+        local ids = {}
+        for _, id in ipairs(closed or {}) do
+          if id ~= ARGV[1] then ids[#ids + 1] = id end
+        end
+        ids[#ids + 1] = ARGV[1]
+        while #ids > tonumber(ARGV[3]) do table.remove(ids, 1) end
+        redis.call('SET', KEYS[1], closed_record(ids), 'PX', ARGV[2])
+        return nil
         """;
 
     /// <summary>KEYS: the key's record. ARGV: the claim's record. Frees the key only if this claim still holds it.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
 using Microsoft.AspNetCore.Mvc;
@@ -73,13 +74,22 @@ public static class GreetingsApi
     /// Whether a write with this key was committed. The key travels as a query value, never as a path
     /// segment; with <c>name</c> (or its <c>fingerprint</c>, which ClientService sends), a key held for
     /// another name answers 422. A key still claimed answers 409: its write may yet commit, so "not found"
-    /// (404) is only ever said of a key nobody holds.
+    /// (404) is only ever said of a key nobody holds. Asked with an <c>X-Request-Id</c> (ClientService's commit
+    /// check of a call that gave up), a 404 also closes the key to that request's attempts still on their way,
+    /// so the 404 stays true (<see cref="IGreetingStore.FindByKeyAndCloseAsync"/>).
     /// </summary>
     public static async Task<Results<Ok<Greeting>, ValidationProblem, ProblemHttpResult>> GetGreetingByKey(
         [FromQuery(Name = "key")] string[]? key, [FromQuery(Name = "name")] string? name, [FromQuery(Name = "fingerprint")] string? fingerprint,
+        [FromHeader(Name = WireHeaders.RequestId), Description("The call this checks (ClientService's commit check): a 404 also closes the key to that call's attempts still on their way.")] string[]? requestIds,
         IGreetingStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        var requestId = RequestIds.Read(requestIds ?? []);
+        if (requestIds is { Length: > 0 } && requestId is null)
+        {
+            errors[WireHeaders.RequestId] = [$"{WireHeaders.RequestId} must be {RequestIds.Rule}."];
+        }
+
         // Bound as an array: a key given twice is refused, not joined into "a,b".
         if (key is not { Length: 1 } || IdempotencyKeys.Problem(key) is not null)
         {
@@ -102,7 +112,10 @@ public static class GreetingsApi
         }
 
         var payload = name is not null ? GreetingFingerprint.Of(name.Trim()) : fingerprint?.ToUpperInvariant();
-        return await store.FindByKeyAsync(key![0], payload, cancellationToken) switch
+        var found = requestId is null
+            ? await store.FindByKeyAsync(key![0], payload, cancellationToken)
+            : await store.FindByKeyAndCloseAsync(key![0], payload, requestId, cancellationToken);
+        return found switch
         {
             IdempotencyClaim.Committed committed => TypedResults.Ok(committed.Greeting),
             IdempotencyClaim.InProgress => TypedResults.Problem("A write with this key is still in progress; it may yet commit.",

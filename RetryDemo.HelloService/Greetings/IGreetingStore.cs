@@ -15,13 +15,15 @@ public interface IGreetingStore
     /// <summary>
     /// Claims <paramref name="key"/> and, if the claim took it, commits: what the claim found, and the new greeting
     /// when it was this request's (null then if the claim ran out first). A store that can does both in one
-    /// round trip; the commit still writes only for the claim that holds the key.
+    /// round trip; the commit still writes only for the claim that holds the key. A write of a request that a
+    /// commit check closed (<see cref="FindByKeyAndCloseAsync"/>) finds <see cref="IdempotencyClaim.Closed"/>.
     /// </summary>
-    async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
-    {
-        var claim = await ClaimAsync(key, fingerprint, cancellationToken);
-        return claim is IdempotencyClaim.New held ? (held, await CommitAsync(name, held, cancellationToken)) : (claim, null);
-    }
+    /// <param name="requestId">The logical request this write is an attempt of (its X-Request-Id), when it has one.</param>
+    ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, string? requestId, CancellationToken cancellationToken);
+
+    /// <summary>A keyed write that is no request's attempt: nothing a commit check closed can stop it.</summary>
+    ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken) =>
+        ClaimAndCommitAsync(name, key, fingerprint, null, cancellationToken);
 
     /// <summary>Gives up a claim whose write never happened, so a retry can make it.</summary>
     ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken);
@@ -34,6 +36,14 @@ public interface IGreetingStore
     /// claimed for another payload than <paramref name="fingerprint"/>), or null when nothing holds it.
     /// </summary>
     ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The commit check of a request that gave up: <see cref="FindByKeyAsync"/>, and, when nothing holds the key,
+    /// closes it to <paramref name="requestId"/> in the same step, for <see cref="Store.StateRetention.ClosedRequestLifetime"/>.
+    /// An attempt of that request still on its way (its write reaching the store after the check) then writes
+    /// nothing, so the check's "not committed" stays true; any other request's write takes the key as a free one.
+    /// </summary>
+    ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string requestId, CancellationToken cancellationToken);
 
     /// <summary>How many greetings are kept, and the newest <paramref name="limit"/> of them, newest first.</summary>
     ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken);

@@ -17,6 +17,12 @@ public abstract record IdempotencyClaim
     /// <param name="LeaseLeft">How long its claim holds the key at most, unless committed or abandoned first.</param>
     public sealed record InProgress(TimeSpan LeaseLeft = default) : IdempotencyClaim;
 
+    /// <summary>
+    /// A commit check already told this request its write was not committed (<see cref="IdempotencyRecord.Closed"/>):
+    /// this late attempt of it writes nothing, so what the check said stays true.
+    /// </summary>
+    public sealed record Closed : IdempotencyClaim;
+
     /// <summary>The key belongs to a different payload.</summary>
     public sealed record Mismatch : IdempotencyClaim;
 }

@@ -15,11 +15,13 @@ public sealed class InProcessGreetingStore : IGreetingStore
     private readonly AgeOrderedMap<KeyedGreeting> _greetings;
     private readonly Dictionary<string, KeyedGreeting> _keys = [];
     private readonly Dictionary<string, (IdempotencyClaim.New Claim, DateTimeOffset Until)> _claims = [];
+    private readonly ClosedRequests _closed;
 
     public InProcessGreetingStore(TimeProvider timeProvider, StateRetention retention)
     {
         _timeProvider = timeProvider;
         _retention = retention;
+        _closed = new ClosedRequests(retention);
         _greetings = new AgeOrderedMap<KeyedGreeting>(retention.Capacity, removed =>
         {
             // A key leaves with its greeting.
@@ -32,35 +34,50 @@ public sealed class InProcessGreetingStore : IGreetingStore
 
     private DateTimeOffset Now => _timeProvider.GetUtcNow();
 
-    public ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
+    public ValueTask<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken) => ValueTask.FromResult(Claim(key, fingerprint));
+
+    public ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) => ValueTask.FromResult(Commit(name, claim));
+
+    public ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, string? requestId, CancellationToken cancellationToken)
+    {
+        lock (_gate) // reentrant: the claim and the commit take it again, and nothing comes between them
+        {
+            var claim = Claim(key, fingerprint, requestId);
+            return ValueTask.FromResult(claim is IdempotencyClaim.New held ? (claim, Commit(name, held)) : (claim, (Greeting?)null));
+        }
+    }
+
+    private IdempotencyClaim Claim(string key, string fingerprint, string? requestId = null)
     {
         lock (_gate)
         {
             Prune();
             if (_keys.TryGetValue(key, out var record))
             {
-                return ValueTask.FromResult<IdempotencyClaim>(record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch());
+                return record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch();
             }
 
             if (_claims.TryGetValue(key, out var held) && held.Until > Now)
             {
-                return ValueTask.FromResult<IdempotencyClaim>(held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch());
+                return held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch();
             }
 
+            // A free key is not claimed for a request a commit check closed on it: it was told nothing was written.
+            if (_closed.IsClosed(key, requestId, Now)) return new IdempotencyClaim.Closed();
             // A claim whose lease ran out is taken over: its holder can no longer commit.
             var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
             _claims[key] = (claim, Now + _retention.ClaimLease);
-            return ValueTask.FromResult<IdempotencyClaim>(claim);
+            return claim;
         }
     }
 
-    public ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken)
+    private Greeting? Commit(string name, IdempotencyClaim.New? claim)
     {
         lock (_gate)
         {
             if (claim is not null && !Holds(claim))
             {
-                return ValueTask.FromResult<Greeting?>(null);
+                return null;
             }
 
             Prune();
@@ -73,7 +90,7 @@ public sealed class InProcessGreetingStore : IGreetingStore
             }
 
             _greetings.Add(greeting.Id, stored, greeting.CreatedAt);
-            return ValueTask.FromResult<Greeting?>(greeting);
+            return greeting;
         }
     }
 
@@ -81,10 +98,7 @@ public sealed class InProcessGreetingStore : IGreetingStore
     {
         lock (_gate)
         {
-            if (_claims.TryGetValue(claim.Key, out var held) && held.Claim == claim)
-            {
-                _claims.Remove(claim.Key);
-            }
+            _ = Holds(claim, evenPastItsLease: true) && _claims.Remove(claim.Key);
         }
 
         return ValueTask.CompletedTask;
@@ -99,7 +113,9 @@ public sealed class InProcessGreetingStore : IGreetingStore
         }
     }
 
-    public ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken)
+    public ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) => FindByKeyAndCloseAsync(key, fingerprint, null, cancellationToken);
+
+    public ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string? requestId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -109,6 +125,8 @@ public sealed class InProcessGreetingStore : IGreetingStore
                 : _claims.TryGetValue(key, out var held) && held.Until > Now
                     ? (fingerprint is null || held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch())
                     : null;
+            if (found is null && requestId is not null) _closed.Close(key, requestId, Now);
+
             return ValueTask.FromResult(found);
         }
     }
@@ -122,8 +140,8 @@ public sealed class InProcessGreetingStore : IGreetingStore
         }
     }
 
-    private bool Holds(IdempotencyClaim.New claim) =>
-        _claims.TryGetValue(claim.Key, out var held) && held.Claim == claim && held.Until > Now;
+    private bool Holds(IdempotencyClaim.New claim, bool evenPastItsLease = false) =>
+        _claims.TryGetValue(claim.Key, out var held) && held.Claim == claim && (evenPastItsLease || held.Until > Now);
 
     // Only what has expired at the old end is touched: amortised O(1) per write.
     private void Prune() => _greetings.RemoveOlderThan(Now - _retention.Lifetime);

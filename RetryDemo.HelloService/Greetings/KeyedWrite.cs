@@ -13,7 +13,10 @@ internal static class KeyedWrite
     public static async Task<Results<Created<Greeting>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> WriteAsync(
         string name, string key, HttpContext context, IGreetingStore store, StateRetention retention, ILogger logger)
     {
-        var (found, greeting) = await store.ClaimAndCommitAsync(name, key, GreetingFingerprint.Of(name), context.RequestAborted);
+        // An attempt of a request whose commit check already answered "not committed" must not write (a malformed
+        // X-Request-Id is no request's: nothing a check closed can match it).
+        var requestId = RequestIds.Read(context.Request.Headers[WireHeaders.RequestId]);
+        var (found, greeting) = await store.ClaimAndCommitAsync(name, key, GreetingFingerprint.Of(name), requestId, context.RequestAborted);
         switch (found)
         {
             case IdempotencyClaim.Mismatch:
@@ -23,6 +26,10 @@ internal static class KeyedWrite
                 context.Response.Headers.RetryAfter = ClaimRetryAfter(inProgress.LeaseLeft, retention.ClaimLease);
                 return TypedResults.Problem($"A request with this {WireHeaders.IdempotencyKey} is still in progress; retry.",
                     statusCode: StatusCodes.Status409Conflict, title: "Request in progress");
+            case IdempotencyClaim.Closed:
+                return TypedResults.Problem(
+                    $"A commit check already found this request's write with this {WireHeaders.IdempotencyKey} not committed, so this late attempt of it writes nothing; send the write as a new request.",
+                    statusCode: StatusCodes.Status409Conflict, title: "Request closed");
             case IdempotencyClaim.Committed committed:
                 context.Response.Headers[GreetingsApi.ReplayedHeader] = "true";
                 return GreetingsApi.Created(committed.Greeting);

@@ -28,16 +28,23 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     /// write happens only if its claim takes the key, in the same step, so a keyed write takes its index number
     /// and one script, and a write cut short never leaves a claim behind for a retry to wait out.
     /// </summary>
-    public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, CancellationToken cancellationToken)
+    public async ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, string? requestId, CancellationToken cancellationToken)
     {
         var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
         // As RedisKeyClaims.ClaimAsync: a key that named a greeting gone by the time it was read is free, so once more.
-        return await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? await ClaimAndCommitOnceAsync(name, claim, cancellationToken) ?? (RedisKeyClaims.StillChanging, null);
+        return await ClaimAndCommitOnceAsync(name, claim, requestId, cancellationToken)
+            ?? await ClaimAndCommitOnceAsync(name, claim, requestId, cancellationToken)
+            ?? (RedisKeyClaims.StillChanging, null);
     }
 
-    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim, CancellationToken callerGaveUp)
+    private async ValueTask<(IdempotencyClaim Claim, Greeting? Created)?> ClaimAndCommitOnceAsync(string name, IdempotencyClaim.New claim, string? requestId, CancellationToken callerGaveUp)
     {
-        var written = await WriteAsync(name, claim, claimsAsItWrites: true, callerGaveUp);
+        var written = await WriteAsync(name, claim, claimsAsItWrites: true, requestId, callerGaveUp);
+        if (written.Closed)
+        {
+            return (new IdempotencyClaim.Closed(), null);
+        }
+
         if (written.Held is not { } held)
         {
             return (claim, written.Greeting);
@@ -47,12 +54,13 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     }
 
     public async ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) =>
-        (await WriteAsync(name, claim, claimsAsItWrites: false, cancellationToken)).Greeting;
+        (await WriteAsync(name, claim, claimsAsItWrites: false, requestId: null, cancellationToken)).Greeting;
 
-    // What a write did: the greeting it made, or (for a write that claims as it writes) what held the key instead.
-    private readonly record struct Written(Greeting? Greeting, (RedisResult Record, RedisResult LeaseLeftMs)? Held = null);
+    // What a write did: the greeting it made, or (for a write that claims as it writes) what held the key instead,
+    // or that a commit check had closed its request.
+    private readonly record struct Written(Greeting? Greeting, (RedisResult Record, RedisResult LeaseLeftMs)? Held = null, bool Closed = false);
 
-    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites, CancellationToken callerGaveUp)
+    private async ValueTask<Written> WriteAsync(string name, IdempotencyClaim.New? claim, bool claimsAsItWrites, string? requestId, CancellationToken callerGaveUp)
     {
         var now = timeProvider.GetUtcNow();
         var greeting = new Greeting(Guid.NewGuid().ToString("N"), $"Hello, {name}!", now);
@@ -67,6 +75,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             claimsAsItWrites ? "claim" : RedisValue.EmptyString,
             (long)retention.ClaimLease.TotalMilliseconds,
             greeting.Id,
+            requestId ?? RedisValue.EmptyString,
         ];
 
         var (result, number) = await CommitUnderANumberAsync(greeting.Id, claim, values, callerGaveUp);
@@ -78,6 +87,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             case "lost":
                 _numbers.GiveBack(number);
                 return new Written(null);
+            case "closed":
+                _numbers.GiveBack(number);
+                return new Written(null, Closed: true);
         }
 
         // Answered only once it would survive the store's crash.
@@ -126,6 +138,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
     public async ValueTask AbandonAsync(IdempotencyClaim.New claim, CancellationToken cancellationToken) => await _claims.Abandon(claim);
 
     public ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) => _claims.FindByKeyAsync(key, fingerprint);
+
+    public ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string requestId, CancellationToken cancellationToken) =>
+        _claims.FindByKeyAndCloseAsync(key, fingerprint, requestId);
 
     public async ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken) =>
         (string?)await Db.StringGetAsync(StoreKeys.Greeting(id)) is { } json ? StoredRecords.ReadGreeting(id, json) : null;

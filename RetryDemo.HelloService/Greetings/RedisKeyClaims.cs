@@ -58,7 +58,18 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
         await DurableAsync(await ReadAsync((string)record!, fingerprint, TimeSpan.FromMilliseconds(Math.Max(0, (long)leaseLeftMs))));
 
     public async ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint) =>
-        (string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)) is { } value ? await DurableAsync(await ReadAsync(value, fingerprint, TimeSpan.Zero)) : null;
+        await FoundAsync((string?)await Db.StringGetAsync(StoreKeys.Idempotency(key)), fingerprint);
+
+    /// <summary>
+    /// <see cref="FindByKeyAsync"/>, and, when it finds nothing, closes the key to <paramref name="requestId"/>'s
+    /// late writes in the same step (<see cref="GreetingScripts.CheckAndClose"/>).
+    /// </summary>
+    public async ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string requestId) =>
+        await FoundAsync((string?)await Db.ScriptEvaluateAsync(GreetingScripts.CheckAndClose, [StoreKeys.Idempotency(key)],
+            [requestId, (long)retention.ClosedRequestLifetime.TotalMilliseconds, IdempotencyRecord.MostRequestsClosed]), fingerprint);
+
+    private async ValueTask<IdempotencyClaim?> FoundAsync(string? record, string? fingerprint) =>
+        record is not null ? await DurableAsync(await ReadAsync(record, fingerprint, TimeSpan.Zero)) : null;
 
     // A replay or a commit check answers 201 for a write whose own commit wait may have failed (the store
     // stalled after the write): it is acknowledged only once a commit sent after it is done, like the first answer.
@@ -79,6 +90,11 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
     private async ValueTask<IdempotencyClaim?> ReadAsync(string value, string? fingerprint, TimeSpan leaseLeft)
     {
         var record = StoredRecords.ReadKey(value);
+        if (record.State == IdempotencyRecord.Closed)
+        {
+            return null; // nothing holds it: closed requests only
+        }
+
         if (fingerprint is not null && record.Fingerprint != fingerprint)
         {
             return new IdempotencyClaim.Mismatch();

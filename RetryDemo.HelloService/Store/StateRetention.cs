@@ -38,6 +38,14 @@ public sealed record StateRetention
     /// </summary>
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a commit check that found nothing keeps its request's late writes out (<see cref="Greetings.IdempotencyRecord.Closed"/>).
+    /// A late write is a script the store runs after HelloService stopped waiting for it: it lands as soon as the
+    /// store runs again, within its backlog's seconds, so a minute is far beyond it, and short enough that what
+    /// a stranger's failed calls leave behind is bounded by the edge's rate limit times a minute.
+    /// </summary>
+    public TimeSpan ClosedRequestLifetime { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Attempts of one logical request are counted this long after its last attempt.</summary>
     public TimeSpan AttemptCountLifetime { get; init; } = TimeSpan.FromMinutes(2);
 

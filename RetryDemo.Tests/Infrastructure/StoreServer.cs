@@ -80,11 +80,12 @@ public sealed class StoreServer : IAsyncDisposable
     }
 
     /// <summary>A client configured by HelloService's own method (1 s timeouts, fail fast), plus admin commands for the tests.</summary>
-    public async Task<IConnectionMultiplexer> ConnectAsync()
+    /// <param name="port">Another port to connect through (a <see cref="StallingProxy"/> in front of this one).</param>
+    public async Task<IConnectionMultiplexer> ConnectAsync(int? port = null)
     {
         var options = new ConfigurationOptions
         {
-            EndPoints = { { IPAddress.Loopback, Options.Port } },
+            EndPoints = { { IPAddress.Loopback, port ?? Options.Port } },
             AllowAdmin = true,
             Password = Options.Password,
         };

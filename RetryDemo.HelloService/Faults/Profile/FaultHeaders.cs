@@ -9,8 +9,6 @@ namespace RetryDemo.HelloService.Faults.Profile;
 /// </summary>
 public static class FaultHeaders
 {
-    private const int MaxRequestIdLength = 64;
-
     public static bool HasOverrides(IHeaderDictionary headers)
     {
         foreach (var setting in FaultSettings.All)
@@ -54,20 +52,17 @@ public static class FaultHeaders
             return null;
         }
 
-        var value = values.ToString();
-        if (values.Count == 1 && value.Length is > 0 and <= MaxRequestIdLength && value.All(IsRequestIdChar))
+        if (RequestIds.Read(values) is { } value)
         {
             return value;
         }
 
         if (needed)
         {
-            errors[WireHeaders.RequestId] = [$"{WireHeaders.RequestId} must be 1–{MaxRequestIdLength} characters of letters, digits, '-', '_', '.' or ':' when {FaultSettings.FailFirst.Header} or {FaultSettings.Seed.Header} counts attempts."];
+            errors[WireHeaders.RequestId] = [$"{WireHeaders.RequestId} must be {RequestIds.Rule} when {FaultSettings.FailFirst.Header} or {FaultSettings.Seed.Header} counts attempts."];
         }
 
         ignored = true;
         return null;
     }
-
-    private static bool IsRequestIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':';
 }

@@ -75,6 +75,28 @@ public sealed class CommitLookupTests
             $"the report says {result.Report.TotalElapsed}; the attempts ended at {last.StartedAt + last.Duration}, and the lookup took 500 ms more");
     }
 
+    /// <summary>The lookup names the call it checks, the id every attempt carried, so HelloService can close the key to that call's late attempts.</summary>
+    [Fact]
+    public async Task CreateGreetingAsync_AllAttemptsFail_TheLookupCarriesTheCallsRequestId()
+    {
+        var (hello, _) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.NotFound, """{"title":"Not found"}""", "application/problem+json")));
+        var requestIds = new List<(HttpMethod Method, string? Id)>();
+        hello.AttemptStarted += request =>
+        {
+            lock (requestIds)
+            {
+                requestIds.Add((request.Method, request.Headers.TryGetValues("X-Request-Id", out var ids) ? string.Join(",", ids) : null));
+            }
+        };
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        var lookup = Assert.Single(requestIds, r => r.Method == HttpMethod.Get);
+        Assert.Equal(result.Report.RequestId, lookup.Id);
+        Assert.All(requestIds, r => Assert.Equal(result.Report.RequestId, r.Id));
+    }
+
     [Fact]
     public async Task CreateGreetingAsync_AllAttemptsFailAndTheLookupFindsNothing_FailsAsNothingCreated()
     {

@@ -184,4 +184,47 @@ public class GreetingsApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
+
+    /// <summary>
+    /// ClientService's commit check names the call it checks: a 404 closes the key to that call's attempts still on
+    /// their way (one arriving now is refused, so the 404 stays true), and the caller's next call with the key writes.
+    /// </summary>
+    [Fact]
+    public async Task GetGreetingByKey_WithARequestIdFindingNothing_ThatRequestsLateWriteIsRefusedAndAnotherRequestWrites()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var check = new HttpRequestMessage(HttpMethod.Get, "/greetings/by-key?key=key-closed&name=Ada") { Headers = { { "X-Request-Id", "call-1" } } };
+        using var notFound = await http.SendAsync(check, TestContext.Current.CancellationToken);
+        using var late = Post("""{"name":"Ada"}""", "key-closed");
+        late.Headers.Add("X-Request-Id", "call-1");
+        using var refused = await http.SendAsync(late, TestContext.Current.CancellationToken);
+        using var next = Post("""{"name":"Ada"}""", "key-closed");
+        next.Headers.Add("X-Request-Id", "call-2");
+        using var created = await http.SendAsync(next, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Request closed", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/greetings/by-key?key=key-closed&name=Ada", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("{braces}")]
+    [InlineData("a,b")]
+    public async Task GetGreetingByKey_MalformedRequestId_Answers400NamingTheHeader(string requestId)
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var check = new HttpRequestMessage(HttpMethod.Get, "/greetings/by-key?key=k");
+        check.Headers.TryAddWithoutValidation("X-Request-Id", requestId);
+        using var response = await http.SendAsync(check, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"X-Request-Id\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
 }

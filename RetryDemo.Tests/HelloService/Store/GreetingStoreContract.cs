@@ -505,6 +505,92 @@ public abstract class GreetingStoreContract
         return (replicas, results);
     }
 
+    // A commit check that finds nothing closes the key to the checked request (FindByKeyAndCloseAsync): an attempt of
+    // it that writes after the check (a script the store runs late) must write nothing, or the check's "not
+    // committed" would be false; every other request's write goes on as if the key were free.
+
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_NothingHoldsTheKey_ThatRequestsLateWriteWritesNothing()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+
+        Assert.Null(await store.FindByKeyAndCloseAsync("k1", "fp-ada", "request-1", None));
+        var (claim, created) = await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-1", None);
+
+        Assert.IsType<IdempotencyClaim.Closed>(claim);
+        Assert.Null(created);
+        Assert.Null(await store.FindByKeyAsync("k1", "fp-ada", None));
+        Assert.Equal(0, (await store.ListAsync(10, None)).Count);
+    }
+
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_NothingHoldsTheKey_AnotherRequestsWriteTakesItAndTheClosedOneThenReplays()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.FindByKeyAndCloseAsync("k1", "fp-ada", "request-1", None);
+
+        var (claim, created) = await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-2", None);
+        var (late, lateCreated) = await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-1", None);
+        var (keyless, keylessCreated) = await store.ClaimAndCommitAsync("Ada", "k2", "fp-ada", "request-1", None);
+
+        Assert.IsType<IdempotencyClaim.New>(claim);
+        Assert.Equal(created, await CommittedAsync(store, "k1"));
+        Assert.Equal(created, Assert.IsType<IdempotencyClaim.Committed>(late).Greeting); // the key is committed: a replay
+        Assert.Null(lateCreated);
+        Assert.IsType<IdempotencyClaim.New>(keyless); // the closing is the key's, not the request's everywhere
+        Assert.NotNull(keylessCreated);
+    }
+
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_KeyCommittedOrClaimed_FindsItAndClosesNothing()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        var (_, committed) = await store.ClaimAndCommitAsync("Ada", "done", "fp-ada", "request-1", None);
+        await store.ClaimAsync("held", "fp-ada", None);
+
+        var done = await store.FindByKeyAndCloseAsync("done", "fp-ada", "request-1", None);
+        var held = await store.FindByKeyAndCloseAsync("held", "fp-ada", "request-2", None);
+        var (again, _) = await store.ClaimAndCommitAsync("Ada", "done", "fp-ada", "request-1", None);
+
+        Assert.Equal(committed, Assert.IsType<IdempotencyClaim.Committed>(done).Greeting);
+        Assert.IsType<IdempotencyClaim.InProgress>(held);
+        Assert.Equal(committed, Assert.IsType<IdempotencyClaim.Committed>(again).Greeting);
+    }
+
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_MoreRequestsThanOneKeyKeeps_TheOldestIsLetGo()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        var requests = Enumerable.Range(0, IdempotencyRecord.MostRequestsClosed + 1).Select(i => $"request-{i}").ToList();
+        foreach (var request in requests)
+        {
+            Assert.Null(await store.FindByKeyAndCloseAsync("k1", "fp-ada", request, None));
+        }
+
+        var closed = new List<IdempotencyClaim>();
+        foreach (var request in requests.Skip(1))
+        {
+            closed.Add((await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", request, None)).Claim);
+        }
+
+        var (oldest, created) = await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", requests[0], None);
+
+        Assert.All(closed, claim => Assert.IsType<IdempotencyClaim.Closed>(claim));
+        Assert.IsType<IdempotencyClaim.New>(oldest);
+        Assert.Equal(created, await CommittedAsync(store, "k1"));
+    }
+
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_ClosingRunsOut_ThatRequestsWriteWritesAgain()
+    {
+        var store = await CreateAsync(StateRetention.Default with { ClosedRequestLifetime = TimeSpan.FromMilliseconds(300) });
+        await store.FindByKeyAndCloseAsync("k1", "fp-ada", "request-1", None);
+
+        var created = await Eventually(async () => (await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-1", None)).Created);
+
+        Assert.Equal(created, await CommittedAsync(store, "k1"));
+    }
+
     protected static async Task Eventually(Func<Task<bool?>> probe) => await Eventually<object>(async () => await probe());
 }
 
@@ -546,7 +632,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
         var retention = StateRetention.Default with { Lifetime = TimeSpan.FromMinutes(1) };
         var store = new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), time, retention);
         var fingerprint = GreetingFingerprint.Of("Ada");
-        var (_, written) = await store.ClaimAndCommitAsync("Ada", "near-the-end", fingerprint, TestContext.Current.CancellationToken);
+        var (_, written) = await store.ClaimAndCommitAsync("Ada", "near-the-end", fingerprint, requestId: null, TestContext.Current.CancellationToken);
 
         time.Advance(retention.Lifetime - TimeSpan.FromMilliseconds(500)); // into the next bucket, 0.5 s short of the lifetime
         await store.CommitAsync("Grace", null, TestContext.Current.CancellationToken); // a write evicts what is due
@@ -578,7 +664,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
 
         Volatile.Write(ref holding, true);
         var replay = store.ClaimAsync("durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
-        var rewrite = store.ClaimAndCommitAsync("Ada", "durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
+        var rewrite = store.ClaimAndCommitAsync("Ada", "durable-replay", fingerprint, requestId: null, TestContext.Current.CancellationToken).AsTask();
         var lookup = store.FindByKeyAsync("durable-replay", fingerprint, TestContext.Current.CancellationToken).AsTask();
         await Task.Delay(200, TestContext.Current.CancellationToken); // time enough for the reads to come back
         Assert.False(replay.IsCompleted || rewrite.IsCompleted || lookup.IsCompleted, "a replay was answered before its commit");
@@ -618,7 +704,7 @@ public sealed class RedisGreetingStoreTests : GreetingStoreContract, IAsyncLifet
         var session = new ProfilingSession();
         connection.RegisterProfiler(() => session);
 
-        var (claim, created) = await store.ClaimAndCommitAsync("Ada", "one-script", GreetingFingerprint.Of("Ada"), TestContext.Current.CancellationToken);
+        var (claim, created) = await store.ClaimAndCommitAsync("Ada", "one-script", GreetingFingerprint.Of("Ada"), requestId: null, TestContext.Current.CancellationToken);
 
         Assert.IsType<IdempotencyClaim.New>(claim);
         Assert.NotNull(created);

@@ -39,8 +39,8 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
         var store = await StoreAsync(Small);
         for (var i = 0; i < 8; i++)
         {
-            await store.ClaimAndCommitAsync($"n{i}", $"key-{i}", GreetingFingerprint.Of($"n{i}"), Token); // past capacity: evicts
-            await store.ClaimAndCommitAsync($"n{i}", $"key-{i}", GreetingFingerprint.Of($"n{i}"), Token); // a replay
+            await store.ClaimAndCommitAsync($"n{i}", $"key-{i}", GreetingFingerprint.Of($"n{i}"), requestId: null, Token); // past capacity: evicts
+            await store.ClaimAndCommitAsync($"n{i}", $"key-{i}", GreetingFingerprint.Of($"n{i}"), requestId: null, Token); // a replay
             await store.CommitAsync($"plain{i}", null, Token);
         }
 
@@ -78,7 +78,7 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = await StoreAsync(Small, time);
-        var ada = (await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token)).Created!;
+        var ada = (await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), requestId: null, Token)).Created!;
         await ReplayAsync(store, "Ada", "replayed", 300, time);
         var newer = new List<Greeting>();
         for (var i = 0; i < Small.Capacity - 1; i++)
@@ -86,7 +86,7 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
             newer.Add((await store.CommitAsync($"n{i}", null, Token))!);
         }
 
-        newer.Add((await store.ClaimAndCommitAsync("Grace", "newest", GreetingFingerprint.Of("Grace"), Token)).Created!); // over capacity: Ada leaves
+        newer.Add((await store.ClaimAndCommitAsync("Grace", "newest", GreetingFingerprint.Of("Grace"), requestId: null, Token)).Created!); // over capacity: Ada leaves
         await ReplayAsync(store, "Grace", "newest", 300, time);
         var last = (await store.CommitAsync("last", null, Token))!; // over again: past 300 gaps to n0
 
@@ -108,7 +108,7 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
     {
         for (var i = 0; i < times; i++)
         {
-            Assert.IsType<IdempotencyClaim.Committed>((await store.ClaimAndCommitAsync(name, key, GreetingFingerprint.Of(name), Token)).Claim);
+            Assert.IsType<IdempotencyClaim.Committed>((await store.ClaimAndCommitAsync(name, key, GreetingFingerprint.Of(name), requestId: null, Token)).Claim);
             oneSecondApart?.Advance(TimeSpan.FromSeconds(1));
         }
     }
@@ -118,7 +118,7 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
     public async Task ClaimAndCommitAsync_ManyReplaysWithinASecond_ShareOneNumberWithTheNextWrite()
     {
         var store = await StoreAsync(Small, new FakeTimeProvider(DateTimeOffset.UtcNow));
-        await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), Token);
+        await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), requestId: null, Token);
         await ReplayAsync(store, "Ada", "replayed", 300);
 
         await store.CommitAsync("next", null, Token);
@@ -194,7 +194,7 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
         using var gaveUp = new CancellationTokenSource();
         await gaveUp.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.ClaimAndCommitAsync("Ada", "gave-up", GreetingFingerprint.Of("Ada"), gaveUp.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.ClaimAndCommitAsync("Ada", "gave-up", GreetingFingerprint.Of("Ada"), requestId: null, gaveUp.Token));
         await store.CommitAsync("next", null, Token);
 
         Assert.Null(await store.FindByKeyAsync("gave-up", GreetingFingerprint.Of("Ada"), Token));

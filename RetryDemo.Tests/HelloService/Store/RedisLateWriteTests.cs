@@ -1,0 +1,64 @@
+using RetryDemo.Contracts;
+using RetryDemo.HelloService.Greetings;
+using RetryDemo.HelloService.Store;
+using RetryDemo.Tests.Infrastructure;
+
+namespace RetryDemo.Tests.HelloService.Store;
+
+/// <summary>
+/// A keyed write whose script the store runs only after ClientService's commit check, on the real store: the
+/// script was sent before the check (the store stalled, and the write's client stopped waiting), and reaches the
+/// store after the check found nothing. A <see cref="StallingProxy"/> holds the script on its way, as a stalled
+/// store holds it in its socket; the check goes on another connection, as from another replica.
+/// </summary>
+[Trait("Category", "Component")]
+public sealed class RedisLateWriteTests : IAsyncLifetime
+{
+    private StoreServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ClaimAndCommitAsync_ScriptReachesTheStoreAfterTheCheckClosedItsRequest_WritesNothing()
+    {
+        await using var proxy = new StallingProxy(_server.Options.Port);
+        var stalled = await _server.ConnectAsync(proxy.Port);
+        var late = new RedisGreetingStore(stalled, new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, StateRetention.Default);
+        var checker = new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, StateRetention.Default);
+        await late.ClaimAndCommitAsync("scripts loaded", "warm", GreetingFingerprint.Of("scripts loaded"), "request-0", Token);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+
+        proxy.Stall();
+        var write = late.ClaimAndCommitAsync("Ada", "late", fingerprint, "request-1", Token).AsTask();
+        await Limit.WithinAsync(TimeSpan.FromSeconds(10), "the write's script did not reach the stalled store", proxy.Holding);
+        var check = await checker.FindByKeyAndCloseAsync("late", fingerprint, "request-1", Token);
+        proxy.Resume();
+        await WhatEverItAnsweredAsync(write);
+        await stalled.GetDatabase().PingAsync(); // behind the script on its connection: the script has run
+
+        Assert.Null(check);
+        Assert.Null(await checker.FindByKeyAsync("late", fingerprint, Token));
+        Assert.DoesNotContain((await checker.ListAsync(10, Token)).Latest, greeting => greeting.Message == "Hello, Ada!");
+        var (retried, created) = await checker.ClaimAndCommitAsync("Ada", "late", fingerprint, "request-2", Token);
+        Assert.IsType<IdempotencyClaim.New>(retried); // the caller's next request with the key writes
+        Assert.Equal(created, Assert.IsType<IdempotencyClaim.Committed>(await checker.FindByKeyAsync("late", fingerprint, Token)).Greeting);
+    }
+
+    // The late write's own answer goes nowhere (its caller gave up): "closed" if it came in time, a timeout if not.
+    private static async Task WhatEverItAnsweredAsync(Task<(IdempotencyClaim Claim, Greeting? Created)> write)
+    {
+        try
+        {
+            var (claim, created) = await write;
+            Assert.IsType<IdempotencyClaim.Closed>(claim);
+            Assert.Null(created);
+        }
+        catch (StackExchange.Redis.RedisTimeoutException)
+        {
+        }
+    }
+}
