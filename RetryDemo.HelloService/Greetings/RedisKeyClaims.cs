@@ -62,11 +62,20 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
 
     /// <summary>
     /// <see cref="FindByKeyAsync"/>, and, when it finds nothing, closes the key to <paramref name="requestId"/>'s
-    /// late writes in the same step (<see cref="GreetingScripts.CheckAndClose"/>).
+    /// late writes in the same step (<see cref="GreetingScripts.CheckAndClose"/>). "Not committed" is answered, like
+    /// a write, only once the closing would survive the store's crash.
     /// </summary>
-    public async ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string requestId) =>
-        await FoundAsync((string?)await Db.ScriptEvaluateAsync(GreetingScripts.CheckAndClose, [StoreKeys.Idempotency(key)],
-            [requestId, (long)retention.ClosedRequestLifetime.TotalMilliseconds, IdempotencyRecord.MostRequestsClosed]), fingerprint);
+    public async ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string requestId)
+    {
+        var record = (string?)await Db.ScriptEvaluateAsync(GreetingScripts.CheckAndClose, [StoreKeys.Idempotency(key)],
+            [requestId, (long)retention.ClosedRequestLifetime.TotalMilliseconds, IdempotencyRecord.MostRequestsClosed]);
+        if (record is null)
+        {
+            await commits.WaitAsync();
+        }
+
+        return await FoundAsync(record, fingerprint);
+    }
 
     private async ValueTask<IdempotencyClaim?> FoundAsync(string? record, string? fingerprint) =>
         record is not null ? await DurableAsync(await ReadAsync(record, fingerprint, TimeSpan.Zero)) : null;
