@@ -3,8 +3,8 @@ using RetryDemo.HelloService.Store;
 namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
-/// <see cref="IdempotencyRecord.Closed"/> in this process: per key, the requests commit checks closed (the newest
-/// <see cref="IdempotencyRecord.MostRequestsClosed"/>), each key's for <see cref="StateRetention.ClosedRequestLifetime"/>
+/// What <see cref="IGreetingStore.FindByKeyAndCloseAsync"/> closes, in this process: per key, the requests commit checks closed (the newest
+/// <see cref="IdempotencyClaim.Closed.MostPerKey"/>), each key's for <see cref="StateRetention.ClosedRequestLifetime"/>
 /// after its last check, and for at most as many keys as greetings are kept. Not thread-safe; its owner locks.
 /// </summary>
 internal sealed class ClosedRequests(StateRetention retention)
@@ -17,7 +17,7 @@ internal sealed class ClosedRequests(StateRetention retention)
         var ids = _byKey.TryGet(key, out var closed) ? closed : [];
         ids.Remove(requestId);
         ids.Add(requestId);
-        if (ids.Count > IdempotencyRecord.MostRequestsClosed)
+        if (ids.Count > IdempotencyClaim.Closed.MostPerKey)
         {
             ids.RemoveAt(0);
         }

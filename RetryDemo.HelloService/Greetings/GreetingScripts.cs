@@ -11,34 +11,29 @@ internal static class GreetingScripts
 {
     /// <summary>
     /// KEYS: the key's record. ARGV: the claim's record, the lease (ms). Takes the key when nobody holds it;
-    /// otherwise returns what holds it and for how much longer (ms), so a 409 can say when to come back. A key
-    /// closed by commit checks is taken as a free one: a claim made before its commit carries no request, so it
-    /// cannot be told from a late one (HelloService's keyed write claims as it commits, which tells them apart).
+    /// otherwise returns what holds it and for how much longer (ms), so a 409 can say when to come back. (A claim
+    /// made before its commit carries no request, so requests commit checks closed do not stop it: HelloService's
+    /// keyed write claims as it commits, which they do.)
     /// </summary>
-    public const string Claim = StoredRecords.ClosedRecordLua + """
+    public const string Claim = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return nil end
-        local held = redis.call('GET', KEYS[1])
-        if closed_for(held) then
-          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-          return nil
-        end
-        return { held, redis.call('PTTL', KEYS[1]) }
+        return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }
         """;
 
     /// <summary>
-    /// KEYS: the greeting, the index's first number, its count, this write's entry, the listing's version, then
-    /// the key's record when the write has a key. ARGV: the claim's record (or ''), the committed record, the
-    /// greeting, the entry, the entry's number (taken from <see cref="StoreKeys.IndexNext"/> just before), the
-    /// lifetime (ms; the greeting's a second longer, so a key never outlives the greeting it names), then 'claim'
-    /// and the lease (ms) for a write that claims its key as it writes, then the greeting's id, then the write's
-    /// request (its X-Request-Id, or '').
+    /// KEYS: the greeting, the index's first number, its count, this write's entry, the listing's version, then,
+    /// when the write has a key, the key's record and the requests commit checks closed on it. ARGV: the claim's
+    /// record (or ''), the committed record, the greeting, the entry, the entry's number (taken from
+    /// <see cref="StoreKeys.IndexNext"/> just before), the lifetime (ms; the greeting's a second longer, so a key
+    /// never outlives the greeting it names), then 'claim' and the lease (ms) for a write that claims its key as
+    /// it writes, then the greeting's id, then the write's request (its X-Request-Id, or '').
     /// Writes the greeting, its key's outcome and its index entry together, and only if the key is this
     /// write's: for a claim made before, while the key still holds it; for a write that claims as it writes,
-    /// when its <c>SET NX</c> (atomic by itself, even on a store that ran scripts without their transaction)
-    /// takes the key, so a keyed write never leaves a claim behind. A key closed by commit checks
-    /// (<see cref="CheckAndClose"/>) is free to any other request's write, and writes nothing for a request the
-    /// checks closed: that request was told its write was not committed. A number eviction has already passed (it
-    /// passes gaps, and a number taken but not yet written is one) is not written: the write takes another.
+    /// when its <c>SET NX</c> takes the key, so a keyed write never leaves a claim behind; but never for a request
+    /// a commit check closed on the key while nothing held it (<see cref="CheckAndClose"/>): that request was told
+    /// its write was not committed. Every other request writes as if the key had never been checked. A number
+    /// eviction has already passed (it passes gaps, and a number taken but not yet written is one) is not written:
+    /// the write takes another.
     /// The key's outcome is written last: Garnet 2.2.8's recovery after a <c>kill -9</c> can replay the first
     /// writes of a script cut by the crash without the rest, and a key must never name a greeting that is not
     /// there (a claim left without its outcome is freed by its lease). The listing's version is 'changing' from
@@ -50,19 +45,19 @@ internal static class GreetingScripts
     /// when a commit check closed this write's request;
     /// { 'passed' } when eviction has passed the entry's number.
     /// </summary>
-    public const string Commit = StoredRecords.ClosedRecordLua + """
+    public const string Commit = StoredRecords.ClosedRequestsLua + """
         local first = tonumber(redis.call('GET', KEYS[2]) or '1')
         if tonumber(ARGV[5]) < first then return { 'passed' } end
         if KEYS[6] then
           if ARGV[7] == 'claim' then
-            if not redis.call('SET', KEYS[6], ARGV[1], 'NX', 'PX', ARGV[8]) then
-              local held = redis.call('GET', KEYS[6])
-              local closed = closed_for(held)
-              if not closed then return { 'held', held, redis.call('PTTL', KEYS[6]) } end
-              for _, id in ipairs(closed) do
+            local closed = ARGV[10] ~= '' and redis.call('GET', KEYS[7])
+            if closed and redis.call('EXISTS', KEYS[6]) == 0 then
+              for _, id in ipairs(closed_requests(closed)) do
                 if id == ARGV[10] then return { 'closed' } end
               end
-              redis.call('SET', KEYS[6], ARGV[1], 'PX', ARGV[8])
+            end
+            if not redis.call('SET', KEYS[6], ARGV[1], 'NX', 'PX', ARGV[8]) then
+              return { 'held', redis.call('GET', KEYS[6]), redis.call('PTTL', KEYS[6]) }
             end
           elseif redis.call('GET', KEYS[6]) ~= ARGV[1] then return { 'lost' } end
         end
@@ -76,23 +71,24 @@ internal static class GreetingScripts
         """;
 
     /// <summary>
-    /// The commit check that closes what it finds not written. KEYS: the key's record. ARGV: the checking request's
-    /// id, how long the closing lasts (ms), the most requests one key keeps closed. Returns the key's record when it
-    /// holds a claim or a commit; otherwise (nothing there, or only closed requests) adds this request to the
-    /// closed ones, the newest last, and returns nil: from then on a write of this request that arrives late, such
-    /// as a script the store runs after its client stopped waiting for it, writes nothing (<see cref="Commit"/>).
+    /// The commit check that closes what it finds not written. KEYS: the key's record, the requests closed on the
+    /// key. ARGV: the checking request's id, how long the closing lasts (ms), the most requests one key keeps
+    /// closed. Returns the key's record when there is one (a claim or a commit); otherwise adds this request to
+    /// those closed on the key, the newest last, for the closing's time from now, and returns nil: from then on a
+    /// write of this request that arrives late, such as a script the store runs after its client stopped waiting
+    /// for it, writes nothing while the key is free (<see cref="Commit"/>). One write, so a cut script leaves all
+    /// of it or none.
     /// </summary>
-    public const string CheckAndClose = StoredRecords.ClosedRecordLua + """
+    public const string CheckAndClose = StoredRecords.ClosedRequestsLua + """
         local record = redis.call('GET', KEYS[1])
-        local closed = closed_for(record)
-        if record and not closed then return record end
+        if record then return record end
         local ids = {}
-        for _, id in ipairs(closed or {}) do
+        for _, id in ipairs(closed_requests(redis.call('GET', KEYS[2]))) do
           if id ~= ARGV[1] then ids[#ids + 1] = id end
         end
         ids[#ids + 1] = ARGV[1]
         while #ids > tonumber(ARGV[3]) do table.remove(ids, 1) end
-        redis.call('SET', KEYS[1], closed_record(ids), 'PX', ARGV[2])
+        redis.call('SET', KEYS[2], closed_record(ids), 'PX', ARGV[2])
         return nil
         """;
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RetryDemo.Contracts;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +31,8 @@ public static class GreetingsApi
             .WithMetadata(new RequestSizeLimitAttribute(GreetingBody.MaxBytes));
         api.MapGet("/", ListGreetings);
         api.MapGet("/{id}", GetGreeting);
-        api.MapGet("/by-key", GetGreetingByKey);
+        api.MapGet("/by-key", GetGreetingByKey)
+            .ReadsHeader(WireHeaders.RequestId, "The call this checks (ClientService's commit check): a 404 also closes the key to that call's attempts still on their way.");
 
         return app;
     }
@@ -80,12 +80,12 @@ public static class GreetingsApi
     /// </summary>
     public static async Task<Results<Ok<Greeting>, ValidationProblem, ProblemHttpResult>> GetGreetingByKey(
         [FromQuery(Name = "key")] string[]? key, [FromQuery(Name = "name")] string? name, [FromQuery(Name = "fingerprint")] string? fingerprint,
-        [FromHeader(Name = WireHeaders.RequestId), Description("The call this checks (ClientService's commit check): a 404 also closes the key to that call's attempts still on their way.")] string[]? requestIds,
-        IGreetingStore store, CancellationToken cancellationToken)
+        HttpRequest request, IGreetingStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var requestId = RequestIds.Read(requestIds ?? []);
-        if (requestIds is { Length: > 0 } && requestId is null)
+        // Read as KeyedWrite reads it, every value of the header: given but not one well-formed id (empty included) is an error.
+        var requestId = RequestIds.Read(request.Headers[WireHeaders.RequestId]);
+        if (request.Headers.ContainsKey(WireHeaders.RequestId) && requestId is null)
         {
             errors[WireHeaders.RequestId] = [$"{WireHeaders.RequestId} must be {RequestIds.Rule}."];
         }

@@ -18,10 +18,14 @@ public abstract record IdempotencyClaim
     public sealed record InProgress(TimeSpan LeaseLeft = default) : IdempotencyClaim;
 
     /// <summary>
-    /// A commit check already told this request its write was not committed (<see cref="IdempotencyRecord.Closed"/>):
+    /// A commit check already told this request its write was not committed (<see cref="IGreetingStore.FindByKeyAndCloseAsync"/>):
     /// this late attempt of it writes nothing, so what the check said stays true.
     /// </summary>
-    public sealed record Closed : IdempotencyClaim;
+    public sealed record Closed : IdempotencyClaim
+    {
+        /// <summary>How many requests one key keeps closed, the newest: a caller that retries a failed call adds one each time.</summary>
+        public const int MostPerKey = 8;
+    }
 
     /// <summary>The key belongs to a different payload.</summary>
     public sealed record Mismatch : IdempotencyClaim;

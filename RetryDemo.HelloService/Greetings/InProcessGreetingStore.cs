@@ -38,32 +38,26 @@ public sealed class InProcessGreetingStore : IGreetingStore
 
     public ValueTask<Greeting?> CommitAsync(string name, IdempotencyClaim.New? claim, CancellationToken cancellationToken) => ValueTask.FromResult(Commit(name, claim));
 
-    public ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, string? requestId, CancellationToken cancellationToken)
-    {
-        lock (_gate) // reentrant: the claim and the commit take it again, and nothing comes between them
-        {
-            var claim = Claim(key, fingerprint, requestId);
-            return ValueTask.FromResult(claim is IdempotencyClaim.New held ? (claim, Commit(name, held)) : (claim, (Greeting?)null));
-        }
-    }
+    // Under the one lock (reentrant: the claim and the commit take it again), so nothing comes between them.
+    public ValueTask<(IdempotencyClaim Claim, Greeting? Created)> ClaimAndCommitAsync(string name, string key, string fingerprint, string? requestId, CancellationToken cancellationToken) =>
+        Locked(() => Claim(key, fingerprint, requestId) is var claim && claim is IdempotencyClaim.New held ? (claim, Commit(name, held)) : (claim, (Greeting?)null));
 
     private IdempotencyClaim Claim(string key, string fingerprint, string? requestId = null)
     {
         lock (_gate)
         {
             Prune();
-            if (_keys.TryGetValue(key, out var record))
+            if (Holding(key, fingerprint) is { } holding)
             {
-                return record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch();
-            }
-
-            if (_claims.TryGetValue(key, out var held) && held.Until > Now)
-            {
-                return held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch();
+                return holding;
             }
 
             // A free key is not claimed for a request a commit check closed on it: it was told nothing was written.
-            if (_closed.IsClosed(key, requestId, Now)) return new IdempotencyClaim.Closed();
+            if (_closed.IsClosed(key, requestId, Now))
+            {
+                return new IdempotencyClaim.Closed();
+            }
+
             // A claim whose lease ran out is taken over: its holder can no longer commit.
             var claim = new IdempotencyClaim.New(key, fingerprint, Guid.NewGuid().ToString("N"));
             _claims[key] = (claim, Now + _retention.ClaimLease);
@@ -75,7 +69,7 @@ public sealed class InProcessGreetingStore : IGreetingStore
     {
         lock (_gate)
         {
-            if (claim is not null && !Holds(claim))
+            if (claim is not null && !(_claims.TryGetValue(claim.Key, out var held) && held.Claim == claim && held.Until > Now))
             {
                 return null;
             }
@@ -98,50 +92,52 @@ public sealed class InProcessGreetingStore : IGreetingStore
     {
         lock (_gate)
         {
-            _ = Holds(claim, evenPastItsLease: true) && _claims.Remove(claim.Key);
+            if (_claims.TryGetValue(claim.Key, out var held) && held.Claim == claim)
+            {
+                _claims.Remove(claim.Key);
+            }
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken)
+    public ValueTask<Greeting?> FindAsync(string id, CancellationToken cancellationToken) =>
+        Locked(() => _greetings.TryGet(id, out var stored) ? stored.Greeting : null);
+
+    public ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) =>
+        FindByKeyAndCloseAsync(key, fingerprint, requestId: null, cancellationToken);
+
+    public ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string? requestId, CancellationToken cancellationToken) => Locked(() =>
+    {
+        var found = Holding(key, fingerprint);
+        if (found is null && requestId is not null)
+        {
+            _closed.Close(key, requestId, Now);
+        }
+
+        return found;
+    });
+
+    public ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken) =>
+        Locked(() => new GreetingList(_greetings.Count, [.. _greetings.Newest(limit).Select(stored => stored.Greeting)]));
+
+    // One step of the store under its lock, after what has expired is gone.
+    private ValueTask<T> Locked<T>(Func<T> step)
     {
         lock (_gate)
         {
             Prune();
-            return ValueTask.FromResult(_greetings.TryGet(id, out var stored) ? stored.Greeting : null);
+            return ValueTask.FromResult(step());
         }
     }
 
-    public ValueTask<IdempotencyClaim?> FindByKeyAsync(string key, string? fingerprint, CancellationToken cancellationToken) => FindByKeyAndCloseAsync(key, fingerprint, null, cancellationToken);
-
-    public ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string? requestId, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            Prune();
-            IdempotencyClaim? found = _keys.TryGetValue(key, out var record)
-                ? (fingerprint is null || record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch())
-                : _claims.TryGetValue(key, out var held) && held.Until > Now
-                    ? (fingerprint is null || held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch())
-                    : null;
-            if (found is null && requestId is not null) _closed.Close(key, requestId, Now);
-
-            return ValueTask.FromResult(found);
-        }
-    }
-
-    public ValueTask<GreetingList> ListAsync(int limit, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            Prune();
-            return ValueTask.FromResult(new GreetingList(_greetings.Count, [.. _greetings.Newest(limit).Select(stored => stored.Greeting)]));
-        }
-    }
-
-    private bool Holds(IdempotencyClaim.New claim, bool evenPastItsLease = false) =>
-        _claims.TryGetValue(claim.Key, out var held) && held.Claim == claim && (evenPastItsLease || held.Until > Now);
+    // What holds the key, as a claim or a lookup by key sees it (a null fingerprint matches any), or null when free.
+    private IdempotencyClaim? Holding(string key, string? fingerprint) =>
+        _keys.TryGetValue(key, out var record)
+            ? (fingerprint is null || record.Fingerprint == fingerprint ? new IdempotencyClaim.Committed(record.Greeting) : new IdempotencyClaim.Mismatch())
+            : _claims.TryGetValue(key, out var held) && held.Until > Now
+                ? (fingerprint is null || held.Claim.Fingerprint == fingerprint ? new IdempotencyClaim.InProgress(held.Until - Now) : new IdempotencyClaim.Mismatch())
+                : null;
 
     // Only what has expired at the old end is touched: amortised O(1) per write.
     private void Prune() => _greetings.RemoveOlderThan(Now - _retention.Lifetime);

@@ -126,7 +126,8 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
             values[4] = number.Value;
             RedisKey[] keys = claim is null
                 ? [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion]
-                : [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion, StoreKeys.Idempotency(claim.Key)];
+                : [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion,
+                    StoreKeys.Idempotency(claim.Key), StoreKeys.ClosedRequests(claim.Key)];
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
             if ((string?)result[0] != "passed")
             {

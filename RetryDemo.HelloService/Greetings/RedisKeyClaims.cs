@@ -63,18 +63,29 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
     /// <summary>
     /// <see cref="FindByKeyAsync"/>, and, when it finds nothing, closes the key to <paramref name="requestId"/>'s
     /// late writes in the same step (<see cref="GreetingScripts.CheckAndClose"/>). "Not committed" is answered, like
-    /// a write, only once the closing would survive the store's crash.
+    /// a write, only once the closing would survive the store's crash, and only when this check closed the key: a
+    /// record that named a greeting gone by the time it was read means the key is free now, so once more, and
+    /// then "still changing" (no answer) rather than a "not committed" that closed nothing.
     /// </summary>
     public async ValueTask<IdempotencyClaim?> FindByKeyAndCloseAsync(string key, string? fingerprint, string requestId)
     {
-        var record = (string?)await Db.ScriptEvaluateAsync(GreetingScripts.CheckAndClose, [StoreKeys.Idempotency(key)],
-            [requestId, (long)retention.ClosedRequestLifetime.TotalMilliseconds, IdempotencyRecord.MostRequestsClosed]);
-        if (record is null)
+        for (var tries = 0; tries < 2; tries++)
         {
-            await commits.WaitAsync();
+            var record = (string?)await Db.ScriptEvaluateAsync(GreetingScripts.CheckAndClose, [StoreKeys.Idempotency(key), StoreKeys.ClosedRequests(key)],
+                [requestId, (long)retention.ClosedRequestLifetime.TotalMilliseconds, IdempotencyClaim.Closed.MostPerKey]);
+            if (record is null)
+            {
+                await commits.WaitAsync();
+                return null;
+            }
+
+            if (await FoundAsync(record, fingerprint) is { } found)
+            {
+                return found;
+            }
         }
 
-        return await FoundAsync(record, fingerprint);
+        return StillChanging;
     }
 
     private async ValueTask<IdempotencyClaim?> FoundAsync(string? record, string? fingerprint) =>
@@ -99,11 +110,6 @@ internal sealed class RedisKeyClaims(IConnectionMultiplexer redis, StoreCommits 
     private async ValueTask<IdempotencyClaim?> ReadAsync(string value, string? fingerprint, TimeSpan leaseLeft)
     {
         var record = StoredRecords.ReadKey(value);
-        if (record.State == IdempotencyRecord.Closed)
-        {
-            return null; // nothing holds it: closed requests only
-        }
-
         if (fingerprint is not null && record.Fingerprint != fingerprint)
         {
             return new IdempotencyClaim.Mismatch();

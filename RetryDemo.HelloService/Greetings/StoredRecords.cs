@@ -52,23 +52,20 @@ internal static class StoredRecords
         """;
 
     /// <summary>
-    /// A key's record once commit checks have closed requests on it (<see cref="IdempotencyRecord.Closed"/>), in
-    /// Lua, as the scripts that add to it and honour it read and write it (merging a check's request with the ones
-    /// already closed takes the store's side): <c>closed_for(record)</c> returns the closed requests' ids, or nil
-    /// for any other record (or none); <c>closed_record(ids)</c> writes one. Written by hand, not by a JSON
-    /// library: the fields are fixed, and a request id is letters, digits and <c>-_.:</c> only (RequestIds),
-    /// which JSON needs no escaping for. <see cref="ReadKey"/> reads it like any other record.
+    /// The requests commit checks closed on a key (<see cref="Store.StoreKeys.ClosedRequests"/>), in Lua, as the
+    /// scripts that add to them and honour them read and write them (merging a check's request with those already
+    /// closed takes the store's side): <c>closed_requests(record)</c> returns the ids (none for no record),
+    /// <c>closed_record(ids)</c> writes them. By hand, not by a JSON library: the one field is fixed, and a request
+    /// id is letters, digits and <c>-_.:</c> only (RequestIds), which JSON needs no escaping for.
     /// </summary>
-    public const string ClosedRecordLua = """
-        local closed_prefix = '{"state":"closed",'
-        local function closed_for(record)
-          if not record or string.sub(record, 1, #closed_prefix) ~= closed_prefix then return nil end
+    public const string ClosedRequestsLua = """
+        local function closed_requests(record)
           local ids = {}
-          for id in string.gmatch(string.match(record, '"closedFor":%[(.-)%]') or '', '"([^"]*)"') do ids[#ids + 1] = id end
+          for id in string.gmatch(string.match(record or '', '"closedFor":%[(.-)%]') or '', '"([^"]*)"') do ids[#ids + 1] = id end
           return ids
         end
         local function closed_record(ids)
-          return closed_prefix .. '"fingerprint":"","closedFor":["' .. table.concat(ids, '","') .. '"]}'
+          return '{"closedFor":["' .. table.concat(ids, '","') .. '"]}'
         end
 
         """;

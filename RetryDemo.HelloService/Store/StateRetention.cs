@@ -39,10 +39,11 @@ public sealed record StateRetention
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a commit check that found nothing keeps its request's late writes out (<see cref="Greetings.IdempotencyRecord.Closed"/>).
+    /// How long a commit check that found nothing keeps its request's late writes out (<see cref="Greetings.IGreetingStore.FindByKeyAndCloseAsync"/>).
     /// A late write is a script the store runs after HelloService stopped waiting for it: it lands as soon as the
-    /// store runs again, within its backlog's seconds, so a minute is far beyond it, and short enough that what
-    /// a stranger's failed calls leave behind is bounded by the edge's rate limit times a minute.
+    /// store runs again, within its backlog's seconds, so a minute is far beyond it (a script held longer, as
+    /// through a network partition of that long, is not kept out); and short enough that what the checks leave
+    /// behind is bounded: one small key for each check that found nothing, for a minute.
     /// </summary>
     public TimeSpan ClosedRequestLifetime { get; init; } = TimeSpan.FromMinutes(1);
 

@@ -47,6 +47,7 @@ public static class StoreKeys
     public const string GreetingPrefix = Prefix + "greeting:";
     public const string IndexEntryPrefix = Prefix + "index:entry:";
     private const string KeyPrefix = Prefix + "idempotency-key:";
+    private const string ClosedPrefix = Prefix + "closed-requests:";
 
     /// <summary>
     /// The index's entry numbered <paramref name="number"/>: <c>{written, Unix ms}:{greeting id, 32 hex}{Idempotency-Key, if any}</c>.
@@ -59,4 +60,10 @@ public static class StoreKeys
     public static RedisKey Greeting(string id) => GreetingPrefix + id;
 
     public static RedisKey Idempotency(string key) => KeyPrefix + key;
+
+    /// <summary>
+    /// The requests commit checks closed on an Idempotency-Key (<c>{"closedFor":[ids]}</c>, for a minute): a key of
+    /// its own, so nothing that writes, evicts or frees the key's record takes a closing with it.
+    /// </summary>
+    public static RedisKey ClosedRequests(string key) => ClosedPrefix + key;
 }

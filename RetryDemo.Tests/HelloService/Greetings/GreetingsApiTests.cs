@@ -212,6 +212,7 @@ public class GreetingsApiTests
     }
 
     [Theory]
+    [InlineData("")]
     [InlineData("has space")]
     [InlineData("{braces}")]
     [InlineData("a,b")]

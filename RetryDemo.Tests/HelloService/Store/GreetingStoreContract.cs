@@ -561,7 +561,7 @@ public abstract class GreetingStoreContract
     public async Task FindByKeyAndCloseAsync_MoreRequestsThanOneKeyKeeps_TheOldestIsLetGo()
     {
         var store = await CreateAsync(StateRetention.Default);
-        var requests = Enumerable.Range(0, IdempotencyRecord.MostRequestsClosed + 1).Select(i => $"request-{i}").ToList();
+        var requests = Enumerable.Range(0, IdempotencyClaim.Closed.MostPerKey + 1).Select(i => $"request-{i}").ToList();
         foreach (var request in requests)
         {
             Assert.Null(await store.FindByKeyAndCloseAsync("k1", "fp-ada", request, None));
@@ -589,6 +589,61 @@ public abstract class GreetingStoreContract
         var created = await Eventually(async () => (await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-1", None)).Created);
 
         Assert.Equal(created, await CommittedAsync(store, "k1"));
+    }
+
+    /// <summary>The closing is the key's own: a greeting of another request written on the key, then evicted with its key, takes nothing of it.</summary>
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_AnotherRequestsGreetingOnTheKeyEvicted_TheClosedRequestStillWritesNothing()
+    {
+        var store = await CreateAsync(StateRetention.Default with { Capacity = 1 });
+        await store.FindByKeyAndCloseAsync("k1", "fp-ada", "request-1", None);
+        await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-2", None);
+        await store.CommitAsync("Newer", null, None); // over capacity: request-2's greeting and its key leave
+
+        var (late, created) = await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-1", None);
+
+        Assert.IsType<IdempotencyClaim.Closed>(late);
+        Assert.Null(created);
+    }
+
+    /// <summary>A claim made before its commit (no request) that takes the closed key and lets it go, by abandoning it or by its lease running out, takes nothing of the closing.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FindByKeyAndCloseAsync_AClaimTakesTheKeyAndFreesItAgain_TheClosedRequestStillWritesNothing(bool abandoned)
+    {
+        var store = await CreateAsync(Small);
+        await store.FindByKeyAndCloseAsync("k1", "fp-ada", "request-1", None);
+        var claim = Assert.IsType<IdempotencyClaim.New>(await store.ClaimAsync("k1", "fp-ada", None));
+        if (abandoned)
+        {
+            await store.AbandonAsync(claim, None);
+        }
+        else
+        {
+            await Eventually(async () => await store.FindByKeyAsync("k1", "fp-ada", None) is null ? true : (bool?)null);
+        }
+
+        var (late, created) = await store.ClaimAndCommitAsync("Ada", "k1", "fp-ada", "request-1", None);
+
+        Assert.IsType<IdempotencyClaim.Closed>(late);
+        Assert.Null(created);
+    }
+
+    /// <summary>A closed key is free to everyone else, whatever the name, and nobody reads it as held for another name.</summary>
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_ClosedKey_IsNoMismatchAndAnyOtherWriteTakesIt()
+    {
+        var store = await CreateAsync(StateRetention.Default);
+        await store.FindByKeyAndCloseAsync("k1", "fp-ada", "request-1", None);
+
+        Assert.Null(await store.FindByKeyAsync("k1", "fp-grace", None));
+        Assert.Null(await store.FindByKeyAndCloseAsync("k1", "fp-grace", "request-2", None));
+        var (claim, created) = await store.ClaimAndCommitAsync("Grace", "k1", "fp-grace", requestId: null, None);
+
+        Assert.IsType<IdempotencyClaim.New>(claim);
+        Assert.Equal(created, await CommittedAsync(store, "k1"));
+        Assert.Equal(1, (await store.ListAsync(10, None)).Count);
     }
 
     protected static async Task Eventually(Func<Task<bool?>> probe) => await Eventually<object>(async () => await probe());

@@ -48,6 +48,47 @@ public sealed class RedisLateWriteTests : IAsyncLifetime
         Assert.Equal(created, Assert.IsType<IdempotencyClaim.Committed>(await checker.FindByKeyAsync("late", fingerprint, Token)).Greeting);
     }
 
+    /// <summary>
+    /// The check read a committed record whose greeting eviction took before the check read it (the key is free
+    /// now): "not committed" is said only with the key closed, so the checked request's write after it writes nothing.
+    /// </summary>
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_RecordNamesAGreetingGoneByTheTimeItIsRead_ClosesBeforeSayingNotCommitted()
+    {
+        var connection = await _server.ConnectAsync();
+        var store = new RedisGreetingStore(connection, new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, StateRetention.Default with { Capacity = 1 });
+        var fingerprint = GreetingFingerprint.Of("Ada");
+        var (_, written) = await store.ClaimAndCommitAsync("Ada", "k1", fingerprint, "request-0", Token);
+        await connection.GetDatabase().KeyDeleteAsync(StoreKeys.Greeting(written!.Id)); // eviction's first half, as the check reads
+
+        var check = await store.FindByKeyAndCloseAsync("k1", fingerprint, "request-1", Token);
+        await store.CommitAsync("Newer", null, Token); // eviction's other half: the key's record leaves
+        var (late, created) = await store.ClaimAndCommitAsync("Ada", "k1", fingerprint, "request-1", Token);
+
+        Assert.True(check is null or IdempotencyClaim.InProgress, $"the check said {check}");
+        Assert.True(check is not null || created is null, $"the check said not committed, and request-1 then wrote {created} ({late})");
+    }
+
+    /// <summary>The longest request ids the rule allows, and every character it allows, round-trip through the closing the scripts write by hand.</summary>
+    [Fact]
+    public async Task FindByKeyAndCloseAsync_WidestRequestIds_EachClosedAndAWriteWithoutOneIsNot()
+    {
+        var store = new RedisGreetingStore(await _server.ConnectAsync(), new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, StateRetention.Default);
+        var fingerprint = GreetingFingerprint.Of("Ada");
+        string[] ids = [new string('a', RequestIds.MaxLength), "a.b:c-d_E9", "x"];
+        foreach (var id in ids)
+        {
+            Assert.Null(await store.FindByKeyAndCloseAsync("k1", fingerprint, id, Token));
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.IsType<IdempotencyClaim.Closed>((await store.ClaimAndCommitAsync("Ada", "k1", fingerprint, id, Token)).Claim);
+        }
+
+        Assert.IsType<IdempotencyClaim.New>((await store.ClaimAndCommitAsync("Ada", "k1", fingerprint, requestId: null, Token)).Claim);
+    }
+
     // The late write's own answer goes nowhere (its caller gave up): "closed" if it came in time, a timeout if not.
     private static async Task WhatEverItAnsweredAsync(Task<(IdempotencyClaim Claim, Greeting? Created)> write)
     {
