@@ -1,3 +1,6 @@
+using RetryDemo.ClientService.Diagnostics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using RetryDemo.ClientService.Hedging;
@@ -48,6 +51,45 @@ public class HelloHedgingExtensionsTests
         Assert.Equal((true, true, (int?)200), (hedge.Hedge, hedge.Answered, hedge.StatusCode));
         Assert.Equal(Ms50, hedge.StartedAt - first.StartedAt); // the configured delay, before any answer is known
         Assert.Equal(Ms50, first.Duration); // cut the moment the hedge answered
+    }
+
+    /// <summary>The hedge that answered is counted as answered, and its attempt log says it was a hedge.</summary>
+    [Fact]
+    public async Task GetHelloHedged_HedgeAnswers_IsCountedAnsweredAndLoggedAsAHedge()
+    {
+        await using var pipeline = new HelloPipeline(SlowFirst());
+        using var hedges = new MetricCollector<long>(pipeline.Services.GetRequiredService<IMeterFactory>(), ClientTelemetry.Name, "retrydemo.hello.hedges");
+
+        await HedgeAfterAsync(pipeline, Ms50);
+
+        var counted = Assert.Single(hedges.GetMeasurementSnapshot());
+        Assert.Equal((1L, (object?)true), (counted.Value, counted.Tags["retrydemo.hedge.answered"]));
+        var attempts = pipeline.Logs.GetSnapshot().Where(r => r.Id.Id == 3101).Select(r => r.Message).ToList();
+        Assert.Contains(attempts, message => message.StartsWith("Hello attempt 2 ", StringComparison.Ordinal) && message.EndsWith("as hedge", StringComparison.Ordinal));
+        Assert.DoesNotContain(attempts, message => message.StartsWith("Hello attempt 1 ", StringComparison.Ordinal) && message.EndsWith("as hedge", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Retries and hedges draw on one budget: plain calls whose retries failed leave no token for a hedge, so a
+    /// slow HelloService that is also failing gets no extra load from the hedged call.
+    /// </summary>
+    [Fact]
+    public async Task GetHelloHedged_AfterPlainCallsRetriesSpentTheBudget_SendsNoHedge()
+    {
+        var hedgedCall = false;
+        await using var pipeline = new HelloPipeline(
+            new ScriptedHandler((hello, _, ct) => Volatile.Read(ref hedgedCall) ? hello.HangAsync(ct) : Task.FromResult(ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable))),
+            settings: new() { ["HelloClient:RetryBudget:MaxTokens"] = "4", ["HelloClient:Resilience:CircuitBreaker:MinimumThroughput"] = "1000" });
+        var plain = await pipeline.GetHelloAsync();
+        Assert.Equal(HelloFailure.RetryBudgetExhausted, plain.Failure); // one retry, then the budget said no
+
+        Volatile.Write(ref hedgedCall, true);
+        var attemptsBefore = pipeline.Hello.Attempts;
+        var hedged = await pipeline.GetHelloHedgedAsync();
+
+        Assert.Equal(HelloFailure.RetryBudgetExhausted, hedged.Failure);
+        Assert.Equal(1, pipeline.Hello.Attempts - attemptsBefore);
+        Assert.Single(pipeline.Logs.GetSnapshot(), r => r.Id.Id == 3301);
     }
 
     [Fact]
