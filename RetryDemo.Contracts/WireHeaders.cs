@@ -12,6 +12,12 @@ public static class WireHeaders
     /// <summary>Makes an unsafe request safe to retry: the server replays instead of repeating.</summary>
     public const string IdempotencyKey = "Idempotency-Key";
 
+    /// <summary>
+    /// On a commit check's 404: the request (its <see cref="RequestId"/>) the check closed the key to. A 404 without
+    /// it (a replica from before closings, a proxy's own 404) closed nothing, so it does not say "not committed".
+    /// </summary>
+    public const string ClosedRequestId = "X-Closed-Request-Id";
+
     /// <summary>Which HelloService replica answered (opaque outside Development), on every answer, errors included.</summary>
     public const string Instance = "X-Instance";
 

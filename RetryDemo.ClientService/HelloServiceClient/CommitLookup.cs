@@ -29,7 +29,11 @@ public sealed class CommitLookup(HttpClient http)
             switch (response.StatusCode)
             {
                 case System.Net.HttpStatusCode.NotFound:
-                    return CommitCheck.NotCommitted;
+                    // Only a 404 that closed the key to this call says "not committed": after any other, a write
+                    // of this call still on its way could land.
+                    return response.Headers.TryGetValues(WireHeaders.ClosedRequestId, out var closed) && closed.SequenceEqual([requestId])
+                        ? CommitCheck.NotCommitted
+                        : CommitCheck.Unknown;
                 case System.Net.HttpStatusCode.UnprocessableEntity:
                     return CommitCheck.HeldForAnotherGreeting;
             }

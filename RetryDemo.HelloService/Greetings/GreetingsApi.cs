@@ -112,10 +112,7 @@ public static class GreetingsApi
         }
 
         var payload = name is not null ? GreetingFingerprint.Of(name.Trim()) : fingerprint?.ToUpperInvariant();
-        var found = requestId is null
-            ? await store.FindByKeyAsync(key![0], payload, cancellationToken)
-            : await store.FindByKeyAndCloseAsync(key![0], payload, requestId, cancellationToken);
-        return found switch
+        return await FindByKeyAsync(store, key![0], payload, requestId, request.HttpContext.Response, cancellationToken) switch
         {
             IdempotencyClaim.Committed committed => TypedResults.Ok(committed.Greeting),
             IdempotencyClaim.InProgress => TypedResults.Problem("A write with this key is still in progress; it may yet commit.",
@@ -124,6 +121,23 @@ public static class GreetingsApi
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused"),
             _ => NotFound("No greeting was committed for this key, and no write with it is in progress."),
         };
+    }
+
+    // A check naming its call closes the key to it when nothing holds the key, and its 404 says whom it closed it to.
+    private static async Task<IdempotencyClaim?> FindByKeyAsync(IGreetingStore store, string key, string? fingerprint, string? requestId, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (requestId is null)
+        {
+            return await store.FindByKeyAsync(key, fingerprint, cancellationToken);
+        }
+
+        var found = await store.FindByKeyAndCloseAsync(key, fingerprint, requestId, cancellationToken);
+        if (found is null)
+        {
+            response.Headers[WireHeaders.ClosedRequestId] = requestId;
+        }
+
+        return found;
     }
 
     internal static Created<Greeting> Created(Greeting greeting) => TypedResults.Created($"/greetings/{greeting.Id}", greeting);

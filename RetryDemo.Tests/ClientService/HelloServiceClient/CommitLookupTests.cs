@@ -21,12 +21,15 @@ public sealed class CommitLookupTests
     private static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
 
-    /// <summary>Every POST fails with 503; the lookup gets <paramref name="lookup"/>. Records each lookup's URI.</summary>
-    private static (ScriptedHandler Hello, List<Uri> Lookups) Scripted(Func<CancellationToken, Task<HttpResponseMessage>> lookup)
+    /// <summary>
+    /// Every POST fails with 503; the lookup gets <paramref name="lookup"/>, a 404 of it marked as HelloService marks
+    /// a check that closed the key to the call it named, unless <paramref name="closes"/> is false. Records each lookup's URI.
+    /// </summary>
+    private static (ScriptedHandler Hello, List<Uri> Lookups) Scripted(Func<CancellationToken, Task<HttpResponseMessage>> lookup, bool closes = true)
     {
         var lookups = new List<Uri>();
         var handler = new ScriptedHandler(async (self, attempt, ct) =>
-            self.LastRequest!.Method == HttpMethod.Get ? await lookup(ct) : ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable));
+            self.LastRequest!.Method == HttpMethod.Get ? Closing(self.LastRequest, await lookup(ct), closes) : ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable));
         handler.AttemptStarted += request =>
         {
             if (request.Method == HttpMethod.Get)
@@ -38,6 +41,17 @@ public sealed class CommitLookupTests
             }
         };
         return (handler, lookups);
+    }
+
+    // HelloService's answer to a check that found nothing names the call it closed the key to.
+    private static HttpResponseMessage Closing(HttpRequestMessage check, HttpResponseMessage answer, bool closes = true)
+    {
+        if (closes && answer.StatusCode == HttpStatusCode.NotFound)
+        {
+            answer.Headers.Add("X-Closed-Request-Id", check.Headers.GetValues("X-Request-Id"));
+        }
+
+        return answer;
     }
 
     private static Task<HelloCallResult<GreetingReply>> CreateAsync(HelloPipeline pipeline, string key = "key-1") =>
@@ -73,6 +87,21 @@ public sealed class CommitLookupTests
         Assert.True(result.Report.Reconciled);
         Assert.True(result.Report.TotalElapsed >= last.StartedAt + last.Duration + TimeSpan.FromMilliseconds(500),
             $"the report says {result.Report.TotalElapsed}; the attempts ended at {last.StartedAt + last.Duration}, and the lookup took 500 ms more");
+    }
+
+    /// <summary>
+    /// A 404 that does not say it closed the key to this call (a HelloService from before closings, a proxy's own
+    /// 404) leaves a write of the call still on its way free to land: the outcome is unknown, not "none created".
+    /// </summary>
+    [Fact]
+    public async Task CreateGreetingAsync_TheLookups404ClosedNothing_ReportsTheOutcomeUnknown()
+    {
+        var (hello, _) = Scripted(_ => Task.FromResult(Json(HttpStatusCode.NotFound, """{"title":"Not found"}""", "application/problem+json")), closes: false);
+        await using var pipeline = new HelloPipeline(hello);
+
+        var result = await CreateAsync(pipeline);
+
+        Assert.Equal(HelloFailure.OutcomeUnknown, result.Failure);
     }
 
     /// <summary>The lookup names the call it checks, the id every attempt carried, so HelloService can close the key to that call's late attempts.</summary>
@@ -183,7 +212,7 @@ public sealed class CommitLookupTests
     {
         // Four 409s and a 503: only the 503 may cost a token. Ending on a failure, no success refunds what the 409s took.
         var hello = new ScriptedHandler((self, attempt, _) => Task.FromResult(self.LastRequest!.Method == HttpMethod.Get
-            ? Json(HttpStatusCode.NotFound, "{}", "application/problem+json")
+            ? Closing(self.LastRequest, Json(HttpStatusCode.NotFound, "{}", "application/problem+json"))
             : attempt <= 4
                 ? Json(HttpStatusCode.Conflict, """{"title":"Request in progress"}""", "application/problem+json")
                 : ScriptedHandler.Respond(HttpStatusCode.ServiceUnavailable)));
@@ -260,7 +289,7 @@ public sealed class CommitLookupTests
         {
             if (self.LastRequest!.Method == HttpMethod.Get)
             {
-                return Json(HttpStatusCode.NotFound, "{}", "application/problem+json");
+                return Closing(self.LastRequest, Json(HttpStatusCode.NotFound, "{}", "application/problem+json"));
             }
 
             if (attempt == 1)

@@ -205,10 +205,28 @@ public class GreetingsApiTests
         using var created = await http.SendAsync(next, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal(["call-1"], notFound.Headers.GetValues("X-Closed-Request-Id")); // the 404 says whom it closed the key to
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("Request closed", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/greetings/by-key?key=key-closed&name=Ada", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    /// <summary>A check that names no call closes nothing, and its 404 says so by naming none.</summary>
+    [Fact]
+    public async Task GetGreetingByKey_WithoutARequestIdFindingNothing_Is404ClosingNothing()
+    {
+        await using var hello = StartHello();
+        using var http = hello.CreatePlainClient();
+
+        using var notFound = await http.GetAsync("/greetings/by-key?key=key-open&name=Ada", TestContext.Current.CancellationToken);
+        using var write = Post("""{"name":"Ada"}""", "key-open");
+        write.Headers.Add("X-Request-Id", "call-1");
+        using var created = await http.SendAsync(write, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.False(notFound.Headers.Contains("X-Closed-Request-Id"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 
     [Theory]
