@@ -79,17 +79,16 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         ];
 
         var (result, number) = await CommitUnderANumberAsync(greeting.Id, claim, values, callerGaveUp);
-        switch ((string?)result[0])
+        if ((string?)result[0] is { } outcome and not "written")
         {
-            case "held":
-                _numbers.GiveBack(number);
-                return new Written(null, (result[1], result[2]));
-            case "lost":
-                _numbers.GiveBack(number);
-                return new Written(null);
-            case "closed":
-                _numbers.GiveBack(number);
-                return new Written(null, Closed: true);
+            // Nothing written under the number: the next write takes it.
+            _numbers.GiveBack(number);
+            return outcome switch
+            {
+                "held" => new Written(null, (result[1], result[2])),
+                "closed" => new Written(null, Closed: true),
+                _ => new Written(null), // "lost"
+            };
         }
 
         // Answered only once it would survive the store's crash.

@@ -25,7 +25,7 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
 
     // Garnet's trigger: compaction is due past this much log below the read-only part.
     private readonly long _trigger = options.CompactionSegments * GarnetSizes.Parse(options.Segment);
-    private readonly long _overflowLimit = GarnetSizes.Parse(options.Memory) / 8;
+    private readonly long _logMemory = GarnetSizes.Parse(options.Memory);
     private readonly Lock _gate = new();
     private long _begin = -1;
     private DateTimeOffset _settledAt;
@@ -59,14 +59,15 @@ public sealed class GarnetLogHealth(GarnetOptions options, TimeProvider time)
         }
 
         var charged = Number(storeInfo, IndexChargedToLog) ?? 0;
-        if (charged >= _overflowLimit)
+        var overflowLimit = _logMemory / 8;
+        if (charged >= overflowLimit)
         {
             return HealthCheckResult.Degraded(
-                $"The hash index overflows into the log's memory ({Mb(charged)} MB of {Mb(_overflowLimit * 8)} MB): raise Store:Index to match the number of keys.");
+                $"The hash index overflows into the log's memory ({Mb(charged)} MB of {Mb(_logMemory)} MB): raise Store:Index to match the number of keys.");
         }
 
         return HealthCheckResult.Healthy(charged > 0
-            ? $"{ping}; {onDisk}; the hash index's overflow takes {Mb(charged)} MB of the log's memory (degraded from {Mb(_overflowLimit)} MB)."
+            ? $"{ping}; {onDisk}; the hash index's overflow takes {Mb(charged)} MB of the log's memory (degraded from {Mb(overflowLimit)} MB)."
             : $"{ping}; {onDisk}.");
     }
 
