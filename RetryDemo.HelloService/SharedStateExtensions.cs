@@ -64,7 +64,11 @@ public static class SharedStateExtensions
         builder.Services.AddHostedService<StoreConnectionAtStart>();
         builder.Services.AddHostedService<StoreLayoutUpgrade>();
         builder.Services.AddSingleton<RedisFaultState>();
-        builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services, services.GetRequiredService<RedisFaultState>()));
+        // The switches each replica holds between changes, every change heard by all before its command returns.
+        builder.Services.AddSingleton<StoreFaultSwitchChanges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StoreFaultSwitchChanges>());
+        builder.Services.AddSingleton<IFaultStateStore>(services => ActivatorUtilities.CreateInstance<FailOpenFaultState>(services,
+            new CachedFaultSwitches(services.GetRequiredService<RedisFaultState>(), services.GetRequiredService<StoreFaultSwitchChanges>(), services.GetRequiredService<TimeProvider>())));
         builder.Services.AddSingleton<IGreetingStore, RedisGreetingStore>();
         builder.Services.AddSingleton(_ => StoreCommits.OnConnectionOfItsOwn(CommitConnection(connectionString)));
         return builder;

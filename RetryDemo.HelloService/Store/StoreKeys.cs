@@ -16,6 +16,12 @@ public static class StoreKeys
     public static readonly RedisKey FailNextStatus = Prefix + "faults:fail-next:status";
     public static readonly RedisKey FailNextRetryAfterSeconds = Prefix + "faults:fail-next:retry-after-seconds";
 
+    /// <summary>Where a change to the operator's switches is announced to every replica (a channel, not a key).</summary>
+    public static readonly RedisChannel FaultSwitchesChanged = RedisChannel.Literal(Prefix + "faults:changed");
+
+    /// <summary>Where each replica says it heard an announced change (a channel, not a key).</summary>
+    public static readonly RedisChannel FaultSwitchesHeard = RedisChannel.Literal(Prefix + "faults:heard");
+
     /// <summary>How many requests have rolled under the configured seed since the last reset: one counter, one key.</summary>
     public static readonly RedisKey SeededRolls = Prefix + "faults:seeded-rolls";
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
 using RetryDemo.HelloService.Store;
 using RetryDemo.Tests.Infrastructure;
 using RetryDemo.HelloService.Faults.State;
@@ -37,6 +38,41 @@ public abstract class FaultStateStoreContract
         Assert.Equal(7, observed.Count(o => o.FailNextStatus == 429 && o.FailNextRetryAfterSeconds == 2));
         Assert.Equal(33, observed.Count(o => o.FailNextStatus is null));
         Assert.Equal(0, (await state.SnapshotAsync(None)).FailNextRemaining);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_ReplicasThatReadTheSwitchesBefore_SeeEveryChangeOnceItsCommandReturned()
+    {
+        var replicas = await CreateReplicasAsync(3);
+        foreach (var replica in replicas)
+        {
+            await replica.ObserveAsync(null, false, None); // what a replica may hold until a change
+        }
+
+        for (var round = 0; round < 6; round++)
+        {
+            var operatorReplica = replicas[round % 3];
+            await operatorReplica.SetOutageAsync(true, None);
+            Assert.All(await ObserveEachAsync(replicas), o => Assert.True(o.Outage));
+
+            await operatorReplica.SetOutageAsync(false, None);
+            Assert.All(await ObserveEachAsync(replicas), o => Assert.Equal(new AttemptFaults(false, null, 0, null), o));
+
+            await operatorReplica.FailNextAsync(2, 500, 0, None);
+            var taken = (await ObserveEachAsync(replicas)).Concat(await ObserveEachAsync(replicas));
+            Assert.Equal(2, taken.Count(o => o.FailNextStatus == 500));
+        }
+    }
+
+    private static async Task<AttemptFaults[]> ObserveEachAsync(IFaultStateStore[] replicas)
+    {
+        var observed = new AttemptFaults[replicas.Length];
+        for (var i = 0; i < replicas.Length; i++)
+        {
+            observed[i] = await replicas[i].ObserveAsync(null, false, None);
+        }
+
+        return observed;
     }
 
     [Fact]
@@ -145,13 +181,38 @@ public sealed class InProcessFaultStateTests : FaultStateStoreContract
 [Trait("Category", "Component")]
 public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifetime
 {
+    private readonly List<StoreFaultSwitchChanges> _changes = [];
     private StoreServer _server = null!;
 
     public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
 
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var changes in _changes)
+        {
+            await changes.StopAsync(CancellationToken.None);
+            changes.Dispose();
+        }
 
-    protected override async Task<IFaultStateStore> CreateAsync(StateRetention retention) => new RedisFaultState(await _server.ConnectAsync(), retention);
+        await _server.DisposeAsync();
+    }
+
+    /// <summary>A replica's fault state as HelloService builds it: read through what it holds between changes it hears.</summary>
+    protected override async Task<IFaultStateStore> CreateAsync(StateRetention retention)
+    {
+        var connection = await _server.ConnectAsync();
+        var changes = new StoreFaultSwitchChanges(connection, TimeProvider.System, NullLogger<StoreFaultSwitchChanges>.Instance);
+        _changes.Add(changes);
+        await changes.StartAsync(TestContext.Current.CancellationToken);
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "A replica did not hear its own probe", async ct =>
+        {
+            while (changes.Heard is null)
+            {
+                await Task.Delay(20, ct);
+            }
+        });
+        return new CachedFaultSwitches(new RedisFaultState(connection, retention), changes, TimeProvider.System);
+    }
 
     protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync()));
 }

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using RetryDemo.HelloService.Store;
+using StackExchange.Redis;
+
+namespace RetryDemo.HelloService.Faults.State;
+
+/// <summary>
+/// Changes to the operator's switches, told to every replica through the store's publish/subscribe. A replica
+/// that hears one on <see cref="StoreKeys.FaultSwitchesChanged"/> moves <see cref="Heard"/>, then answers on
+/// <see cref="StoreKeys.FaultSwitchesHeard"/>; the replica that announced it waits for as many answers as the
+/// store delivered the change to. A replica counts as hearing only once a probe of its own came back through its
+/// subscription: after a start or a lost connection, a change published before the store had the subscription
+/// again would go unheard, so until then <see cref="Heard"/> is null and nothing is held.
+/// </summary>
+public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimeProvider timeProvider, ILogger<StoreFaultSwitchChanges> logger)
+    : BackgroundService, IFaultSwitchChanges
+{
+    /// <summary>The longest an announcement waits for every replica to hear it.</summary>
+    public static readonly TimeSpan HearingTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a replica that is not hearing subscribes (if it must) and sends its probe again.</summary>
+    public static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(500);
+
+    private const string ChangePrefix = "change:";
+    private readonly ConcurrentDictionary<string, AnnouncementHearing> _announced = new();
+    private long _changes;
+    private string? _probe = NewProbe();
+    private bool _subscribed;
+
+    private ISubscriber Subscriber => redis.GetSubscriber();
+
+    public long? Heard => Volatile.Read(ref _probe) is null ? Volatile.Read(ref _changes) : null;
+
+    public async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        var change = ChangePrefix + Guid.NewGuid().ToString("N");
+        var hearing = new AnnouncementHearing();
+        _announced[change] = hearing;
+        try
+        {
+            var told = await Subscriber.PublishAsync(StoreKeys.FaultSwitchesChanged, change);
+            await hearing.ByAll(told).WaitAsync(HearingTimeout, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Gone or stalled: once its subscription is lost it holds nothing, and it holds nothing past LongestHeld.
+            FaultStateLog.ChangeNotHeardByAll(logger, hearing.Count, hearing.Told);
+        }
+        finally
+        {
+            _announced.TryRemove(change, out _);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        redis.ConnectionFailed += OnConnectionChanged;
+        redis.ConnectionRestored += OnConnectionChanged;
+        try
+        {
+            while (true)
+            {
+                await ProbeAsync(stoppingToken);
+                await Task.Delay(ProbeEvery, timeProvider, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            redis.ConnectionFailed -= OnConnectionChanged;
+            redis.ConnectionRestored -= OnConnectionChanged;
+        }
+    }
+
+    private async Task ProbeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!_subscribed)
+            {
+                await Subscriber.SubscribeAsync(StoreKeys.FaultSwitchesChanged, OnChanged);
+                await Subscriber.SubscribeAsync(StoreKeys.FaultSwitchesHeard, OnHeard);
+                _subscribed = true;
+            }
+
+            if (Volatile.Read(ref _probe) is { } probe)
+            {
+                await Subscriber.PublishAsync(StoreKeys.FaultSwitchesChanged, probe);
+            }
+        }
+        catch (Exception ex) when (StoreFailure.Is(ex, stoppingToken))
+        {
+            // Not hearing yet: the next round tries again.
+        }
+    }
+
+    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            // Stop holding first, then move: a read that began before either is not held.
+            Volatile.Write(ref _probe, NewProbe());
+            Interlocked.Increment(ref _changes);
+        }
+    }
+
+    private void OnChanged(RedisChannel channel, RedisValue message)
+    {
+        Interlocked.Increment(ref _changes);
+        var text = (string?)message;
+        if (text is null)
+        {
+            return;
+        }
+
+        if (text.StartsWith(ChangePrefix, StringComparison.Ordinal))
+        {
+            Subscriber.Publish(StoreKeys.FaultSwitchesHeard, message, CommandFlags.FireAndForget);
+        }
+        else if (Volatile.Read(ref _probe) is { } probe && probe == text && Interlocked.CompareExchange(ref _probe, null, probe) == probe)
+        {
+            FaultStateLog.HearingChanges(logger);
+        }
+    }
+
+    private void OnHeard(RedisChannel channel, RedisValue message)
+    {
+        if ((string?)message is { } change && _announced.TryGetValue(change, out var hearing))
+        {
+            hearing.Add();
+        }
+    }
+
+    private static string NewProbe() => "probe:" + Guid.NewGuid().ToString("N");
+}
