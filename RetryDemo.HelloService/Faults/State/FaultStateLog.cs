@@ -13,4 +13,7 @@ internal static partial class FaultStateLog
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Debug, Message = "Hearing every change to the operator's switches: the common attempt is answered from what this replica read until one is heard")]
     public static partial void HearingChanges(ILogger logger);
+
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Debug, Message = "A change to the operator's switches was heard by all {Told} subscriptions the store told it to")]
+    public static partial void ChangeHeardByAll(ILogger logger, long told);
 }

@@ -18,14 +18,13 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
     /// <summary>The longest an announcement waits for every replica to hear it.</summary>
     public static readonly TimeSpan HearingTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often a replica that is not hearing subscribes (if it must) and sends its probe again.</summary>
+    /// <summary>How often a replica that is not hearing sends its probe again.</summary>
     public static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(500);
 
     private const string ChangePrefix = "change:";
     private readonly ConcurrentDictionary<string, AnnouncementHearing> _announced = new();
     private long _changes;
     private string? _probe = NewProbe();
-    private bool _subscribed;
 
     private ISubscriber Subscriber => redis.GetSubscriber();
 
@@ -40,6 +39,7 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         {
             var told = await Subscriber.PublishAsync(StoreKeys.FaultSwitchesChanged, change);
             await hearing.ByAll(told).WaitAsync(HearingTimeout, timeProvider, cancellationToken);
+            FaultStateLog.ChangeHeardByAll(logger, told);
         }
         catch (TimeoutException)
         {
@@ -58,6 +58,8 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         redis.ConnectionRestored += OnConnectionChanged;
         try
         {
+            await SubscribeAsync(StoreKeys.FaultSwitchesChanged, OnChanged, stoppingToken);
+            await SubscribeAsync(StoreKeys.FaultSwitchesHeard, OnHeard, stoppingToken);
             while (true)
             {
                 await ProbeAsync(stoppingToken);
@@ -74,17 +76,26 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         }
     }
 
+    /// <summary>
+    /// Once: the client keeps the handler from this call whether or not the store took the subscription, and
+    /// subscribes again whenever it connects; a second call would add the handler twice.
+    /// </summary>
+    private async Task SubscribeAsync(RedisChannel channel, Action<RedisChannel, RedisValue> handler, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Subscriber.SubscribeAsync(channel, handler);
+        }
+        catch (Exception ex) when (StoreFailure.Is(ex, stoppingToken))
+        {
+            // Not subscribed yet: the probe says when it is.
+        }
+    }
+
     private async Task ProbeAsync(CancellationToken stoppingToken)
     {
         try
         {
-            if (!_subscribed)
-            {
-                await Subscriber.SubscribeAsync(StoreKeys.FaultSwitchesChanged, OnChanged);
-                await Subscriber.SubscribeAsync(StoreKeys.FaultSwitchesHeard, OnHeard);
-                _subscribed = true;
-            }
-
             if (Volatile.Read(ref _probe) is { } probe)
             {
                 await Subscriber.PublishAsync(StoreKeys.FaultSwitchesChanged, probe);
@@ -92,7 +103,7 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         }
         catch (Exception ex) when (StoreFailure.Is(ex, stoppingToken))
         {
-            // Not hearing yet: the next round tries again.
+            // Not hearing yet: the next round sends it again.
         }
     }
 
