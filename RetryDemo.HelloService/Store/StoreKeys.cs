@@ -16,7 +16,10 @@ public static class StoreKeys
     public static readonly RedisKey FailNextStatus = Prefix + "faults:fail-next:status";
     public static readonly RedisKey FailNextRetryAfterSeconds = Prefix + "faults:fail-next:retry-after-seconds";
 
-    /// <summary>Where a change to the operator's switches is announced to every replica (a channel, not a key).</summary>
+    /// <summary>
+    /// Where a change to the operator's switches is announced to every replica (a channel, not a key): any message
+    /// but a replica's probe (<c>probe:…</c>) is a change.
+    /// </summary>
     public static readonly RedisChannel FaultSwitchesChanged = RedisChannel.Literal(Prefix + "faults:changed");
 
     /// <summary>Where each replica says it heard an announced change (a channel, not a key).</summary>

@@ -62,6 +62,8 @@ public sealed class StoreLayoutUpgrade(IConnectionMultiplexer store, ILogger<Sto
             if (await db.KeyTypeAsync(OlderFaultState) == RedisType.Hash)
             {
                 await db.ScriptEvaluateAsync(CarryFaultStateOver, [OlderFaultState, StoreKeys.Outage, StoreKeys.FailNextRemaining, StoreKeys.FailNextStatus, StoreKeys.FailNextRetryAfterSeconds]);
+                // Replicas already running hold the switches they read until they hear of a change: this is one.
+                await store.GetSubscriber().PublishAsync(StoreKeys.FaultSwitchesChanged, "layout-upgrade");
             }
 
             // A bucket a second of writes, up to a day's (86,400): 256 at a time, for at most Longest.

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using RetryDemo.Store.Garnet;
 using StackExchange.Redis;
 using RetryDemo.HelloService;
+using RetryDemo.HelloService.Faults.State;
+using Microsoft.Extensions.Logging;
 
 namespace RetryDemo.Tests.Infrastructure;
 
@@ -18,6 +20,7 @@ public sealed class StoreServer : IAsyncDisposable
 {
     private readonly GarnetHost _garnet;
     private readonly List<ConnectionMultiplexer> _connections = [];
+    private readonly List<StoreFaultSwitchChanges> _changes = [];
 
     private StoreServer(GarnetOptions options)
     {
@@ -95,6 +98,26 @@ public sealed class StoreServer : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// A replica's changes to the operator's switches, on a connection of its own, started and hearing (its probe
+    /// came back through its subscription); stopped when this server is disposed. Through <paramref name="port"/>
+    /// when given (a proxy's).
+    /// </summary>
+    public async Task<StoreFaultSwitchChanges> HearChangesAsync(ILogger<StoreFaultSwitchChanges>? logger = null, int? port = null)
+    {
+        var changes = new StoreFaultSwitchChanges(await ConnectAsync(port), TimeProvider.System, logger ?? NullLogger<StoreFaultSwitchChanges>.Instance);
+        _changes.Add(changes);
+        await changes.StartAsync(CancellationToken.None);
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "A replica's probe did not come back through its subscription", async ct =>
+        {
+            while (changes.Heard is null)
+            {
+                await Task.Delay(20, ct);
+            }
+        });
+        return changes;
+    }
+
     /// <summary>Stops the server the way its host stops it (the append-only file committed), keeping its data.</summary>
     public async Task StopAsync()
     {
@@ -104,6 +127,12 @@ public sealed class StoreServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var changes in _changes)
+        {
+            await changes.StopAsync(CancellationToken.None);
+            changes.Dispose();
+        }
+
         foreach (var connection in _connections)
         {
             await connection.DisposeAsync();

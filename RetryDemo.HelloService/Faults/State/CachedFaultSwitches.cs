@@ -12,8 +12,12 @@ namespace RetryDemo.HelloService.Faults.State;
 /// </summary>
 public sealed class CachedFaultSwitches(IFaultStateStore store, IFaultSwitchChanges changes, TimeProvider timeProvider) : IFaultStateStore
 {
-    /// <summary>The longest a replica answers from what it read, changes heard or not: one store read a second at most.</summary>
-    public static readonly TimeSpan LongestHeld = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The longest a replica answers from what it read, changes heard or not: two store reads a second at most. Well
+    /// inside the longest an announcement waits (<see cref="StoreFaultSwitchChanges.HearingTimeout"/>), so a replica
+    /// too slow to answer one holds nothing from before it once the command has returned.
+    /// </summary>
+    public static readonly TimeSpan LongestHeld = TimeSpan.FromMilliseconds(500);
 
     private Held? _held;
 
@@ -43,17 +47,17 @@ public sealed class CachedFaultSwitches(IFaultStateStore store, IFaultSwitchChan
     public ValueTask<FaultStateSnapshot> SnapshotAsync(CancellationToken cancellationToken) => store.SnapshotAsync(cancellationToken);
 
     public async ValueTask<FaultStateSnapshot> SetOutageAsync(bool on, CancellationToken cancellationToken) =>
-        await Announced(await store.SetOutageAsync(on, cancellationToken), cancellationToken);
+        await Announced(await store.SetOutageAsync(on, cancellationToken));
 
     public async ValueTask<FaultStateSnapshot> FailNextAsync(int count, int statusCode, int retryAfterSeconds, CancellationToken cancellationToken) =>
-        await Announced(await store.FailNextAsync(count, statusCode, retryAfterSeconds, cancellationToken), cancellationToken);
+        await Announced(await store.FailNextAsync(count, statusCode, retryAfterSeconds, cancellationToken));
 
     public async ValueTask<FaultStateSnapshot> ResetAsync(CancellationToken cancellationToken) =>
-        await Announced(await store.ResetAsync(cancellationToken), cancellationToken);
+        await Announced(await store.ResetAsync(cancellationToken));
 
-    private async Task<FaultStateSnapshot> Announced(FaultStateSnapshot snapshot, CancellationToken cancellationToken)
+    private async Task<FaultStateSnapshot> Announced(FaultStateSnapshot snapshot)
     {
-        await changes.AnnounceAsync(cancellationToken);
+        await changes.AnnounceAsync();
         return snapshot;
     }
 

@@ -13,5 +13,5 @@ public interface IFaultSwitchChanges
     long? Heard { get; }
 
     /// <summary>Tells every replica a change was made, and returns once each has heard it (or a bound passed).</summary>
-    Task AnnounceAsync(CancellationToken cancellationToken);
+    Task AnnounceAsync();
 }

@@ -22,6 +22,7 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
     public static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(500);
 
     private const string ChangePrefix = "change:";
+    private const string ProbePrefix = "probe:";
     private readonly ConcurrentDictionary<string, AnnouncementHearing> _announced = new();
     private long _changes;
     private string? _probe = NewProbe();
@@ -30,7 +31,8 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
 
     public long? Heard => Volatile.Read(ref _probe) is null ? Volatile.Read(ref _changes) : null;
 
-    public async Task AnnounceAsync(CancellationToken cancellationToken)
+    /// <summary>Not cancelled with the operator's request: a change written is a change announced, within <see cref="HearingTimeout"/>.</summary>
+    public async Task AnnounceAsync()
     {
         var change = ChangePrefix + Guid.NewGuid().ToString("N");
         var hearing = new AnnouncementHearing();
@@ -38,12 +40,13 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         try
         {
             var told = await Subscriber.PublishAsync(StoreKeys.FaultSwitchesChanged, change);
-            await hearing.ByAll(told).WaitAsync(HearingTimeout, timeProvider, cancellationToken);
+            await hearing.ByAll(told).WaitAsync(HearingTimeout, timeProvider);
             FaultStateLog.ChangeHeardByAll(logger, told);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (hearing.Told >= 0)
         {
-            // Gone or stalled: once its subscription is lost it holds nothing, and it holds nothing past LongestHeld.
+            // Gone or stalled: once its connection is lost it holds nothing, and nothing is held past
+            // CachedFaultSwitches.LongestHeld, well inside this wait.
             FaultStateLog.ChangeNotHeardByAll(logger, hearing.Count, hearing.Told);
         }
         finally
@@ -107,31 +110,34 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         }
     }
 
+    /// <summary>
+    /// Any connection, not only the subscription's: over RESP3 the subscriptions travel on the interactive one.
+    /// </summary>
     private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Subscription)
-        {
-            // Stop holding first, then move: a read that began before either is not held.
-            Volatile.Write(ref _probe, NewProbe());
-            Interlocked.Increment(ref _changes);
-        }
+        // Stop holding first, then move: a read that began before either is not held.
+        Volatile.Write(ref _probe, NewProbe());
+        Interlocked.Increment(ref _changes);
     }
 
+    /// <summary>
+    /// Every message but a probe is a change (an announcement, or a layout upgrade's carry-over), heard before it
+    /// is answered. Another replica's probe changes nothing, so a replica that cannot hear costs the others nothing.
+    /// </summary>
     private void OnChanged(RedisChannel channel, RedisValue message)
     {
-        Interlocked.Increment(ref _changes);
-        var text = (string?)message;
-        if (text is null)
+        var text = (string?)message ?? "";
+        if (!text.StartsWith(ProbePrefix, StringComparison.Ordinal))
         {
-            return;
-        }
-
-        if (text.StartsWith(ChangePrefix, StringComparison.Ordinal))
-        {
-            Subscriber.Publish(StoreKeys.FaultSwitchesHeard, message, CommandFlags.FireAndForget);
+            Interlocked.Increment(ref _changes);
+            if (text.StartsWith(ChangePrefix, StringComparison.Ordinal))
+            {
+                _ = Subscriber.PublishAsync(StoreKeys.FaultSwitchesHeard, message, CommandFlags.FireAndForget);
+            }
         }
         else if (Volatile.Read(ref _probe) is { } probe && probe == text && Interlocked.CompareExchange(ref _probe, null, probe) == probe)
         {
+            Interlocked.Increment(ref _changes);
             FaultStateLog.HearingChanges(logger);
         }
     }
@@ -144,5 +150,5 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         }
     }
 
-    private static string NewProbe() => "probe:" + Guid.NewGuid().ToString("N");
+    private static string NewProbe() => ProbePrefix + Guid.NewGuid().ToString("N");
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Logging.Abstractions;
 using RetryDemo.HelloService.Store;
 using RetryDemo.Tests.Infrastructure;
 using RetryDemo.HelloService.Faults.State;
@@ -181,38 +180,15 @@ public sealed class InProcessFaultStateTests : FaultStateStoreContract
 [Trait("Category", "Component")]
 public sealed class RedisFaultStateTests : FaultStateStoreContract, IAsyncLifetime
 {
-    private readonly List<StoreFaultSwitchChanges> _changes = [];
     private StoreServer _server = null!;
 
     public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var changes in _changes)
-        {
-            await changes.StopAsync(CancellationToken.None);
-            changes.Dispose();
-        }
-
-        await _server.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>A replica's fault state as HelloService builds it: read through what it holds between changes it hears.</summary>
-    protected override async Task<IFaultStateStore> CreateAsync(StateRetention retention)
-    {
-        var connection = await _server.ConnectAsync();
-        var changes = new StoreFaultSwitchChanges(connection, TimeProvider.System, NullLogger<StoreFaultSwitchChanges>.Instance);
-        _changes.Add(changes);
-        await changes.StartAsync(TestContext.Current.CancellationToken);
-        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "A replica did not hear its own probe", async ct =>
-        {
-            while (changes.Heard is null)
-            {
-                await Task.Delay(20, ct);
-            }
-        });
-        return new CachedFaultSwitches(new RedisFaultState(connection, retention), changes, TimeProvider.System);
-    }
+    protected override async Task<IFaultStateStore> CreateAsync(StateRetention retention) =>
+        new CachedFaultSwitches(new RedisFaultState(await _server.ConnectAsync(), retention), await _server.HearChangesAsync(), TimeProvider.System);
 
     protected override async Task<IFaultStateStore[]> CreateReplicasAsync(int count) => await Task.WhenAll(Enumerable.Range(0, count).Select(_ => CreateAsync()));
 }

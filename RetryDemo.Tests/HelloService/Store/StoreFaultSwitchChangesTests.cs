@@ -12,7 +12,6 @@ namespace RetryDemo.Tests.HelloService.Store;
 [Trait("Category", "Component")]
 public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
 {
-    private readonly List<StoreFaultSwitchChanges> _started = [];
     private readonly List<StoreServer> _stopped = [];
     private readonly FakeLogger<StoreFaultSwitchChanges> _logger = new();
     private StoreServer _server = null!;
@@ -27,10 +26,29 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
         for (var round = 0; round < 20; round++)
         {
             var before = replicas.Select(r => r.Heard).ToArray();
-            await replicas[round % 3].AnnounceAsync(TestContext.Current.CancellationToken);
+            await replicas[round % 3].AnnounceAsync();
 
-            Assert.All(replicas.Zip(before), pair => Assert.NotEqual(pair.Second, pair.First.Heard));
+            Assert.All(replicas.Zip(before), pair => Assert.True(pair.First.Heard is { } heard && heard != pair.Second, "a replica had not heard the change, or had stopped hearing"));
         }
+    }
+
+    [Fact]
+    public async Task AnnounceAsync_AReplicaSlowToHear_WaitsUntilItHasHeard()
+    {
+        await using var proxy = new StallingProxy(_server.Options.Port);
+        var slow = await _server.HearChangesAsync(port: proxy.Port);
+        var announcer = await HearingAsync();
+        var before = slow.Heard;
+
+        proxy.Stall();
+        var announcing = announcer.AnnounceAsync();
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The change never reached the stalled connection", proxy.Holding);
+        var waitedForTheSlowOne = !announcing.IsCompleted;
+        proxy.Resume();
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The announcement did not return", announcing);
+
+        Assert.True(waitedForTheSlowOne, "the announcement returned while a replica it was told to could not have heard it");
+        Assert.True(slow.Heard is { } heard && heard != before, "the slow replica had not heard the change when the announcement returned");
     }
 
     [Fact]
@@ -51,7 +69,7 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
         await WaitAsync(() => silent.Publish(StoreKeys.FaultSwitchesChanged, "probe:from-the-test") == 2, "The store did not have both subscriptions");
 
         var waited = Stopwatch.StartNew();
-        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The announcement did not return", replica.AnnounceAsync);
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The announcement did not return", _ => replica.AnnounceAsync());
 
         Assert.True(waited.Elapsed >= StoreFaultSwitchChanges.HearingTimeout * 0.9,
             $"Returned after {waited.Elapsed}: {string.Join("; ", _logger.Collector.GetSnapshot().Select(r => r.Message))}");
@@ -72,20 +90,12 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
         _server = await StoreServer.StartAsync(data, port, password);
         await WaitAsync(() => replica.Heard is not null && other.Heard is not null, "The replicas did not hear again after the store's restart");
         var before = replica.Heard;
-        await other.AnnounceAsync(TestContext.Current.CancellationToken);
+        await other.AnnounceAsync();
 
-        Assert.NotEqual(before, replica.Heard);
+        Assert.True(replica.Heard is { } heard && heard != before, "the replica had not heard the change after the restart");
     }
 
-    /// <summary>A replica's changes, started on a connection of its own, once it hears every change.</summary>
-    private async Task<StoreFaultSwitchChanges> HearingAsync()
-    {
-        var changes = new StoreFaultSwitchChanges(await _server.ConnectAsync(), TimeProvider.System, _logger);
-        _started.Add(changes);
-        await changes.StartAsync(TestContext.Current.CancellationToken);
-        await WaitAsync(() => changes.Heard is not null, "A replica's probe did not come back through its subscription");
-        return changes;
-    }
+    private Task<StoreFaultSwitchChanges> HearingAsync() => _server.HearChangesAsync(_logger);
 
     private static Task WaitAsync(Func<bool> condition, string what) =>
         Limit.WithinAsync(TimeSpan.FromSeconds(30), what, async ct =>
@@ -98,12 +108,6 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var changes in _started)
-        {
-            await changes.StopAsync(CancellationToken.None);
-            changes.Dispose();
-        }
-
         await _server.DisposeAsync();
         foreach (var server in _stopped)
         {

@@ -32,9 +32,18 @@ public sealed class StoreLayoutUpgradeTests : IAsyncLifetime
 
         await db.StringSetAsync(StoreLayoutUpgrade.OlderCount, 600);
         var logger = new FakeLogger<StoreLayoutUpgrade>();
+        var running = await _server.HearChangesAsync(); // a replica already running, holding the switches it read
+        var heardBefore = running.Heard;
 
         await new StoreLayoutUpgrade(connection, logger).StartAsync(Token);
         await new StoreLayoutUpgrade(connection, logger).StartAsync(Token); // a second replica, after
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The running replica did not hear of the carried-over switches", async ct =>
+        {
+            while (running.Heard is null || running.Heard == heardBefore)
+            {
+                await Task.Delay(20, ct);
+            }
+        });
 
         var left = new List<string>();
         await foreach (var key in connection.GetServers().Single().KeysAsync(pattern: "retrydemo:*"))

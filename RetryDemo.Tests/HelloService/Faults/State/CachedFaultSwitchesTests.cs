@@ -20,6 +20,11 @@ public sealed class CachedFaultSwitchesTests
     private CachedFaultSwitches Switches() => new(_store, _changes, _time);
 
     [Fact]
+    public void LongestHeld_IsAtMostHalfTheLongestAnAnnouncementWaits() =>
+        Assert.True(CachedFaultSwitches.LongestHeld <= StoreFaultSwitchChanges.HearingTimeout / 2,
+            "a replica too slow to hear a change could still answer from before it once the command returned");
+
+    [Fact]
     public async Task ObserveAsync_NoChangeHeardSinceTheLastRead_AnswersWithoutTheStore()
     {
         var switches = Switches();
@@ -172,7 +177,7 @@ public sealed class CachedFaultSwitchesTests
 
         public void Deafen() => Heard = null;
 
-        public async Task AnnounceAsync(CancellationToken cancellationToken)
+        public async Task AnnounceAsync()
         {
             Announced.Add(await OnAnnounce!());
             Hear();
