@@ -79,10 +79,7 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         }
     }
 
-    /// <summary>
-    /// Once: the client keeps the handler from this call whether or not the store took the subscription, and
-    /// subscribes again whenever it connects; a second call would add the handler twice.
-    /// </summary>
+    /// <summary>Once: the client keeps the handler whether or not the store took it, and subscribes again on connecting.</summary>
     private async Task SubscribeAsync(RedisChannel channel, Action<RedisChannel, RedisValue> handler, CancellationToken stoppingToken)
     {
         try
@@ -110,9 +107,7 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         }
     }
 
-    /// <summary>
-    /// Any connection, not only the subscription's: over RESP3 the subscriptions travel on the interactive one.
-    /// </summary>
+    /// <summary>Any connection, not only the subscription's: over RESP3 the subscriptions travel on the interactive one.</summary>
     private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e)
     {
         // Stop holding first, then move: a read that began before either is not held.
