@@ -44,6 +44,16 @@ public static class Limit
         }
     }
 
+    /// <summary>Until <paramref name="condition"/> holds, looked at every 20 ms: for state that changes with no event to await.</summary>
+    public static Task UntilAsync(TimeSpan limit, string what, Func<bool> condition) =>
+        WithinAsync(limit, what, async ct =>
+        {
+            while (!condition())
+            {
+                await Task.Delay(20, ct);
+            }
+        });
+
     public static string Describe(TimeSpan limit) =>
         limit >= TimeSpan.FromMinutes(1) && limit.Seconds == 0 ? $"{limit.TotalMinutes:0} min" : $"{limit.TotalSeconds:0.###} s";
 }

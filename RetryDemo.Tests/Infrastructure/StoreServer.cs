@@ -108,13 +108,7 @@ public sealed class StoreServer : IAsyncDisposable
         var changes = new StoreFaultSwitchChanges(await ConnectAsync(port), TimeProvider.System, logger ?? NullLogger<StoreFaultSwitchChanges>.Instance);
         _changes.Add(changes);
         await changes.StartAsync(CancellationToken.None);
-        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "A replica's probe did not come back through its subscription", async ct =>
-        {
-            while (changes.Heard is null)
-            {
-                await Task.Delay(20, ct);
-            }
-        });
+        await Limit.UntilAsync(TimeSpan.FromSeconds(30), "A replica's probe did not come back through its subscription", () => changes.Heard is not null);
         return changes;
     }
 

@@ -8,7 +8,7 @@ internal static partial class FaultStateLog
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "The store can be read again: the operator's outage and fail-next apply again")]
     public static partial void StateReadAgain(ILogger logger);
 
-    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "A change to the operator's switches was heard by {Heard} of the {Told} subscriptions the store told it to; a replica that did not hear it answers from what it held for at most a second")]
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "A change to the operator's switches was heard by {Heard} of the {Told} subscriptions the store told it to; a replica that did not hear it answers from what it held for at most half a second")]
     public static partial void ChangeNotHeardByAll(ILogger logger, long heard, long told);
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Debug, Message = "Hearing every change to the operator's switches: the common attempt is answered from what this replica read until one is heard")]

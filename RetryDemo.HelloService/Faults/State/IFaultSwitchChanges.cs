@@ -8,7 +8,7 @@ public interface IFaultSwitchChanges
 {
     /// <summary>
     /// A number that moves whenever a change may have been made since it was last read; null while this replica
-    /// cannot be sure it hears every change (starting, or its subscription lost).
+    /// cannot be sure it hears every change (starting, or a connection to the store lost).
     /// </summary>
     long? Heard { get; }
 

@@ -66,7 +66,7 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
         }
 
         // Until the store has both subscriptions, it would tell the announcement to one, and one would answer.
-        await WaitAsync(() => silent.Publish(StoreKeys.FaultSwitchesChanged, "probe:from-the-test") == 2, "The store did not have both subscriptions");
+        await Limit.UntilAsync(TimeSpan.FromSeconds(30), "The store did not have both subscriptions", () => silent.Publish(StoreKeys.FaultSwitchesChanged, "probe:from-the-test") == 2);
 
         var waited = Stopwatch.StartNew();
         await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The announcement did not return", _ => replica.AnnounceAsync());
@@ -85,10 +85,10 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
         var (port, data, password) = (_server.Options.Port, _server.Options.DataDirectory, _server.Options.Password);
 
         await _server.StopAsync();
-        await WaitAsync(() => replica.Heard is null, "The replica still said it heard every change with the store stopped");
+        await Limit.UntilAsync(TimeSpan.FromSeconds(30), "The replica still said it heard every change with the store stopped", () => replica.Heard is null);
         _stopped.Add(_server); // disposed at the end: it disposes the replicas' connections
         _server = await StoreServer.StartAsync(data, port, password);
-        await WaitAsync(() => replica.Heard is not null && other.Heard is not null, "The replicas did not hear again after the store's restart");
+        await Limit.UntilAsync(TimeSpan.FromSeconds(30), "The replicas did not hear again after the store's restart", () => replica.Heard is not null && other.Heard is not null);
         var before = replica.Heard;
         await other.AnnounceAsync();
 
@@ -96,15 +96,6 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
     }
 
     private Task<StoreFaultSwitchChanges> HearingAsync() => _server.HearChangesAsync(_logger);
-
-    private static Task WaitAsync(Func<bool> condition, string what) =>
-        Limit.WithinAsync(TimeSpan.FromSeconds(30), what, async ct =>
-        {
-            while (!condition())
-            {
-                await Task.Delay(20, ct);
-            }
-        });
 
     public async ValueTask DisposeAsync()
     {

@@ -37,13 +37,7 @@ public sealed class StoreLayoutUpgradeTests : IAsyncLifetime
 
         await new StoreLayoutUpgrade(connection, logger).StartAsync(Token);
         await new StoreLayoutUpgrade(connection, logger).StartAsync(Token); // a second replica, after
-        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The running replica did not hear of the carried-over switches", async ct =>
-        {
-            while (running.Heard is null || running.Heard == heardBefore)
-            {
-                await Task.Delay(20, ct);
-            }
-        });
+        await Limit.UntilAsync(TimeSpan.FromSeconds(30), "The running replica did not hear of the carried-over switches", () => running.Heard is { } heard && heard != heardBefore);
 
         var left = new List<string>();
         await foreach (var key in connection.GetServers().Single().KeysAsync(pattern: "retrydemo:*"))
