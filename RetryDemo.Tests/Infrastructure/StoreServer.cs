@@ -101,11 +101,11 @@ public sealed class StoreServer : IAsyncDisposable
     /// <summary>
     /// A replica's changes to the operator's switches, on a connection of its own, started and hearing (its probe
     /// came back through its subscription); stopped when this server is disposed. Through <paramref name="port"/>
-    /// when given (a proxy's).
+    /// when given (a proxy's); its announcements wait <paramref name="hearingTimeout"/> when given.
     /// </summary>
-    public async Task<StoreFaultSwitchChanges> HearChangesAsync(ILogger<StoreFaultSwitchChanges>? logger = null, int? port = null)
+    public async Task<StoreFaultSwitchChanges> HearChangesAsync(ILogger<StoreFaultSwitchChanges>? logger = null, int? port = null, TimeSpan? hearingTimeout = null)
     {
-        var changes = new StoreFaultSwitchChanges(await ConnectAsync(port), TimeProvider.System, logger ?? NullLogger<StoreFaultSwitchChanges>.Instance);
+        var changes = new StoreFaultSwitchChanges(await ConnectAsync(port), TimeProvider.System, logger ?? NullLogger<StoreFaultSwitchChanges>.Instance, hearingTimeout);
         _changes.Add(changes);
         await changes.StartAsync(CancellationToken.None);
         await Limit.UntilAsync(TimeSpan.FromSeconds(30), "A replica's probe did not come back through its subscription", () => changes.Heard is not null);

@@ -16,4 +16,7 @@ internal static partial class FaultStateLog
 
     [LoggerMessage(EventId = 2205, Level = LogLevel.Debug, Message = "A change to the operator's switches was heard by all {Told} subscriptions the store told it to")]
     public static partial void ChangeHeardByAll(ILogger logger, long told);
+
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "A change to the operator's switches is written but could not be announced ({Error}); replicas answer from what they held for at most half a second")]
+    public static partial void ChangeNotAnnounced(ILogger logger, string error);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using RetryDemo.HelloService.Store;
 using StackExchange.Redis;
 
@@ -12,7 +11,8 @@ namespace RetryDemo.HelloService.Faults.State;
 /// subscription: after a start or a lost connection, a change published before the store had the subscription
 /// again would go unheard, so until then <see cref="Heard"/> is null and nothing is held.
 /// </summary>
-public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimeProvider timeProvider, ILogger<StoreFaultSwitchChanges> logger)
+/// <param name="hearingTimeout">The longest an announcement waits (<see cref="HearingTimeout"/> unless a test says otherwise).</param>
+public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimeProvider timeProvider, ILogger<StoreFaultSwitchChanges> logger, TimeSpan? hearingTimeout = null)
     : BackgroundService, IFaultSwitchChanges
 {
     /// <summary>The longest an announcement waits for every replica to hear it.</summary>
@@ -21,9 +21,8 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
     /// <summary>How often a replica that is not hearing sends its probe again.</summary>
     public static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(500);
 
-    private const string ChangePrefix = "change:";
     private const string ProbePrefix = "probe:";
-    private readonly ConcurrentDictionary<string, AnnouncementHearing> _announced = new();
+    private readonly Announcements _announcements = new(timeProvider, logger);
     private long _changes;
     private string? _probe = NewProbe();
 
@@ -32,28 +31,7 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
     public long? Heard => Volatile.Read(ref _probe) is null ? Volatile.Read(ref _changes) : null;
 
     /// <summary>Not cancelled with the operator's request: a change written is a change announced, within <see cref="HearingTimeout"/>.</summary>
-    public async Task AnnounceAsync()
-    {
-        var change = ChangePrefix + Guid.NewGuid().ToString("N");
-        var hearing = new AnnouncementHearing();
-        _announced[change] = hearing;
-        try
-        {
-            var told = await Subscriber.PublishAsync(StoreKeys.FaultSwitchesChanged, change);
-            await hearing.ByAll(told).WaitAsync(HearingTimeout, timeProvider);
-            FaultStateLog.ChangeHeardByAll(logger, told);
-        }
-        catch (TimeoutException) when (hearing.Told >= 0)
-        {
-            // Gone or stalled: once its connection is lost it holds nothing, and nothing is held past
-            // CachedFaultSwitches.LongestHeld, well inside this wait.
-            FaultStateLog.ChangeNotHeardByAll(logger, hearing.Count, hearing.Told);
-        }
-        finally
-        {
-            _announced.TryRemove(change, out _);
-        }
-    }
+    public Task AnnounceAsync() => _announcements.AnnounceAsync(Subscriber, hearingTimeout ?? HearingTimeout);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -62,7 +40,7 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         try
         {
             await SubscribeAsync(StoreKeys.FaultSwitchesChanged, OnChanged, stoppingToken);
-            await SubscribeAsync(StoreKeys.FaultSwitchesHeard, OnHeard, stoppingToken);
+            await SubscribeAsync(StoreKeys.FaultSwitchesHeard, _announcements.OnHeard, stoppingToken);
             while (true)
             {
                 await ProbeAsync(stoppingToken);
@@ -125,23 +103,19 @@ public sealed class StoreFaultSwitchChanges(IConnectionMultiplexer redis, TimePr
         if (!text.StartsWith(ProbePrefix, StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _changes);
-            if (text.StartsWith(ChangePrefix, StringComparison.Ordinal))
+            if (text.StartsWith(Announcements.ChangePrefix, StringComparison.Ordinal))
             {
                 _ = Subscriber.PublishAsync(StoreKeys.FaultSwitchesHeard, message, CommandFlags.FireAndForget);
             }
         }
-        else if (Volatile.Read(ref _probe) is { } probe && probe == text && Interlocked.CompareExchange(ref _probe, null, probe) == probe)
+        else if (Volatile.Read(ref _probe) is { } probe && probe == text)
         {
+            // Move, then hear: a count read while deaf must not match a value held once hearing.
             Interlocked.Increment(ref _changes);
-            FaultStateLog.HearingChanges(logger);
-        }
-    }
-
-    private void OnHeard(RedisChannel channel, RedisValue message)
-    {
-        if ((string?)message is { } change && _announced.TryGetValue(change, out var hearing))
-        {
-            hearing.Add();
+            if (Interlocked.CompareExchange(ref _probe, null, probe) == probe)
+            {
+                FaultStateLog.HearingChanges(logger);
+            }
         }
     }
 

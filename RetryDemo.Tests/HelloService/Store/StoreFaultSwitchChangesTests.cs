@@ -18,18 +18,41 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => _server = await StoreServer.StartAsync();
 
+    /// <summary>A wait no loaded machine outlasts, so a test fails on what it asserts and not on a slow thread pool.</summary>
+    private static readonly TimeSpan Patient = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task AnnounceAsync_ThreeReplicas_EachHasHeardItWhenItReturns()
     {
-        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => HearingAsync()));
+        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _server.HearChangesAsync(_logger, hearingTimeout: Patient)));
 
-        for (var round = 0; round < 20; round++)
+        // Twenty rounds well inside one patient wait: each returns once all have answered, not at its timeout.
+        await Limit.WithinAsync(Patient, "Twenty announcements did not return", Rounds());
+        async Task Rounds()
         {
-            var before = replicas.Select(r => r.Heard).ToArray();
-            await replicas[round % 3].AnnounceAsync();
+            for (var round = 0; round < 20; round++)
+            {
+                var before = replicas.Select(r => r.Heard).ToArray();
+                await replicas[round % 3].AnnounceAsync();
 
-            Assert.All(replicas.Zip(before), pair => Assert.True(pair.First.Heard is { } heard && heard != pair.Second, "a replica had not heard the change, or had stopped hearing"));
+                Assert.All(replicas.Zip(before), pair => Assert.True(pair.First.Heard is { } heard && heard != pair.Second, "a replica had not heard the change, or had stopped hearing"));
+            }
         }
+
+        Assert.DoesNotContain(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task AnnounceAsync_StoreGone_SaysTheChangeWasNotAnnouncedAndReturns()
+    {
+        var replica = await HearingAsync();
+        await _server.StopAsync();
+        await Limit.UntilAsync(TimeSpan.FromSeconds(30), "The replica still said it heard every change with the store stopped", () => replica.Heard is null);
+
+        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "The announcement did not return", _ => replica.AnnounceAsync());
+
+        var warning = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("could not be announced", warning.Message);
     }
 
     [Fact]
@@ -37,7 +60,7 @@ public sealed class StoreFaultSwitchChangesTests : IAsyncLifetime
     {
         await using var proxy = new StallingProxy(_server.Options.Port);
         var slow = await _server.HearChangesAsync(port: proxy.Port);
-        var announcer = await HearingAsync();
+        var announcer = await _server.HearChangesAsync(hearingTimeout: Patient);
         var before = slow.Heard;
 
         proxy.Stall();
