@@ -64,13 +64,7 @@ public sealed class StoreConnectionAtStartTests
         var start = new StoreConnectionAtStart(connection, CommitsWithoutAConnection, _time, _logger).StartAsync(TestContext.Current.CancellationToken);
 
         await using var store = await StoreServer.StartAsync(port: port, password: password);
-        await Limit.WithinAsync(TimeSpan.FromSeconds(30), "the client never connected to the store once it was up", async ct =>
-        {
-            while (!connection.IsConnected)
-            {
-                await Task.Delay(20, ct);
-            }
-        });
+        await Limit.UntilAsync(TimeSpan.FromSeconds(30), "the client never connected to the store once it was up", () => connection.IsConnected);
         Assert.False(start.IsCompleted, "the start went on before the store was up");
         _time.Advance(StoreConnectionAtStart.CheckEvery);
         await start.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
