@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Keyed writes of two checkouts side by side in one run, with the in-process rate beside them: each checkout's
+# HelloService on a store of its own build, rounds alternating in process / A / B (wrk -t2 -c16 straight at
+# HelloService, 5 s of warm-up, then each process's CPU from /proc over 10 s, per write). Build each checkout
+# first (dotnet build -c Release RetryDemo.sln in it). The first round of each is cold: compare the rounds after.
+#   bash RetryDemo.Benchmarks/StoreCost/keyed-writes-ab.sh <checkout A> <checkout B> [rounds]
+# For example, this repository against a worktree with experiments/commit-batches.patch applied:
+#   git worktree add /tmp/batches 7cce331 && git -C /tmp/batches apply "$PWD/RetryDemo.Benchmarks/StoreCost/experiments/commit-batches.patch"
+#   (cd /tmp/batches && dotnet build -c Release RetryDemo.sln) && bash RetryDemo.Benchmarks/StoreCost/keyed-writes-ab.sh . /tmp/batches 5
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+a=$(realpath "$1"); b=$(realpath "$2"); rounds=${3:-3}
+source RetryDemo.Benchmarks/StoreCost/processes.sh
+logs=${LOGS:-$work} # each process's console (LOGS=dir keeps them)
+mkdir -p "$logs"
+store_a_port=$(free_port); store_a_http=$(free_port); store_b_port=$(free_port); store_b_http=$(free_port)
+local_port=$(free_port); a_port=$(free_port); b_port=$(free_port)
+store_a=$(START_LOG=$logs/store-a.log start "$a/RetryDemo.Store" RetryDemo.Store.dll Store__Port="$store_a_port" Store__DataDirectory="$work/store-a" ASPNETCORE_URLS="http://127.0.0.1:$store_a_http"); pids+=("$store_a")
+store_b=$(START_LOG=$logs/store-b.log start "$b/RetryDemo.Store" RetryDemo.Store.dll Store__Port="$store_b_port" Store__DataDirectory="$work/store-b" ASPNETCORE_URLS="http://127.0.0.1:$store_b_http"); pids+=("$store_b")
+wait_healthy "http://127.0.0.1:$store_a_http"; wait_healthy "http://127.0.0.1:$store_b_http"
+local_pid=$(START_LOG=$logs/in-process.log start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$local_port"); pids+=("$local_pid")
+a_pid=$(START_LOG=$logs/a.log start "$a/RetryDemo.HelloService" RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$a_port" ConnectionStrings__store="127.0.0.1:$store_a_port"); pids+=("$a_pid")
+b_pid=$(START_LOG=$logs/b.log start "$b/RetryDemo.HelloService" RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$b_port" ConnectionStrings__store="127.0.0.1:$store_b_port"); pids+=("$b_pid")
+wait_healthy "http://127.0.0.1:$local_port"; wait_healthy "http://127.0.0.1:$a_port"; wait_healthy "http://127.0.0.1:$b_port"
+
+cpu() { [[ -n $1 ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; } # utime + stime, in clock ticks
+hz=$(getconf CLK_TCK)
+writes=RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
+measure() { # label, HelloService's port and pid, the store's pid (none in process)
+  local label=$1 port=$2 hello=$3 store=${4:-} load w h0 s0 w0 h1 s1 w1 rate latency
+  kill -0 "$hello" 2>/dev/null || { echo "$label's HelloService is no longer running; its console:" >&2; tail -40 "$logs/$label.log" >&2; exit 1; }
+  wrk -t2 -c16 -d5s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$label-$RANDOM" >/dev/null
+  wrk -t2 -c16 -d14s --latency -s "$writes" "http://127.0.0.1:$port/greetings" -- "$label-$RANDOM" > "$work/$label.txt" &
+  load=$!; sleep 2; w=$(pgrep -n -x wrk)
+  h0=$(cpu "$hello"); s0=$(cpu "$store"); w0=$(cpu "$w"); sleep 10; h1=$(cpu "$hello"); s1=$(cpu "$store"); w1=$(cpu "$w")
+  wait "$load"
+  rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt"); latency=$(awk '/ 50%/ {p50 = $2} / 99%/ {p99 = $2} END {print p50 " / " p99}' "$work/$label.txt")
+  awk -v l="$label" -v r="$rate" -v lat="$latency" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" 'BEGIN { n = r * 10
+    printf "%-10s %6.0f writes/s, p50 / p99 %s; CPU a write: HelloService %3.0f µs, store %3.0f µs, wrk %3.0f µs, all %3.0f µs\n", l, r, lat, h/hz*1e6/n, s/hz*1e6/n, w/hz*1e6/n, (h+s+w)/hz*1e6/n }'
+}
+for _ in $(seq "$rounds"); do
+  measure in-process "$local_port" "$local_pid"
+  measure a "$a_port" "$a_pid" "$store_a"
+  measure b "$b_port" "$b_pid" "$store_b"
+done
