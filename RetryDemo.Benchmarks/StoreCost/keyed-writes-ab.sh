@@ -8,8 +8,9 @@
 #   git worktree add /tmp/batches 7cce331 && git -C /tmp/batches apply "$PWD/RetryDemo.Benchmarks/StoreCost/experiments/commit-batches.patch"
 #   (cd /tmp/batches && dotnet build -c Release RetryDemo.sln) && bash RetryDemo.Benchmarks/StoreCost/keyed-writes-ab.sh . /tmp/batches 5
 set -euo pipefail
+(( $# >= 2 )) || { echo "usage: keyed-writes-ab.sh <checkout A> <checkout B> [rounds]" >&2; exit 2; }
+a=$(realpath "$1"); b=$(realpath "$2"); rounds=${3:-3} # before the cd: relative to where it was run
 cd "$(dirname "$0")/../.."
-a=$(realpath "$1"); b=$(realpath "$2"); rounds=${3:-3}
 source RetryDemo.Benchmarks/StoreCost/processes.sh
 logs=${LOGS:-$work} # each process's console (LOGS=dir keeps them)
 mkdir -p "$logs"
