@@ -28,13 +28,15 @@ cpu() { [[ -n $1 ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; } # ut
 hz=$(getconf CLK_TCK)
 writes=RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
 measure() { # label, HelloService's port and pid, the store's pid (none in process)
-  local label=$1 port=$2 hello=$3 store=${4:-} load w h0 s0 w0 h1 s1 w1 rate latency
+  local label=$1 port=$2 hello=$3 store=${4:-} load w failed h0 s0 w0 h1 s1 w1 rate latency
   kill -0 "$hello" 2>/dev/null || { echo "$label's HelloService is no longer running; its console:" >&2; tail -40 "$logs/$label.log" >&2; exit 1; }
+  [[ -z $store ]] || kill -0 "$store" 2>/dev/null || { echo "$label's store is no longer running; its console:" >&2; tail -40 "$logs/store-$label.log" >&2; exit 1; }
   wrk -t2 -c16 -d5s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$label-$RANDOM" >/dev/null
   wrk -t2 -c16 -d14s --latency -s "$writes" "http://127.0.0.1:$port/greetings" -- "$label-$RANDOM" > "$work/$label.txt" &
-  load=$!; sleep 2; w=$(pgrep -n -x wrk)
+  load=$!; w=$load; sleep 2 # $! is wrk itself
   h0=$(cpu "$hello"); s0=$(cpu "$store"); w0=$(cpu "$w"); sleep 10; h1=$(cpu "$hello"); s1=$(cpu "$store"); w1=$(cpu "$w")
   wait "$load"
+  failed=$(awk '/Non-2xx/ {print $NF}' "$work/$label.txt"); [[ -z $failed ]] || echo "$label: $failed answers were not 2xx (counted in the rate below)" >&2
   rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt"); latency=$(awk '/ 50%/ {p50 = $2} / 99%/ {p99 = $2} END {print p50 " / " p99}' "$work/$label.txt")
   awk -v l="$label" -v r="$rate" -v lat="$latency" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" 'BEGIN { n = r * 10
     printf "%-10s %6.0f writes/s, p50 / p99 %s; CPU a write: HelloService %3.0f µs, store %3.0f µs, wrk %3.0f µs, all %3.0f µs\n", l, r, lat, h/hz*1e6/n, s/hz*1e6/n, w/hz*1e6/n, (h+s+w)/hz*1e6/n }'

@@ -4,7 +4,9 @@
 # from /proc over 10 s, per write, for [rounds] alternating rounds. Then the store's floor: its CPU per command
 # for the cheapest writes there are (a SET, a script of one SET, a script of five writes) from redis-benchmark
 # at the same 16 connections, to compare a keyed write's store cost with.
-#   bash RetryDemo.Benchmarks/StoreCost/write-cpu-split.sh [rounds]
+# PIN=1 gives the store a core of its own, as it has deployed: the store on CPU 1; both HelloServices and wrk on
+# CPU 0, so the in-process side has that one core too.
+#   [PIN=1] bash RetryDemo.Benchmarks/StoreCost/write-cpu-split.sh [rounds]
 # Needs wrk and redis-benchmark (Debian: apt-get install wrk redis-tools).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,15 +19,22 @@ wait_healthy "http://127.0.0.1:$store_http"
 local_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$local_port"); pids+=("$local_pid")
 shared_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$shared_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$shared_pid")
 wait_healthy "http://127.0.0.1:$local_port"; wait_healthy "http://127.0.0.1:$shared_port"
+run_wrk=(wrk)
+if [[ -n ${PIN:-} ]]; then
+  (( $(nproc) >= 2 )) || { echo "PIN=1 needs two CPUs" >&2; exit 1; }
+  taskset -a -pc 1 "$store" >/dev/null; taskset -a -pc 0 "$local_pid" >/dev/null; taskset -a -pc 0 "$shared_pid" >/dev/null
+  run_wrk=(taskset -c 0 wrk)
+  echo "pinned: the store on CPU 1; HelloService and wrk on CPU 0"
+fi
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
 writes=RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
 measure() { # label, HelloService's port and pid
   local label=$1 port=$2 hello=$3 load w h0 s0 w0 h1 s1 w1 rate
-  wrk -t2 -c16 -d5s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$label-$RANDOM" >/dev/null
-  wrk -t2 -c16 -d14s -s "$writes" "http://127.0.0.1:$port/greetings" -- "$label-$RANDOM" > "$work/$label.txt" &
-  load=$!; sleep 2; w=$(pgrep -n -x wrk)
+  "${run_wrk[@]}" -t2 -c16 -d5s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$label-$RANDOM" >/dev/null
+  "${run_wrk[@]}" -t2 -c16 -d14s -s "$writes" "http://127.0.0.1:$port/greetings" -- "$label-$RANDOM" > "$work/$label.txt" &
+  load=$!; w=$load; sleep 2 # $! is wrk itself (taskset execs it)
   h0=$(cpu "$hello"); s0=$(cpu "$store"); w0=$(cpu "$w"); sleep 10; h1=$(cpu "$hello"); s1=$(cpu "$store"); w1=$(cpu "$w")
   wait "$load"
   rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt")
