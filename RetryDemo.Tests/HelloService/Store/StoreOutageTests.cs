@@ -90,11 +90,6 @@ public sealed class StoreOutageTests
 
     /// <summary>Waits (bounded, on the answers themselves) for <paramref name="count"/> answers before or after the stop.</summary>
     private static Task WaitForAnswersAsync(ConcurrentQueue<(bool AfterStop, bool ThroughClient, HttpStatusCode Status)> answers, int count, bool afterStop) =>
-        Limit.WithinAsync(TimeSpan.FromMinutes(1), $"Fewer than {count} calls were answered {(afterStop ? "after" : "before")} the store stopped", async ct =>
-        {
-            while (answers.Count(a => a.AfterStop == afterStop) < count)
-            {
-                await Task.Delay(20, ct);
-            }
-        });
+        Limit.UntilAsync(TimeSpan.FromMinutes(1), $"Fewer than {count} calls were answered {(afterStop ? "after" : "before")} the store stopped",
+            () => answers.Count(a => a.AfterStop == afterStop) >= count);
 }
