@@ -24,25 +24,8 @@ a_pid=$(START_LOG=$logs/a.log start "$a/RetryDemo.HelloService" RetryDemo.HelloS
 b_pid=$(START_LOG=$logs/b.log start "$b/RetryDemo.HelloService" RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$b_port" ConnectionStrings__store="127.0.0.1:$store_b_port"); pids+=("$b_pid")
 wait_healthy "http://127.0.0.1:$local_port"; wait_healthy "http://127.0.0.1:$a_port"; wait_healthy "http://127.0.0.1:$b_port"
 
-cpu() { [[ -n $1 ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; } # utime + stime, in clock ticks
-hz=$(getconf CLK_TCK)
-writes=RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
-measure() { # label, HelloService's port and pid, the store's pid (none in process)
-  local label=$1 port=$2 hello=$3 store=${4:-} load w failed h0 s0 w0 h1 s1 w1 rate latency
-  kill -0 "$hello" 2>/dev/null || { echo "$label's HelloService is no longer running; its console:" >&2; tail -40 "$logs/$label.log" >&2; exit 1; }
-  [[ -z $store ]] || kill -0 "$store" 2>/dev/null || { echo "$label's store is no longer running; its console:" >&2; tail -40 "$logs/store-$label.log" >&2; exit 1; }
-  wrk -t2 -c16 -d5s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$label-$RANDOM" >/dev/null
-  wrk -t2 -c16 -d14s --latency -s "$writes" "http://127.0.0.1:$port/greetings" -- "$label-$RANDOM" > "$work/$label.txt" &
-  load=$!; w=$load; sleep 2 # $! is wrk itself
-  h0=$(cpu "$hello"); s0=$(cpu "$store"); w0=$(cpu "$w"); sleep 10; h1=$(cpu "$hello"); s1=$(cpu "$store"); w1=$(cpu "$w")
-  wait "$load"
-  failed=$(awk '/Non-2xx/ {print $NF}' "$work/$label.txt"); [[ -z $failed ]] || echo "$label: $failed answers were not 2xx (counted in the rate below)" >&2
-  rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt"); latency=$(awk '/ 50%/ {p50 = $2} / 99%/ {p99 = $2} END {print p50 " / " p99}' "$work/$label.txt")
-  awk -v l="$label" -v r="$rate" -v lat="$latency" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" 'BEGIN { n = r * 10
-    printf "%-10s %6.0f writes/s, p50 / p99 %s; CPU a write: HelloService %3.0f µs, store %3.0f µs, wrk %3.0f µs, all %3.0f µs\n", l, r, lat, h/hz*1e6/n, s/hz*1e6/n, w/hz*1e6/n, (h+s+w)/hz*1e6/n }'
-}
 for _ in $(seq "$rounds"); do
-  measure in-process "$local_port" "$local_pid"
-  measure a "$a_port" "$a_pid" "$store_a"
-  measure b "$b_port" "$b_pid" "$store_b"
+  measure_writes in-process "$local_port" "$local_pid"
+  measure_writes a "$a_port" "$a_pid" "$store_a"
+  measure_writes b "$b_port" "$b_pid" "$store_b"
 done

@@ -14,7 +14,6 @@ wait_healthy "http://127.0.0.1:$store_http"
 hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")
 wait_healthy "http://127.0.0.1:$hello_port"
 wrk -t2 -c16 -d10s -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua "http://127.0.0.1:$hello_port/greetings" -- fill >/dev/null
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 wrk -t2 -c16 -d5s "http://127.0.0.1:$hello_port/greetings" >/dev/null
 measure() { # label, then the listing's figures over 10 s
   local h0 s0 h1 s1 out

@@ -43,3 +43,26 @@ start_client() {
   START_LOG=$work/client.log start RetryDemo.ClientService RetryDemo.ClientService.dll ASPNETCORE_URLS="http://127.0.0.1:$port" \
     Logging__LogLevel__Default=Information services__hello__http__0="http://127.0.0.1:$hello" "$@"
 }
+
+cpu() { [[ -n $1 ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; } # utime + stime, in clock ticks; 0 for no pid
+hz=$(getconf CLK_TCK)
+run_wrk=(wrk) # how wrk is run: a caller may prefix it (taskset)
+# measure_writes <label> <HelloService's port> <its pid> [the store's pid]: keyed writes straight at HelloService
+# (wrk -t2 -c16, 5 s of warm-up, then 14 s), each process's CPU from /proc over 10 s of it; prints writes/s, p50 /
+# p99 and CPU a write. Says on stderr when answers were not 2xx, and stops when a process it measures is gone
+# (with the tail of $logs/<label>.log, or $logs/store-<label>.log, when $logs holds one).
+measure_writes() {
+  local label=$1 port=$2 hello=$3 store=${4:-} load failed h0 s0 w0 h1 s1 w1 rate latency
+  local writes=RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
+  kill -0 "$hello" 2>/dev/null || { echo "$label's HelloService is no longer running" >&2; tail -40 "${logs:-$work}/$label.log" >&2 2>/dev/null; exit 1; }
+  [[ -z $store ]] || kill -0 "$store" 2>/dev/null || { echo "$label's store is no longer running" >&2; tail -40 "${logs:-$work}/store-$label.log" >&2 2>/dev/null; exit 1; }
+  "${run_wrk[@]}" -t2 -c16 -d5s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$label-$RANDOM" >/dev/null
+  "${run_wrk[@]}" -t2 -c16 -d14s --latency -s "$writes" "http://127.0.0.1:$port/greetings" -- "$label-$RANDOM" > "$work/$label.txt" &
+  load=$!; sleep 2 # $! is wrk itself (taskset execs it)
+  h0=$(cpu "$hello"); s0=$(cpu "$store"); w0=$(cpu "$load"); sleep 10; h1=$(cpu "$hello"); s1=$(cpu "$store"); w1=$(cpu "$load")
+  wait "$load"
+  failed=$(awk '/Non-2xx/ {print $NF}' "$work/$label.txt"); [[ -z $failed ]] || echo "$label: $failed answers were not 2xx (counted in the rate below)" >&2
+  rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt"); latency=$(awk '/ 50%/ {p50 = $2} / 99%/ {p99 = $2} END {print p50 " / " p99}' "$work/$label.txt")
+  awk -v l="$label" -v r="$rate" -v lat="$latency" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" 'BEGIN { n = r * 10
+    printf "%-10s %6.0f writes/s, p50 / p99 %s; CPU a write: HelloService %3.0f µs, store %3.0f µs, wrk %3.0f µs, all %3.0f µs\n", l, r, lat, h/hz*1e6/n, s/hz*1e6/n, w/hz*1e6/n, (h+s+w)/hz*1e6/n }'
+}

@@ -19,7 +19,6 @@ wrk -t2 -c16 -d10s -s "$repo/RetryDemo.Benchmarks/StoreCost/keyed-writes.lua" "h
 wrk -t2 -c16 -d45s -s "$repo/RetryDemo.Benchmarks/StoreCost/keyed-writes.lua" "http://127.0.0.1:$hello_port/greetings" -- load > "$work/wrk.txt" &
 load=$!
 sleep 3
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
 before=$(cpu "$hello"); store_before=$(cpu "$store"); sleep 10; after=$(cpu "$hello"); store_after=$(cpu "$store")
 # The sampler's total can exceed the process's CPU: it counts some waits of the store client's own threads.
 (cd "$repo" && dotnet RetryDemo.Benchmarks/bin/Release/net10.0/RetryDemo.Benchmarks.dll profile "$hello" 10)

@@ -22,7 +22,6 @@ quiet_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_U
 for port in "$local_port" "$shared_port" "$quiet_port"; do wait_healthy "http://127.0.0.1:$port"; done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
 # One wrk run against a variant: prints "requests µs-cpu-per-request p50-ms p99-ms [store µs per request]".
 measure() {
   local port=$1 pid=$2 duration=$3

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where a keyed write's CPU goes, by process, in process and with the store side by side in one run: wrk
 # (-t2 -c16) straight at HelloService, 5 s of warm-up, then HelloService's, the store's and wrk's own CPU
-# from /proc over 10 s, per write, for [rounds] alternating rounds. Then the store's floor: its CPU per command
+# from /proc over 10 s, per write, with the p50 / p99, for [rounds] alternating rounds (measure_writes, processes.sh). Then the store's floor: its CPU per command
 # for the cheapest writes there are (a SET, a script of one SET, a script of five writes) from redis-benchmark
 # at the same 16 connections, to compare a keyed write's store cost with.
 # PIN=1 gives the store a core of its own, as it has deployed: the store on CPU 1; both HelloServices and wrk on
@@ -19,7 +19,6 @@ wait_healthy "http://127.0.0.1:$store_http"
 local_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$local_port"); pids+=("$local_pid")
 shared_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$shared_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$shared_pid")
 wait_healthy "http://127.0.0.1:$local_port"; wait_healthy "http://127.0.0.1:$shared_port"
-run_wrk=(wrk)
 if [[ -n ${PIN:-} ]]; then
   (( $(nproc) >= 2 )) || { echo "PIN=1 needs two CPUs" >&2; exit 1; }
   taskset -a -pc 1 "$store" >/dev/null; taskset -a -pc 0 "$local_pid" >/dev/null; taskset -a -pc 0 "$shared_pid" >/dev/null
@@ -27,21 +26,7 @@ if [[ -n ${PIN:-} ]]; then
   echo "pinned: the store on CPU 1; HelloService and wrk on CPU 0"
 fi
 
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
-hz=$(getconf CLK_TCK)
-writes=RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
-measure() { # label, HelloService's port and pid
-  local label=$1 port=$2 hello=$3 load w h0 s0 w0 h1 s1 w1 rate
-  "${run_wrk[@]}" -t2 -c16 -d5s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$label-$RANDOM" >/dev/null
-  "${run_wrk[@]}" -t2 -c16 -d14s -s "$writes" "http://127.0.0.1:$port/greetings" -- "$label-$RANDOM" > "$work/$label.txt" &
-  load=$!; w=$load; sleep 2 # $! is wrk itself (taskset execs it)
-  h0=$(cpu "$hello"); s0=$(cpu "$store"); w0=$(cpu "$w"); sleep 10; h1=$(cpu "$hello"); s1=$(cpu "$store"); w1=$(cpu "$w")
-  wait "$load"
-  rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt")
-  awk -v l="$label" -v r="$rate" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" 'BEGIN { n = r * 10
-    printf "%-10s %6.0f writes/s; CPU a write: HelloService %3.0f µs, store %3.0f µs, wrk %3.0f µs, all %3.0f µs\n", l, r, h/hz*1e6/n, s/hz*1e6/n, w/hz*1e6/n, (h+s+w)/hz*1e6/n }'
-}
-for _ in $(seq "$rounds"); do measure "in-process" "$local_port" "$local_pid"; measure "store" "$shared_port" "$shared_pid"; done
+for _ in $(seq "$rounds"); do measure_writes in-process "$local_port" "$local_pid" "$store"; measure_writes store "$shared_port" "$shared_pid" "$store"; done
 
 floor() { # label, redis-benchmark's command
   local label=$1 before after out; shift
