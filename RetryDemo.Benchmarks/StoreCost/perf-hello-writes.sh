@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Where HelloService's CPU a keyed write goes, in process and through the store side by side, native and kernel
+# time included (dotnet-trace sees managed code only): for each, wrk -t2 -c$CONNECTIONS (64 unless set) of keyed
+# writes straight at it (10 s of warm-up), then `perf record` of it for 8 s, its CPU from /proc over the same 8 s.
+# Prints µs a write by where the samples fell: the kernel, the runtime's native libraries, and managed code by
+# assembly (through the runtime's perf map: DOTNET_PerfMapEnabled=1, W^X off so perf can read the JIT's code).
+#   [CONNECTIONS=n] bash RetryDemo.Benchmarks/StoreCost/perf-hello-writes.sh
+# Needs perf and wrk (Debian: apt-get install linux-perf wrk).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v perf >/dev/null || { echo "perf not found (apt-get install linux-perf)" >&2; exit 1; }
+source RetryDemo.Benchmarks/StoreCost/processes.sh
+connections=${CONNECTIONS:-64}
+store_port=$(free_port); store_http=$(free_port); local_port=$(free_port); shared_port=$(free_port)
+store=$(start_store "$store_port" "$store_http"); pids+=("$store")
+wait_healthy "http://127.0.0.1:$store_http"
+maps=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+local_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$local_port" "${maps[@]}"); pids+=("$local_pid")
+shared_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$shared_port" ConnectionStrings__store="127.0.0.1:$store_port" "${maps[@]}"); pids+=("$shared_pid")
+wait_healthy "http://127.0.0.1:$local_port"; wait_healthy "http://127.0.0.1:$shared_port"
+trap 'rm -f /tmp/perf-$local_pid.map /tmp/perf-$shared_pid.map /tmp/perfinfo-$local_pid.map /tmp/perfinfo-$shared_pid.map; cleanup' EXIT
+writes=RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
+for side in "in-process $local_port $local_pid" "store $shared_port $shared_pid"; do
+  read -r name port pid <<<"$side"
+  wrk -t2 -c"$connections" -d10s -s "$writes" "http://127.0.0.1:$port/greetings" -- "warm-$name-$RANDOM" >/dev/null
+  wrk -t2 -c"$connections" -d12s -s "$writes" "http://127.0.0.1:$port/greetings" -- "$name-$RANDOM" > "$work/$name.wrk" &
+  load=$!; sleep 2
+  c0=$(cpu "$pid")
+  perf record -F 999 -g -p "$pid" -o "$work/$name.data" -- sleep 8 >/dev/null 2>"$work/$name.err" \
+    || { echo "perf record failed (kernel.perf_event_paranoid is $(cat /proc/sys/kernel/perf_event_paranoid)):" >&2; cat "$work/$name.err" >&2; exit 1; }
+  c1=$(cpu "$pid")
+  wait "$load"
+  rate=$(awk '/Requests\/sec/ {print $2}' "$work/$name.wrk")
+  echo "$name: $rate keyed writes/s; HelloService's CPU $(awk -v c=$((c1 - c0)) -v hz="$hz" -v r="$rate" 'BEGIN { printf "%.0f", c / hz * 1e6 / (r * 8) }') µs a write"
+  echo "$name $(awk -v c=$((c1 - c0)) -v hz="$hz" -v r="$rate" 'BEGIN { print c / hz * 1e6 / (r * 8) }')" >> "$work/per-write"
+  perf report -i "$work/$name.data" --no-children --sort dso,sym -g none --percent-limit 0 2>/dev/null > "$work/$name.report"
+done
+python3 - "$work" <<'PY'
+import collections, re, sys
+work = sys.argv[1]
+per_write = dict(line.split() for line in open(f"{work}/per-write"))
+def groups(name):
+    shares = collections.Counter()
+    for line in open(f"{work}/{name}.report"):
+        m = re.match(r"\s+([\d.]+)%\s+(\S.*?)\s{2,}(\S.*)$", line)
+        if not m:
+            continue
+        share, dso, symbol = float(m.group(1)), m.group(2).strip(), m.group(3)
+        if dso.startswith("[JIT]"):
+            assembly = re.search(r"\[([A-Za-z][\w.]*)\]", symbol)
+            key = "managed: " + (assembly.group(1) if assembly else "stubs and unnamed")
+        else:
+            key = "kernel" if dso == "[kernel.kallsyms]" else dso
+        shares[key] += share * float(per_write[name]) / 100
+    return shares
+local, shared = groups("in-process"), groups("store")
+print(f"{'µs a write':52} {'in process':>10} {'store':>8} {'more':>7}")
+for key in sorted(set(local) | set(shared), key=lambda k: -shared[k])[:20]:
+    print(f"{key[:52]:52} {local[key]:10.1f} {shared[key]:8.1f} {shared[key] - local[key]:7.1f}")
+PY
