@@ -47,13 +47,13 @@ start_client() {
 cpu() { [[ -n $1 ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; } # utime + stime, in clock ticks; 0 for no pid
 hz=$(getconf CLK_TCK)
 run_wrk=(wrk) # how wrk is run: a caller may prefix it (taskset)
-# measure <label> <what> <url> <HelloService's pid> <the store's pid, or ''> [wrk options, such as -s script]: requests
+# measure_load <label> <what> <url> <HelloService's pid> <the store's pid, or ''> [wrk options, such as -s script]: requests
 # straight at HelloService (wrk -t2 -c$CONNECTIONS, 16 unless set, 5 s of warm-up, then 14 s; a script gets the
 # label and a random number as its argument), each process's CPU from /proc over 10 s of it; prints requests/s
 # (named <what>), p50 / p99 and CPU a request. Says on stderr when answers were not 2xx, and stops when a process
 # it measures is gone (with the tail of $logs/<label>.log, or $logs/store-<label>.log, when $logs holds one). Leaves
 # HelloService's and all three processes' CPU a request (µs) in measured_hello and measured_all.
-measure() {
+measure_load() {
   local label=$1 what=$2 url=$3 hello=$4 store=$5 load failed h0 s0 w0 h1 s1 w1 rate latency; shift 5
   kill -0 "$hello" 2>/dev/null || { echo "$label's HelloService is no longer running" >&2; tail -40 "${logs:-$work}/$label.log" >&2 2>/dev/null; exit 1; }
   [[ -z $store ]] || kill -0 "$store" 2>/dev/null || { echo "$label's store is no longer running" >&2; tail -40 "${logs:-$work}/store-$label.log" >&2 2>/dev/null; exit 1; }
@@ -63,7 +63,9 @@ measure() {
   h0=$(cpu "$hello"); s0=$(cpu "$store"); w0=$(cpu "$load"); sleep 10; h1=$(cpu "$hello"); s1=$(cpu "$store"); w1=$(cpu "$load")
   wait "$load"
   failed=$(awk '/Non-2xx/ {print $NF}' "$work/$label.txt"); [[ -z $failed ]] || echo "$label: $failed answers were not 2xx (counted in the rate below)" >&2
-  rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt"); latency=$(awk '/ 50%/ {p50 = $2} / 99%/ {p99 = $2} END {print p50 " / " p99}' "$work/$label.txt")
+  rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt")
+  [[ -n $rate ]] || { echo "$label: wrk gave no rate:" >&2; cat "$work/$label.txt" >&2; exit 1; }
+  latency=$(awk '/ 50%/ {p50 = $2} / 99%/ {p99 = $2} END {print p50 " / " p99}' "$work/$label.txt")
   read -r measured_hello measured_all < <(awk -v r="$rate" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" \
     'BEGIN { n = r * 10; printf "%.1f %.1f\n", h/hz*1e6/n, (h+s+w)/hz*1e6/n }')
   awk -v l="$label" -v what="$what" -v r="$rate" -v lat="$latency" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" 'BEGIN { n = r * 10
@@ -71,5 +73,5 @@ measure() {
 }
 # measure_writes <label> <HelloService's port> <its pid> [the store's pid]: keyed writes (keyed-writes.lua), measured.
 measure_writes() {
-  measure "$1" writes "http://127.0.0.1:$2/greetings" "$3" "${4:-}" -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
+  measure_load "$1" writes "http://127.0.0.1:$2/greetings" "$3" "${4:-}" -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
 }
