@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Where HelloService's CPU a keyed write goes, in process and through the store side by side, native and kernel
 # time included (dotnet-trace sees managed code only): for each, wrk -t2 -c$CONNECTIONS (64 unless set) of keyed
-# writes straight at it (10 s of warm-up), then `perf record` of it for 8 s, its CPU from /proc over the same 8 s.
+# writes straight at it (10 s of warm-up), then `perf record` of it for 8 s, its CPU from /proc over perf's run.
 # Prints µs a write by where the samples fell: the kernel, the runtime's native libraries, and managed code by
-# assembly (through the runtime's perf map: DOTNET_PerfMapEnabled=1, W^X off so perf can read the JIT's code).
+# assembly (through the runtime's perf map: DOTNET_PerfMapEnabled=3, the map without a jitdump; W^X off so perf
+# can read the JIT's code).
 #   [CONNECTIONS=n] bash RetryDemo.Benchmarks/StoreCost/perf-hello-writes.sh
 # Needs perf and wrk (Debian: apt-get install linux-perf wrk).
 set -euo pipefail
@@ -16,7 +17,7 @@ connections=${CONNECTIONS:-64}
 store_port=$(free_port); store_http=$(free_port); local_port=$(free_port); shared_port=$(free_port)
 store=$(start_store "$store_port" "$store_http"); pids+=("$store")
 wait_healthy "http://127.0.0.1:$store_http"
-maps=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+maps=(DOTNET_PerfMapEnabled=3 DOTNET_EnableWriteXorExecute=0)
 local_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$local_port" "${maps[@]}"); pids+=("$local_pid")
 shared_pid=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$shared_port" ConnectionStrings__store="127.0.0.1:$store_port" "${maps[@]}"); pids+=("$shared_pid")
 wait_healthy "http://127.0.0.1:$local_port"; wait_healthy "http://127.0.0.1:$shared_port"

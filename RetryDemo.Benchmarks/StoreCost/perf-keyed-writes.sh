@@ -2,7 +2,7 @@
 # Where the store's CPU goes under keyed writes, native and kernel time included (dotnet-trace sees managed code
 # only): wrk -t2 -c16 straight at HelloService (15 s of warm-up), then `perf record` of the store for 6 s, and
 # the share of its samples under each of a few frames (perf's "children": the frame and everything it called).
-# Managed frames are named through the runtime's perf map (DOTNET_PerfMapEnabled=1, and W^X off so perf can
+# Managed frames are named through the runtime's perf map (DOTNET_PerfMapEnabled=3, the map without a jitdump, and W^X off so perf can
 # read the JIT's code). CHECKOUT=<dir> runs another checkout's HelloService and store.
 #   [CHECKOUT=dir] bash RetryDemo.Benchmarks/StoreCost/perf-keyed-writes.sh
 # Needs perf and wrk (Debian: apt-get install linux-perf wrk).
@@ -15,7 +15,7 @@ cd "$checkout"
 source "$repo/RetryDemo.Benchmarks/StoreCost/processes.sh"
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
 # The store only: its perf map (removed at the end) names its managed frames.
-store=$(start_store "$store_port" "$store_http" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); pids+=("$store")
+store=$(start_store "$store_port" "$store_http" DOTNET_PerfMapEnabled=3 DOTNET_EnableWriteXorExecute=0); pids+=("$store")
 wait_healthy "http://127.0.0.1:$store_http"
 hello=$(start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")
 wait_healthy "http://127.0.0.1:$hello_port"
