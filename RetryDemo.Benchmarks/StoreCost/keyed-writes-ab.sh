@@ -24,7 +24,7 @@ labels=(); ports=(); hellos=(); stores=(); letters=abcdefghijklmnopqrstuvwxyz
 for i in "${!checkouts[@]}"; do
   label=${letters:i:1}; dir=${checkouts[$i]}
   store_port=$(free_port); store_http=$(free_port)
-  store=$(START_LOG=$logs/store-$label.log start "$dir/RetryDemo.Store" RetryDemo.Store.dll Store__Port="$store_port" Store__DataDirectory="$work/store-$label" ASPNETCORE_URLS="http://127.0.0.1:$store_http"); pids+=("$store")
+  store=$(STORE_DIR=$dir/RetryDemo.Store STORE_LOG=$logs/store-$label.log start_store "$store_port" "$store_http"); pids+=("$store")
   wait_healthy "http://127.0.0.1:$store_http"
   port=$(free_port)
   hello=$(START_LOG=$logs/$label.log start "$dir/RetryDemo.HelloService" RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")

@@ -28,8 +28,7 @@ for side in "in-process $local_port $local_pid" "store $shared_port $shared_pid"
   wrk -t2 -c"$connections" -d12s -s "$writes" "http://127.0.0.1:$port/greetings" -- "$name-$RANDOM" > "$work/$name.wrk" &
   load=$!; sleep 2
   c0=$(cpu "$pid"); t0=$(date +%s.%N)
-  perf record -F 999 -g -p "$pid" -o "$work/$name.data" -- sleep 8 >/dev/null 2>"$work/$name.err" \
-    || { echo "perf record failed (kernel.perf_event_paranoid is $(cat /proc/sys/kernel/perf_event_paranoid)):" >&2; cat "$work/$name.err" >&2; exit 1; }
+  record_perf "$pid" "$work/$name.data" 8
   c1=$(cpu "$pid"); t1=$(date +%s.%N)
   wait "$load"
   rate=$(awk '/Requests\/sec/ {print $2}' "$work/$name.wrk")

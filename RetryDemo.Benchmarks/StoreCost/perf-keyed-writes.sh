@@ -23,8 +23,7 @@ writes=$repo/RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
 wrk -t2 -c16 -d15s -s "$writes" "http://127.0.0.1:$hello_port/greetings" -- "warm-$RANDOM" >/dev/null
 wrk -t2 -c16 -d12s -s "$writes" "http://127.0.0.1:$hello_port/greetings" -- "load-$RANDOM" > "$work/wrk.txt" &
 load=$!; sleep 2
-perf record -F 999 -g -p "$store" -o "$work/perf.data" -- sleep 6 >/dev/null 2>"$work/perf.err" \
-  || { echo "perf record failed (kernel.perf_event_paranoid is $(cat /proc/sys/kernel/perf_event_paranoid)):" >&2; cat "$work/perf.err" >&2; exit 1; }
+record_perf "$store" "$work/perf.data" 6
 wait "$load"
 echo "$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt") keyed writes/s while sampled; the store's samples under each frame:"
 perf report -i "$work/perf.data" --children --sort sym -g none --percent-limit 0 2>/dev/null > "$work/report.txt"

@@ -31,10 +31,11 @@ start() {
 }
 wait_healthy() { for _ in $(seq 200); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.1; done; echo "$1 never became healthy" >&2; exit 1; }
 # start_store <tcp port> <http port> [VAR=value…]: a store with its data in $work, its console to $STORE_LOG when
-# set; echoes the pid (wait_healthy on the http port).
+# set, built from $STORE_DIR when set (another checkout's RetryDemo.Store); echoes the pid (wait_healthy on the
+# http port).
 start_store() {
   local port=$1 http=$2; shift 2
-  START_LOG=${STORE_LOG:-${START_LOG:-}} start RetryDemo.Store RetryDemo.Store.dll Store__Port="$port" Store__DataDirectory="$work/store-$port" ASPNETCORE_URLS="http://127.0.0.1:$http" "$@"
+  START_LOG=${STORE_LOG:-${START_LOG:-}} start "${STORE_DIR:-RetryDemo.Store}" RetryDemo.Store.dll Store__Port="$port" Store__DataDirectory="$work/store-$port" ASPNETCORE_URLS="http://127.0.0.1:$http" "$@"
 }
 # start_client <http port> <HelloService's port> [VAR=value…]: ClientService standalone (build it first), at
 # Information logging to $work/client.log, finding HelloService at that port; echoes the pid.
@@ -66,12 +67,19 @@ measure_load() {
   rate=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt")
   [[ -n $rate ]] || { echo "$label: wrk gave no rate:" >&2; cat "$work/$label.txt" >&2; exit 1; }
   latency=$(awk '/ 50%/ {p50 = $2} / 99%/ {p99 = $2} END {print p50 " / " p99}' "$work/$label.txt")
-  read -r measured_hello measured_all < <(awk -v r="$rate" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" \
-    'BEGIN { n = r * 10; printf "%.1f %.1f\n", h/hz*1e6/n, (h+s+w)/hz*1e6/n }')
-  awk -v l="$label" -v what="$what" -v r="$rate" -v lat="$latency" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" 'BEGIN { n = r * 10
-    printf "%-10s %6.0f %s/s, p50 / p99 %s; CPU a request: HelloService %3.0f µs, store %3.0f µs, wrk %3.0f µs, all %3.0f µs\n", l, r, what, lat, h/hz*1e6/n, s/hz*1e6/n, w/hz*1e6/n, (h+s+w)/hz*1e6/n }'
+  local store_us wrk_us
+  read -r measured_hello store_us wrk_us measured_all < <(awk -v r="$rate" -v h=$((h1 - h0)) -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$hz" \
+    'BEGIN { n = r * 10; printf "%.4f %.4f %.4f %.4f\n", h/hz*1e6/n, s/hz*1e6/n, w/hz*1e6/n, (h+s+w)/hz*1e6/n }')
+  LC_NUMERIC=C printf "%-10s %6.0f %s/s, p50 / p99 %s; CPU a request: HelloService %3.0f µs, store %3.0f µs, wrk %3.0f µs, all %3.0f µs\n" \
+    "$label" "$rate" "$what" "$latency" "$measured_hello" "$store_us" "$wrk_us" "$measured_all"
 }
 # measure_writes <label> <HelloService's port> <its pid> [the store's pid]: keyed writes (keyed-writes.lua), measured.
 measure_writes() {
   measure_load "$1" writes "http://127.0.0.1:$2/greetings" "$3" "${4:-}" -s RetryDemo.Benchmarks/StoreCost/keyed-writes.lua
+}
+# record_perf <pid> <perf.data> <seconds>: `perf record` of that process, call graphs included; says why and
+# stops the run when perf cannot record.
+record_perf() {
+  perf record -F 999 -g -p "$1" -o "$2" -- sleep "$3" >/dev/null 2>"$2.err" \
+    || { echo "perf record failed (kernel.perf_event_paranoid is $(cat /proc/sys/kernel/perf_event_paranoid)):" >&2; cat "$2.err" >&2; exit 1; }
 }
