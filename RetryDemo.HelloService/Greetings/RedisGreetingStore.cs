@@ -6,7 +6,7 @@ namespace RetryDemo.HelloService.Greetings;
 /// <summary>
 /// Greetings and idempotency records in the shared store, for any number of replicas. Every step that
 /// writes is one script, atomic on the server (<see cref="GreetingScripts"/>): a keyed write (claim and commit
-/// together, after taking the index's next number), abandon, and each eviction step (after reading its entries). The index
+/// together, after taking an index number), abandon, and each eviction step (after reading its entries). The index
 /// (<see cref="StoreKeys.IndexEntry"/>: numbered entries in the order written, each its greeting's id then its
 /// key) gives the newest page and the count without a scan, and tells eviction which records go together.
 /// </summary>
@@ -107,10 +107,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         return new Written(greeting);
     }
 
-    // A number eviction passed before the script ran (possible only where eviction reaches the newest entries,
-    // and never a number not yet taken) is not written: the write takes the next. A caller who gave up meanwhile
-    // gets no write: sent now, the script could land after that caller's commit check had found nothing (CI saw a
-    // write answered "failed" that the store then held).
+    // A number the script refuses is not written under: the write takes another, and every number held is dropped.
+    // A caller who gave up meanwhile gets no write: sent now, the script could land after that caller's commit
+    // check had found nothing (CI saw a write answered "failed" that the store then held).
     private async ValueTask<(RedisResult[] Result, IndexNumber Number)> CommitUnderANumberAsync(string id, IdempotencyClaim.New? claim, RedisValue[] values, CancellationToken callerGaveUp)
     {
         while (true)
@@ -124,14 +123,16 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
 
             values[4] = number.Value;
             RedisKey[] keys = claim is null
-                ? [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion]
-                : [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion,
+                ? [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion, StoreKeys.IndexNext]
+                : [StoreKeys.Greeting(id), StoreKeys.IndexFirst, StoreKeys.GreetingCount, StoreKeys.IndexEntry(number.Value), StoreKeys.ListingVersion, StoreKeys.IndexNext,
                     StoreKeys.Idempotency(claim.Key), StoreKeys.ClosedRequests(claim.Key)];
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(GreetingScripts.Commit, keys, values))!;
-            if ((string?)result[0] != "passed")
+            if ((string?)result[0] != "renumber")
             {
                 return (result, number);
             }
+
+            _numbers.Drop();
         }
     }
 

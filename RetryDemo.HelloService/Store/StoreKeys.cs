@@ -29,8 +29,8 @@ public static class StoreKeys
     public static readonly RedisKey SeededRolls = Prefix + "faults:seeded-rolls";
 
     /// <summary>
-    /// The index of greetings in the order they were written: each write takes the next number from
-    /// <see cref="IndexNext"/> and files its entry under <see cref="IndexEntry"/>; eviction takes entries from
+    /// The index of greetings in the order they were written: each write takes a number from <see cref="IndexNext"/>
+    /// (a replica under load takes several at once) and files its entry under <see cref="IndexEntry"/>; eviction takes entries from
     /// <see cref="IndexFirst"/> up. Strings only, no lists or sorted sets: Garnet 2.2.12's log compaction failed on
     /// object records within minutes of keyed writes (docs/benchmarks.md), and with strings alone it runs.
     /// </summary>

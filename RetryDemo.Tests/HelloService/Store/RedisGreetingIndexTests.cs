@@ -182,6 +182,94 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Writers at once on three replicas: each replica takes its numbers in blocks, so fewer takings than writes,
+    /// and every greeting is filed under a number of its own, once, and counted by the listing.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_ManyWritersOnThreeReplicas_FileEachOnceWithFewerTakingsThanWrites()
+    {
+        const int Writers = 16, WritesEach = 20;
+        var session = new ProfilingSession();
+        var replicas = new List<RedisGreetingStore>();
+        for (var r = 0; r < 3; r++)
+        {
+            var connection = await _server.ConnectAsync();
+            connection.RegisterProfiler(() => session);
+            replicas.Add(new RedisGreetingStore(connection, new StoreCommits(await _server.ConnectAsync()), TimeProvider.System, StateRetention.Default));
+        }
+
+        var written = await Task.WhenAll(replicas.SelectMany(replica => Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<Greeting>();
+            for (var i = 0; i < WritesEach; i++)
+            {
+                mine.Add((await replica.CommitAsync($"w{w}-{i}", null, Token))!);
+            }
+
+            return mine;
+        }))));
+        var takings = session.FinishProfiling().Count(command => command.Command is "INCR" or "INCRBY");
+
+        var all = written.SelectMany(mine => mine).ToList();
+        var db = (await _server.ConnectAsync()).GetDatabase();
+        var entries = new HashSet<string>();
+        for (var number = 1L; number <= (long)await db.StringGetAsync(StoreKeys.IndexNext); number++)
+        {
+            if ((string?)await db.StringGetAsync(StoreKeys.IndexEntry(number)) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        var list = await replicas[0].ListAsync(5, Token);
+        Assert.InRange(takings, 3, all.Count - 1);
+        Assert.Equal(all.Count, entries.Count);
+        Assert.All(all, greeting => Assert.Single(entries, entry => entry.Contains(greeting.Id, StringComparison.Ordinal)));
+        Assert.Equal(all.Count, list.Count);
+        Assert.Subset(all.ToHashSet(), list.Latest.ToHashSet());
+    }
+
+    /// <summary>
+    /// A replica holds numbers for up to a second (given back, or the rest of a block). A store that crashed meanwhile
+    /// can recover without having taken them, and hand them out again: a number above the store's next is not written
+    /// under (the listing reads down from the next, and would not see it), and the write takes one the store counts.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_NumberHeldThatTheStoreLostInACrash_WritesUnderOneTheStoreCounts()
+    {
+        var store = await StoreAsync(StateRetention.Default, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var ada = (await store.ClaimAndCommitAsync("Ada", "replayed", GreetingFingerprint.Of("Ada"), requestId: null, Token)).Created!;
+        await ReplayAsync(store, "Ada", "replayed", 1); // takes 2 and gives it back
+        var db = (await _server.ConnectAsync()).GetDatabase();
+        await db.StringSetAsync(StoreKeys.IndexNext, 1); // the crash lost the taking of 2
+
+        var grace = (await store.CommitAsync("Grace", null, Token))!;
+
+        Assert.Equal(2, (long)await db.StringGetAsync(StoreKeys.IndexNext));
+        Assert.Equal([grace, ada], (await store.ListAsync(10, Token)).Latest);
+    }
+
+    /// <summary>
+    /// After such a crash two replicas can hold the same number (one from before it, one taken again after): the
+    /// second to write under it takes another, and the first's entry stays, so both are listed and counted.
+    /// </summary>
+    [Fact]
+    public async Task CommitAsync_NumberAnotherReplicaWroteUnderFirst_WritesUnderAnotherAndKeepsBoth()
+    {
+        var first = await StoreAsync(StateRetention.Default);
+        var ada = (await first.CommitAsync("Ada", null, Token))!;
+        var grace = (await first.CommitAsync("Grace", null, Token))!; // under 2
+        var db = (await _server.ConnectAsync()).GetDatabase();
+        await db.StringSetAsync(StoreKeys.IndexNext, 1); // 2 taken again by the next replica to ask
+
+        var hopper = (await (await StoreAsync(StateRetention.Default)).CommitAsync("Hopper", null, Token))!;
+
+        var list = await first.ListAsync(10, Token);
+        Assert.Equal(3, list.Count);
+        Assert.Equal([hopper, grace, ada], list.Latest);
+    }
+
+    /// <summary>
     /// A caller who gave up by the time its write has its number gets no write: its script, sent then, could land
     /// after the caller's commit check had found nothing, and a write answered "failed" would be there after all.
     /// The number goes back, so it leaves no gap.

@@ -1,0 +1,194 @@
+using Microsoft.Extensions.Time.Testing;
+using RetryDemo.HelloService.Greetings;
+using RetryDemo.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace RetryDemo.Tests.HelloService.Greetings;
+
+[Trait("Category", "Unit")]
+public sealed class IndexNumbersTests
+{
+    /// <summary>The store's <c>INCRBY</c> on the index's next number, answered when the test says.</summary>
+    private sealed class HeldStore
+    {
+        private readonly List<(long Size, TaskCompletionSource<long> Answer)> _sent = [];
+        private long _next;
+
+        public long[] Sizes { get { lock (_sent) { return [.. _sent.Select(refill => refill.Size)]; } } }
+
+        public Task<long> Take(long size)
+        {
+            var answer = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_sent)
+            {
+                _sent.Add((size, answer));
+            }
+
+            return answer.Task;
+        }
+
+        /// <summary>Answers refill <paramref name="index"/> as the store would: the last of the next <c>size</c> numbers.</summary>
+        public void Answer(int index, Exception? failure = null)
+        {
+            (long Size, TaskCompletionSource<long> Answer) refill;
+            lock (_sent)
+            {
+                refill = _sent[index];
+            }
+
+            if (failure is null)
+            {
+                refill.Answer.SetResult(_next += refill.Size);
+            }
+            else
+            {
+                refill.Answer.SetException(failure);
+            }
+        }
+
+        /// <summary>A store that answers at once.</summary>
+        public Task<long> TakeAtOnce(long size) => Task.FromResult(_next += size);
+    }
+
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Writers that found no number while the first refill was in flight, and are waiting on it.</summary>
+    private static async Task<ValueTask<IndexNumber>[]> WaitingAsync(IndexNumbers numbers, HeldStore store, int count)
+    {
+        var first = numbers.TakeAsync();
+        await Limit.UntilAsync(Wait, "the first refill was never sent", () => store.Sizes.Length == 1);
+        var waiting = Enumerable.Range(0, count).Select(_ => numbers.TakeAsync()).ToArray();
+        return [first, .. waiting];
+    }
+
+    [Fact]
+    public async Task TakeAsync_OneWriterAtATime_TakesOneNumberEachAsASingleIncrDid()
+    {
+        var store = new HeldStore();
+        var numbers = new IndexNumbers(store.TakeAtOnce, new FakeTimeProvider());
+
+        long[] taken = [(await numbers.TakeAsync()).Value, (await numbers.TakeAsync()).Value, (await numbers.TakeAsync()).Value];
+
+        Assert.Equal([1, 2, 3], taken);
+    }
+
+    [Fact]
+    public async Task TakeAsync_WritersWhileARefillIsInFlight_WaitForItAndTheNextTakesTwoForEach()
+    {
+        var store = new HeldStore();
+        var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
+        var takes = await WaitingAsync(numbers, store, 3);
+        Assert.All(takes[1..], take => Assert.False(take.IsCompleted));
+
+        store.Answer(0); // one number: the sender's; the three waiting send the next refill, of 1 + 2 × 3
+        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
+        store.Answer(1);
+        var taken = await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
+
+        Assert.Equal([1, 7], store.Sizes);
+        Assert.Equal([1, 2, 3, 4], taken.Select(number => number.Value).Order());
+        Assert.Equal(5, (await numbers.TakeAsync()).Value); // the block's rest, without a round trip
+        Assert.Equal(2, store.Sizes.Length);
+    }
+
+    [Fact]
+    public async Task TakeAsync_ManyWritersWaiting_TakesAtMostMaxBlock()
+    {
+        var store = new HeldStore();
+        var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
+        var takes = await WaitingAsync(numbers, store, 100);
+
+        store.Answer(0);
+        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
+
+        Assert.Equal(IndexNumbers.MaxBlock, store.Sizes[1]);
+        for (var i = 1; store.Sizes.Length > i; i++)
+        {
+            store.Answer(i);
+            await Limit.UntilAsync(Wait, "the waiting writers stalled", () => store.Sizes.Length > i + 1 || takes.All(take => take.IsCompleted));
+        }
+
+        var taken = await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        Assert.Equal(101, taken.Select(number => number.Value).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task TakeAsync_BlockASecondOld_DropsItsRestAndRefills()
+    {
+        var store = new HeldStore();
+        var time = new FakeTimeProvider();
+        var numbers = new IndexNumbers(store.Take, time);
+        var takes = await WaitingAsync(numbers, store, 1);
+        store.Answer(0);
+        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
+        store.Answer(1); // 1 + 2 × 1 numbers: 2 for the writers, 3 and 4 left
+        await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
+
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(3, (await numbers.TakeAsync()).Value);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var afterASecond = numbers.TakeAsync();
+        store.Answer(2);
+
+        Assert.Equal(5, (await afterASecond).Value);
+        Assert.Equal([1, 3, 1], store.Sizes);
+    }
+
+    [Fact]
+    public async Task TakeAsync_GivenBackWithinASecond_TakenFirstAndAfterItDropped()
+    {
+        var store = new HeldStore();
+        var time = new FakeTimeProvider();
+        var numbers = new IndexNumbers(store.TakeAtOnce, time);
+        var replay = await numbers.TakeAsync();
+
+        numbers.GiveBack(replay);
+        var again = await numbers.TakeAsync();
+        numbers.GiveBack(again);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var late = await numbers.TakeAsync();
+
+        Assert.Equal(1, again.Value);
+        Assert.Equal(2, late.Value);
+    }
+
+    [Fact]
+    public async Task TakeAsync_StoreFailsTheRefill_EveryWriterWaitingFailsAndTheNextTakeSendsAnother()
+    {
+        var store = new HeldStore();
+        var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
+        var takes = await WaitingAsync(numbers, store, 2);
+
+        store.Answer(0, new RedisConnectionException(ConnectionFailureType.SocketFailure, "down"));
+
+        foreach (var take in takes)
+        {
+            await Assert.ThrowsAsync<RedisConnectionException>(async () => await take).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        }
+
+        var next = numbers.TakeAsync();
+        await Limit.UntilAsync(Wait, "no refill after the failed one", () => store.Sizes.Length == 2);
+        store.Answer(1);
+        Assert.Equal(1, (await next).Value);
+    }
+
+    [Fact]
+    public async Task Drop_AfterARefusedNumber_NextTakeRefillsRatherThanUseWhatWasHeld()
+    {
+        var store = new HeldStore();
+        var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
+        var takes = await WaitingAsync(numbers, store, 1);
+        store.Answer(0);
+        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
+        store.Answer(1); // 3 and 4 left in the block
+        var taken = await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        numbers.GiveBack(taken[0]);
+
+        numbers.Drop();
+        var next = numbers.TakeAsync();
+        await Limit.UntilAsync(Wait, "no refill after the drop", () => store.Sizes.Length == 3);
+        store.Answer(2);
+
+        Assert.Equal(5, (await next).Value);
+    }
+}
