@@ -5,14 +5,12 @@ namespace RetryDemo.HelloService.Greetings;
 
 /// <summary>
 /// Numbers for the index's entries, taken from the store (<see cref="StoreKeys.IndexNext"/>) in blocks sized to
-/// demand: one refill in flight at a time, taking one number for the writer that sends it and two for each that
-/// found none while the last was in flight (at most <see cref="MaxBlock"/>). So writes one at a time take one
-/// number each, as a single <c>INCR</c> did, and a replica under load takes numbers for many writes in one round
-/// trip. A number taken by a write that wrote nothing (a replay, a key held by another write) is given back for
-/// the next write. A number is used only within a second of its taking, so an entry's number stays within a second
-/// of its place in time, as eviction and the listing assume; a block outlived by its demand leaves its rest as
-/// gaps, once. A number the commit script refuses (<see cref="GreetingScripts.Commit"/>) makes every number held
-/// suspect: <see cref="Drop"/>.
+/// demand: one refill in flight at a time, taking one number for its sender and two for each writer that found
+/// none while the last was in flight (at most <see cref="MaxBlock"/>). So writes one at a time take one number
+/// each, as one <c>INCR</c> did, and under load one round trip numbers many writes. A number a write did not write
+/// under (a replay, a key held by another write) is given back for the next. A number is handed out only within a
+/// second of its taking, so an entry's number stays about as close to its place in time as eviction and the
+/// listing assume; a block its demand outlived leaves its rest as gaps, once.
 /// </summary>
 internal sealed class IndexNumbers(Func<long, Task<long>> takeFromStore, TimeProvider timeProvider)
 {
@@ -23,8 +21,9 @@ internal sealed class IndexNumbers(Func<long, Task<long>> takeFromStore, TimePro
 
     private readonly Lock _gate = new();
     private readonly Stack<IndexNumber> _givenBack = new();
-    private IndexNumber _block; // the next of the block's numbers and when the block was taken
+    private IndexNumber _block; // its next number, with its refill's time and count: those of the whole block
     private long _blockEnd;
+    private long _refills, _droppedThrough; // the refills done, and the last whose numbers were dropped
     private Task? _refill;
     private int _foundNone; // writers that found no number while the refill in flight was
 
@@ -38,7 +37,7 @@ internal sealed class IndexNumbers(Func<long, Task<long>> takeFromStore, TimePro
     {
         while (true)
         {
-            Task inFlight;
+            Task? inFlight;
             TaskCompletionSource? sent = null;
             int size;
             lock (_gate)
@@ -49,26 +48,23 @@ internal sealed class IndexNumbers(Func<long, Task<long>> takeFromStore, TimePro
                 }
 
                 size = Math.Min(MaxBlock, 1 + 2 * _foundNone);
-                if (_refill is { } refill)
+                inFlight = _refill;
+                _foundNone = inFlight is null ? 0 : _foundNone + 1;
+                if (inFlight is null)
                 {
-                    _foundNone++;
-                    inFlight = refill;
-                }
-                else
-                {
-                    _foundNone = 0;
                     sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     _refill = sent.Task;
-                    inFlight = sent.Task;
                 }
             }
 
-            if (sent is not null)
+            if (inFlight is not null)
             {
-                return await RefillAsync(size, sent);
+                await inFlight; // a refill the store failed fails every writer waiting on it
             }
-
-            await inFlight; // a store that failed the refill fails every writer waiting on it
+            else if (await RefillAsync(size, sent!) is { } mine)
+            {
+                return mine;
+            }
         }
     }
 
@@ -84,13 +80,15 @@ internal sealed class IndexNumbers(Func<long, Task<long>> takeFromStore, TimePro
         }
     }
 
-    /// <summary>Drops every number held: the commit script refused one, so the rest may be as spent.</summary>
-    public void Drop()
+    /// <summary>
+    /// The commit script refused <paramref name="refused"/>: every number of its refill or an earlier one may be as
+    /// spent (a crash lost their taking, or eviction passed them), and goes; a later refill's numbers stay.
+    /// </summary>
+    public void Drop(IndexNumber refused)
     {
         lock (_gate)
         {
-            _givenBack.Clear();
-            _blockEnd = _block.Value;
+            _droppedThrough = Math.Max(_droppedThrough, refused.Refill);
         }
     }
 
@@ -114,30 +112,34 @@ internal sealed class IndexNumbers(Func<long, Task<long>> takeFromStore, TimePro
         return false;
     }
 
-    private bool IsUsable(IndexNumber number) => timeProvider.GetElapsedTime(number.TakenAt) < Usable;
+    private bool IsUsable(IndexNumber number) => number.Refill > _droppedThrough && timeProvider.GetElapsedTime(number.TakenAt) < Usable;
 
-    // The writer that sends the refill takes its first number; the rest are the block, for the writers waiting.
-    private async Task<IndexNumber> RefillAsync(int size, TaskCompletionSource sent)
+    // The writer that sends the refill takes its first number, the rest are the block; none if it took a second.
+    private async Task<IndexNumber?> RefillAsync(int size, TaskCompletionSource sent)
     {
-        var takenAt = timeProvider.GetTimestamp();
         try
         {
+            var takenAt = timeProvider.GetTimestamp();
             var last = await takeFromStore(size);
+            IndexNumber? mine;
             lock (_gate)
             {
-                _block = new IndexNumber(last - size + 2, takenAt);
+                _block = new IndexNumber(last - size + 1, takenAt, ++_refills);
+                mine = IsUsable(_block) ? _block : null;
+                _block = _block with { Value = _block.Value + 1 };
                 _blockEnd = last + 1;
                 _refill = null;
             }
 
             sent.SetResult();
-            return new IndexNumber(last - size + 1, takenAt);
+            return mine;
         }
         catch (Exception ex)
         {
             lock (_gate)
             {
                 _refill = null;
+                _foundNone = 0; // they failed with it
             }
 
             sent.SetException(ex);

@@ -132,7 +132,7 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
                 return (result, number);
             }
 
-            _numbers.Drop();
+            _numbers.Drop(number);
         }
     }
 

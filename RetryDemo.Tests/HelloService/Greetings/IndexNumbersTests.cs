@@ -53,13 +53,27 @@ public sealed class IndexNumbersTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>Writers that found no number while the first refill was in flight, and are waiting on it.</summary>
-    private static async Task<ValueTask<IndexNumber>[]> WaitingAsync(IndexNumbers numbers, HeldStore store, int count)
+    private static async Task<Task<IndexNumber>[]> WaitingAsync(IndexNumbers numbers, HeldStore store, int count)
     {
-        var first = numbers.TakeAsync();
+        var first = numbers.TakeAsync().AsTask();
         await Limit.UntilAsync(Wait, "the first refill was never sent", () => store.Sizes.Length == 1);
-        var waiting = Enumerable.Range(0, count).Select(_ => numbers.TakeAsync()).ToArray();
+        var waiting = Enumerable.Range(0, count).Select(_ => numbers.TakeAsync().AsTask()).ToArray();
         return [first, .. waiting];
     }
+
+    /// <summary>The first refill answered with one number and the second with three: 1, 2 taken, 3 and 4 left.</summary>
+    private static async Task<IndexNumber[]> BlockOfTwoLeftAsync(IndexNumbers numbers, HeldStore store)
+    {
+        var takes = await WaitingAsync(numbers, store, 1);
+        store.Answer(0);
+        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
+        store.Answer(1);
+        return await TakenAsync(takes);
+    }
+
+    private static Task<IndexNumber> TakenAsync(ValueTask<IndexNumber> take) => take.AsTask().WaitAsync(Wait, TestContext.Current.CancellationToken);
+
+    private static Task<IndexNumber[]> TakenAsync(IEnumerable<Task<IndexNumber>> takes) => Task.WhenAll(takes).WaitAsync(Wait, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task TakeAsync_OneWriterAtATime_TakesOneNumberEachAsASingleIncrDid()
@@ -67,7 +81,7 @@ public sealed class IndexNumbersTests
         var store = new HeldStore();
         var numbers = new IndexNumbers(store.TakeAtOnce, new FakeTimeProvider());
 
-        long[] taken = [(await numbers.TakeAsync()).Value, (await numbers.TakeAsync()).Value, (await numbers.TakeAsync()).Value];
+        long[] taken = [(await TakenAsync(numbers.TakeAsync())).Value, (await TakenAsync(numbers.TakeAsync())).Value, (await TakenAsync(numbers.TakeAsync())).Value];
 
         Assert.Equal([1, 2, 3], taken);
     }
@@ -83,32 +97,30 @@ public sealed class IndexNumbersTests
         store.Answer(0); // one number: the sender's; the three waiting send the next refill, of 1 + 2 × 3
         await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
         store.Answer(1);
-        var taken = await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        var taken = await TakenAsync(takes);
 
         Assert.Equal([1, 7], store.Sizes);
         Assert.Equal([1, 2, 3, 4], taken.Select(number => number.Value).Order());
-        Assert.Equal(5, (await numbers.TakeAsync()).Value); // the block's rest, without a round trip
+        Assert.Equal(5, (await TakenAsync(numbers.TakeAsync())).Value); // the block's rest, without a round trip
         Assert.Equal(2, store.Sizes.Length);
     }
 
     [Fact]
-    public async Task TakeAsync_ManyWritersWaiting_TakesAtMostMaxBlock()
+    public async Task TakeAsync_ManyWritersWaiting_NoRefillTakesMoreThanMaxBlock()
     {
         var store = new HeldStore();
         var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
         var takes = await WaitingAsync(numbers, store, 100);
 
-        store.Answer(0);
-        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
-
-        Assert.Equal(IndexNumbers.MaxBlock, store.Sizes[1]);
-        for (var i = 1; store.Sizes.Length > i; i++)
+        for (var i = 0; store.Sizes.Length > i; i++)
         {
             store.Answer(i);
             await Limit.UntilAsync(Wait, "the waiting writers stalled", () => store.Sizes.Length > i + 1 || takes.All(take => take.IsCompleted));
         }
 
-        var taken = await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        var taken = await TakenAsync(takes);
+        Assert.Equal(IndexNumbers.MaxBlock, store.Sizes[1]);
+        Assert.All(store.Sizes, size => Assert.InRange(size, 1, IndexNumbers.MaxBlock));
         Assert.Equal(101, taken.Select(number => number.Value).Distinct().Count());
     }
 
@@ -118,42 +130,56 @@ public sealed class IndexNumbersTests
         var store = new HeldStore();
         var time = new FakeTimeProvider();
         var numbers = new IndexNumbers(store.Take, time);
-        var takes = await WaitingAsync(numbers, store, 1);
-        store.Answer(0);
-        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
-        store.Answer(1); // 1 + 2 × 1 numbers: 2 for the writers, 3 and 4 left
-        await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        await BlockOfTwoLeftAsync(numbers, store);
 
         time.Advance(TimeSpan.FromMilliseconds(999));
-        Assert.Equal(3, (await numbers.TakeAsync()).Value);
+        Assert.Equal(3, (await TakenAsync(numbers.TakeAsync())).Value);
         time.Advance(TimeSpan.FromMilliseconds(1));
         var afterASecond = numbers.TakeAsync();
         store.Answer(2);
 
-        Assert.Equal(5, (await afterASecond).Value);
+        Assert.Equal(5, (await TakenAsync(afterASecond)).Value);
         Assert.Equal([1, 3, 1], store.Sizes);
     }
 
     [Fact]
-    public async Task TakeAsync_GivenBackWithinASecond_TakenFirstAndAfterItDropped()
+    public async Task TakeAsync_RefillAnsweredASecondAfterItWasSent_TakesNoneOfItAndRefillsAgain()
     {
         var store = new HeldStore();
         var time = new FakeTimeProvider();
-        var numbers = new IndexNumbers(store.TakeAtOnce, time);
-        var replay = await numbers.TakeAsync();
+        var numbers = new IndexNumbers(store.Take, time);
+        var take = numbers.TakeAsync();
+        await Limit.UntilAsync(Wait, "the first refill was never sent", () => store.Sizes.Length == 1);
 
-        numbers.GiveBack(replay);
-        var again = await numbers.TakeAsync();
-        numbers.GiveBack(again);
         time.Advance(TimeSpan.FromSeconds(1));
-        var late = await numbers.TakeAsync();
+        store.Answer(0);
+        await Limit.UntilAsync(Wait, "no refill after the late one", () => store.Sizes.Length == 2);
+        store.Answer(1);
 
-        Assert.Equal(1, again.Value);
-        Assert.Equal(2, late.Value);
+        Assert.Equal(2, (await TakenAsync(take)).Value);
     }
 
     [Fact]
-    public async Task TakeAsync_StoreFailsTheRefill_EveryWriterWaitingFailsAndTheNextTakeSendsAnother()
+    public async Task TakeAsync_NumberGivenBackWithinASecond_TakenBeforeTheBlockAndAfterItDropped()
+    {
+        var store = new HeldStore();
+        var time = new FakeTimeProvider();
+        var numbers = new IndexNumbers(store.Take, time);
+        var taken = await BlockOfTwoLeftAsync(numbers, store);
+
+        numbers.GiveBack(taken[1]);
+        var again = await TakenAsync(numbers.TakeAsync());
+        numbers.GiveBack(again);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var late = numbers.TakeAsync();
+        store.Answer(2);
+
+        Assert.Equal(2, again.Value);
+        Assert.Equal(5, (await TakenAsync(late)).Value);
+    }
+
+    [Fact]
+    public async Task TakeAsync_StoreFailsTheRefill_EveryWriterWaitingFailsAndTheNextTakeSendsOneOfOne()
     {
         var store = new HeldStore();
         var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
@@ -163,32 +189,42 @@ public sealed class IndexNumbersTests
 
         foreach (var take in takes)
         {
-            await Assert.ThrowsAsync<RedisConnectionException>(async () => await take).WaitAsync(Wait, TestContext.Current.CancellationToken);
+            await Assert.ThrowsAsync<RedisConnectionException>(() => take).WaitAsync(Wait, TestContext.Current.CancellationToken);
         }
 
         var next = numbers.TakeAsync();
         await Limit.UntilAsync(Wait, "no refill after the failed one", () => store.Sizes.Length == 2);
         store.Answer(1);
-        Assert.Equal(1, (await next).Value);
+        Assert.Equal(1, (await TakenAsync(next)).Value);
+        Assert.Equal([1, 1], store.Sizes); // the writers who waited on the failed one failed with it: no demand left
     }
 
     [Fact]
-    public async Task Drop_AfterARefusedNumber_NextTakeRefillsRatherThanUseWhatWasHeld()
+    public async Task Drop_NumberOfTheLatestRefill_DropsItsBlockAndWhatWasGivenBackFromIt()
     {
         var store = new HeldStore();
         var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
-        var takes = await WaitingAsync(numbers, store, 1);
-        store.Answer(0);
-        await Limit.UntilAsync(Wait, "the second refill was never sent", () => store.Sizes.Length == 2);
-        store.Answer(1); // 3 and 4 left in the block
-        var taken = await Task.WhenAll(takes.Select(take => take.AsTask())).WaitAsync(Wait, TestContext.Current.CancellationToken);
-        numbers.GiveBack(taken[0]);
+        var taken = await BlockOfTwoLeftAsync(numbers, store);
+        numbers.GiveBack(taken[1]);
 
-        numbers.Drop();
+        numbers.Drop(taken[1]);
         var next = numbers.TakeAsync();
         await Limit.UntilAsync(Wait, "no refill after the drop", () => store.Sizes.Length == 3);
         store.Answer(2);
 
-        Assert.Equal(5, (await next).Value);
+        Assert.Equal(5, (await TakenAsync(next)).Value);
+    }
+
+    [Fact]
+    public async Task Drop_NumberOfAnEarlierRefill_KeepsTheLaterBlock()
+    {
+        var store = new HeldStore();
+        var numbers = new IndexNumbers(store.Take, new FakeTimeProvider());
+        var taken = await BlockOfTwoLeftAsync(numbers, store);
+
+        numbers.Drop(taken[0]); // the first refill's
+
+        Assert.Equal(3, (await TakenAsync(numbers.TakeAsync())).Value);
+        Assert.Equal(2, store.Sizes.Length);
     }
 }

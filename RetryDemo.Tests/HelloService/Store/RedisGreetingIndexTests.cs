@@ -223,7 +223,7 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
 
         var list = await replicas[0].ListAsync(5, Token);
         TestContext.Current.TestOutputHelper?.WriteLine($"{takings} takings (INCR or INCRBY) for {all.Count} writes");
-        Assert.InRange(takings, 3, all.Count - 1);
+        Assert.InRange(takings, 3, all.Count / 4); // 66-72 seen: a block for about every 14 writes
         Assert.Equal(all.Count, entries.Count);
         Assert.All(all, greeting => Assert.Single(entries, entry => entry.Contains(greeting.Id, StringComparison.Ordinal)));
         Assert.Equal(all.Count, list.Count);
