@@ -4,9 +4,11 @@
 # printing its rate, p99, the statuses of its non-2xx answers (keyed-writes-statuses.lua), the reasons
 # HelloService logged for its 503s, and the checkpoint files the store wrote meanwhile (a full checkpoint
 # writes the hash index, index-checkpoints/…/ht.dat, beside the snapshot), and, when redis-cli is installed,
-# the slowest of the probes sent straight to the store every 100 ms meanwhile: COMMITAOF (what HelloService's
-# durability wait sends) and a script of no keys (EVAL 'return 1' 0), each timed around a redis-cli process
-# (a few ms of its own), so a stall shows which of the two waited.
+# the slowest of three probes sent straight to the store meanwhile, each in a loop of its own (one every
+# 100 ms after the last answered, so one stalled probe never holds back another): COMMITAOF (what
+# HelloService's durability wait sends), a script of no keys, and a script of one key (a transaction in
+# --lua-transaction-mode, as HelloService's scripts are). Each is timed around a redis-cli process (a few ms
+# of its own); one that fails or takes 10 s is counted as failed. The probes' own COMMITAOFs add to the load.
 #   [CONNECTIONS=n] bash RetryDemo.Benchmarks/StoreCost/write-stalls.sh [slices]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,29 +20,45 @@ wait_healthy "http://127.0.0.1:$store_http"
 hello=$(START_LOG=$work/hello.log start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")
 wait_healthy "http://127.0.0.1:$hello_port"
 checkpoints=$work/store-$store_port/checkpoints
-# probe <file>: until killed, appends '<command> <ms>' for a COMMITAOF and a script of no keys every 100 ms.
+# probe <name> <file> <redis-cli arguments…>: until killed, appends '<name> <ms>', or '<name> failed', every 100 ms.
 probe() {
-  local command started
+  local name=$1 file=$2 started reply; shift 2
   while true; do
-    for command in COMMITAOF EVAL; do
-      started=$(date +%s%N)
-      if [[ $command == EVAL ]]; then redis-cli -p "$store_port" EVAL 'return 1' 0 >/dev/null 2>&1 || true
-      else redis-cli -p "$store_port" COMMITAOF >/dev/null 2>&1 || true; fi
-      echo "$command $(( ($(date +%s%N) - started) / 1000000 ))" >> "$1"
-    done
+    started=$(date +%s%N)
+    if reply=$(timeout 10 redis-cli -p "$store_port" "$@" 2>&1) && [[ $reply != *ERR* ]]; then
+      echo "$name $(( ($(date +%s%N) - started) / 1000000 ))" >> "$file"
+    else
+      echo "$name failed" >> "$file"
+    fi
     sleep 0.1
   done
+}
+probers=()
+stop_probes() {
+  local p keep=()
+  for p in "${probers[@]}"; do kill "$p" 2>/dev/null || true; pkill -P "$p" 2>/dev/null || true; done
+  for p in "${probers[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do [[ " ${probers[*]} " == *" $p "* ]] || keep+=("$p"); done
+  pids=("${keep[@]}"); probers=()
 }
 for slice in $(seq "$slices"); do
   touch "$work/from"; logged=$(wc -l < "$work/hello.log")
   echo "== slice $slice, from $(date +%T)"
-  prober=''; if command -v redis-cli >/dev/null; then probe "$work/probe-$slice" & prober=$!; pids+=("$prober"); fi
+  probes=$work/probe-$slice; : > "$probes"
+  if command -v redis-cli >/dev/null; then
+    probe COMMITAOF "$probes" COMMITAOF & probers+=($!)
+    probe EVAL "$probes" EVAL 'return 1' 0 & probers+=($!)
+    probe keyed-EVAL "$probes" EVAL "return redis.call('INCR', KEYS[1])" 1 write-stalls:probe & probers+=($!)
+    pids+=("${probers[@]}")
+  fi
   wrk -t2 -c"${CONNECTIONS:-64}" -d20s --latency -s RetryDemo.Benchmarks/StoreCost/keyed-writes-statuses.lua \
     "http://127.0.0.1:$hello_port/greetings" -- "slice$slice-$RANDOM" | grep -E "Requests/sec| 99%|statuses" || true
   tail -n +"$((logged + 1))" "$work/hello.log" | grep -o "could not answer [A-Z]* [^ ]* ([A-Za-z]*)" | sort | uniq -c || true
-  if [[ -n $prober ]]; then
-    kill "$prober"; wait "$prober" 2>/dev/null || true
-    awk '{ if ($2 > most[$1]) most[$1] = $2; n[$1]++ } END { printf "slowest probe: COMMITAOF %d ms, EVAL %d ms (%d and %d probes)\n", most["COMMITAOF"], most["EVAL"], n["COMMITAOF"], n["EVAL"] }' "$work/probe-$slice"
+  if (( ${#probers[@]} )); then
+    stop_probes
+    awk '$2 == "failed" { failed[$1]++; next } { if ($2 > most[$1]) most[$1] = $2; n[$1]++ }
+      END { printf "slowest probe:"; split("COMMITAOF EVAL keyed-EVAL", names, " ")
+            for (i = 1; i <= 3; i++) printf " %s %d ms (%d probes, %d failed)%s", names[i], most[names[i]], n[names[i]], failed[names[i]], i < 3 ? "," : "\n" }' "$probes"
   fi
   find "$checkpoints" -type f -newer "$work/from" -printf "%TT %P\n" 2>/dev/null | grep -E "ht\.dat|snapshot\.dat\.0|log-commits" | sort | cut -c1-8,20- || true
 done
