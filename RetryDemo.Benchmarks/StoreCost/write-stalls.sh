@@ -8,14 +8,16 @@
 # 100 ms after the last answered, so one stalled probe never holds back another): COMMITAOF (what
 # HelloService's durability wait sends), a script of no keys, and a script of one key (a transaction in
 # --lua-transaction-mode, as HelloService's scripts are). Each is timed around a redis-cli process (a few ms
-# of its own); one that fails or takes 10 s is counted as failed. The probes' own COMMITAOFs add to the load.
-#   [CONNECTIONS=n] bash RetryDemo.Benchmarks/StoreCost/write-stalls.sh [slices]
+# of its own); one that fails or takes 10 s is counted as failed, and one still waiting when the slice ends
+# counts with its wait so far. The probes cost CPU of their own (about 30 processes a second).
+# STORE_ENV='VAR=value …' starts the store with those variables (say, DOTNET_ThreadPool_ForceMinWorkerThreads=20).
+#   [CONNECTIONS=n] [STORE_ENV=…] bash RetryDemo.Benchmarks/StoreCost/write-stalls.sh [slices]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 slices=${1:-3}
 source RetryDemo.Benchmarks/StoreCost/processes.sh
 store_port=$(free_port); store_http=$(free_port); hello_port=$(free_port)
-store=$(start_store "$store_port" "$store_http"); pids+=("$store")
+store=$(start_store "$store_port" "$store_http" ${STORE_ENV:-}); pids+=("$store") # STORE_ENV: VAR=value… for the store
 wait_healthy "http://127.0.0.1:$store_http"
 hello=$(START_LOG=$work/hello.log start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")
 wait_healthy "http://127.0.0.1:$hello_port"
@@ -24,20 +26,27 @@ checkpoints=$work/store-$store_port/checkpoints
 probe() {
   local name=$1 file=$2 started reply; shift 2
   while true; do
-    started=$(date +%s%N)
+    started=$(date +%s%N); echo "$started" > "$file.$name" # in flight, for stop_probes
     if reply=$(timeout 10 redis-cli -p "$store_port" "$@" 2>&1) && [[ $reply != *ERR* ]]; then
       echo "$name $(( ($(date +%s%N) - started) / 1000000 ))" >> "$file"
     else
       echo "$name failed" >> "$file"
     fi
+    : > "$file.$name"
     sleep 0.1
   done
 }
 probers=()
+# stop_probes <file>: stops the probes, counting each one still waiting with its wait so far.
 stop_probes() {
-  local p keep=()
+  local p name started keep=() now
   for p in "${probers[@]}"; do kill "$p" 2>/dev/null || true; pkill -P "$p" 2>/dev/null || true; done
   for p in "${probers[@]}"; do wait "$p" 2>/dev/null || true; done
+  now=$(date +%s%N)
+  for name in COMMITAOF EVAL keyed-EVAL; do
+    started=$(cat "$1.$name" 2>/dev/null || true)
+    [[ -n $started ]] && echo "$name $(( (now - started) / 1000000 ))" >> "$1"
+  done
   for p in "${pids[@]}"; do [[ " ${probers[*]} " == *" $p "* ]] || keep+=("$p"); done
   pids=("${keep[@]}"); probers=()
 }
@@ -55,7 +64,7 @@ for slice in $(seq "$slices"); do
     "http://127.0.0.1:$hello_port/greetings" -- "slice$slice-$RANDOM" | grep -E "Requests/sec| 99%|statuses" || true
   tail -n +"$((logged + 1))" "$work/hello.log" | grep -o "could not answer [A-Z]* [^ ]* ([A-Za-z]*)" | sort | uniq -c || true
   if (( ${#probers[@]} )); then
-    stop_probes
+    stop_probes "$probes"
     awk '$2 == "failed" { failed[$1]++; next } { if ($2 > most[$1]) most[$1] = $2; n[$1]++ }
       END { printf "slowest probe:"; split("COMMITAOF EVAL keyed-EVAL", names, " ")
             for (i = 1; i <= 3; i++) printf " %s %d ms (%d probes, %d failed)%s", names[i], most[names[i]], n[names[i]], failed[names[i]], i < 3 ? "," : "\n" }' "$probes"
