@@ -10,10 +10,6 @@ namespace RetryDemo.Store.Garnet;
 /// load that first script took over a second, past HelloService's 1 s store timeout, and the request that met
 /// it was answered 503. A client's own first script still compiles on its connection (about 15 ms), and a client
 /// that reconnects to a restarted store can reach it in the half second before the warm-up is done.
-/// Last, it takes a checkpoint (<c>SAVE</c>): the first after a start is a full one, which writes the whole hash
-/// index (512 MB at the default <see cref="GarnetOptions.Index"/>) on the device the append-only file commits
-/// to. Taken under keyed writes it held their commits for up to 8.8 s, and HelloService answered 503s; taken
-/// idle here it took 0.4 s, and the next checkpoints under load were snapshots only (docs/benchmarks.md).
 /// </summary>
 public static class GarnetWarmUp
 {
@@ -55,7 +51,6 @@ public static class GarnetWarmUp
         // Once more outside a script: plain commands take another path through the server.
         await db.StringGetAsync(keys).WaitAsync(cancellationToken);
         await db.StringGetAsync(keys[0]).WaitAsync(cancellationToken);
-        await db.ExecuteAsync("SAVE").WaitAsync(cancellationToken);
         return Stopwatch.GetElapsedTime(started);
     }
 }

@@ -23,17 +23,6 @@ public sealed class GarnetWarmUpTests : IAsyncLifetime
     }
 
     [Fact]
-    public void StartAsync_BeforeReturning_HasWrittenItsFullCheckpoint()
-    {
-        // The first checkpoint after a start writes the hash index (ht.dat) beside its snapshot: taken here, while
-        // nobody writes, not later under writes.
-        var checkpoints = Path.Combine(Path.GetFullPath(_server.Options.DataDirectory), "checkpoints");
-
-        Assert.NotEmpty(Directory.GetFiles(checkpoints, "ht.dat*", SearchOption.AllDirectories));
-        Assert.NotEmpty(Directory.GetFiles(checkpoints, "snapshot.dat*", SearchOption.AllDirectories));
-    }
-
-    [Fact]
     public async Task StartAsync_AfterTheWarmUp_LeavesNoKeyBehind()
     {
         var store = await _server.ConnectAsync();
