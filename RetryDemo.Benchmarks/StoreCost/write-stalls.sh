@@ -46,13 +46,13 @@ probe() {
 probers=()
 # stop_probes <file>: stops the probes, counting each one still waiting with its wait so far.
 stop_probes() {
-  local p name started keep=() now
+  local p marker started keep=() now
   for p in "${probers[@]}"; do kill "$p" 2>/dev/null || true; pkill -P "$p" 2>/dev/null || true; done
   for p in "${probers[@]}"; do wait "$p" 2>/dev/null || true; done
   now=$(date +%s%N)
-  for name in COMMITAOF EVAL keyed-EVAL; do
-    started=$(cat "$1.$name" 2>/dev/null || true)
-    [[ -n $started ]] && echo "$name $(( (now - started) / 1000000 ))" >> "$1"
+  for marker in "$1".*; do # one per probe, written by probe
+    started=$(cat "$marker" 2>/dev/null || true)
+    [[ -n $started ]] && echo "${marker##*.} $(( (now - started) / 1000000 ))" >> "$1"
   done
   for p in "${pids[@]}"; do [[ " ${probers[*]} " == *" $p "* ]] || keep+=("$p"); done
   pids=("${keep[@]}"); probers=()

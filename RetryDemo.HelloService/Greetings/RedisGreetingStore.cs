@@ -107,9 +107,9 @@ public sealed class RedisGreetingStore(IConnectionMultiplexer redis, StoreCommit
         return new Written(greeting);
     }
 
-    // A number the script refuses is not written under: the write takes another, and every number held is dropped.
-    // A caller who gave up meanwhile gets no write: sent now, the script could land after that caller's commit
-    // check had found nothing (CI saw a write answered "failed" that the store then held).
+    // A refused number is not written under: the write drops its refill's numbers and earlier ones (IndexNumbers.Drop)
+    // and takes another. A caller who gave up meanwhile gets no write: sent now, the script could land after that
+    // caller's commit check had found nothing (CI saw a write answered "failed" that the store then held).
     private async ValueTask<(RedisResult[] Result, IndexNumber Number)> CommitUnderANumberAsync(string id, IdempotencyClaim.New? claim, RedisValue[] values, CancellationToken callerGaveUp)
     {
         while (true)

@@ -46,8 +46,13 @@ public sealed class IndexNumbersTests
             }
         }
 
-        /// <summary>A store that answers at once.</summary>
-        public Task<long> TakeAtOnce(long size) => Task.FromResult(_next += size);
+        /// <summary>A store that answers at once (each refill still counted in <see cref="Sizes"/>).</summary>
+        public Task<long> TakeAtOnce(long size)
+        {
+            var taken = Take(size);
+            Answer(Sizes.Length - 1);
+            return taken;
+        }
     }
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
@@ -84,6 +89,7 @@ public sealed class IndexNumbersTests
         long[] taken = [(await TakenAsync(numbers.TakeAsync())).Value, (await TakenAsync(numbers.TakeAsync())).Value, (await TakenAsync(numbers.TakeAsync())).Value];
 
         Assert.Equal([1, 2, 3], taken);
+        Assert.Equal([1, 1, 1], store.Sizes);
     }
 
     [Fact]

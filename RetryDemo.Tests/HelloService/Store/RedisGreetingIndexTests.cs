@@ -213,7 +213,8 @@ public sealed class RedisGreetingIndexTests : IAsyncLifetime
         var all = written.SelectMany(mine => mine).ToList();
         var db = (await _server.ConnectAsync()).GetDatabase();
         var entries = new HashSet<string>();
-        for (var number = 1L; number <= (long)await db.StringGetAsync(StoreKeys.IndexNext); number++)
+        var next = (long)await db.StringGetAsync(StoreKeys.IndexNext);
+        for (var number = 1L; number <= next; number++)
         {
             if ((string?)await db.StringGetAsync(StoreKeys.IndexEntry(number)) is { } entry)
             {
