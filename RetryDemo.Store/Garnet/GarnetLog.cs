@@ -13,4 +13,10 @@ internal static partial class GarnetLog
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Garnet's warm-up failed ({Error}); starting cold")]
     public static partial void WarmUpFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Garnet took its first checkpoint in {CheckpointMs:F0} ms, before any load")]
+    public static partial void FirstCheckpointTaken(ILogger logger, double checkpointMs);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Garnet's first checkpoint failed ({Error}); the first under load will be a full one")]
+    public static partial void FirstCheckpointFailed(ILogger logger, string error);
 }

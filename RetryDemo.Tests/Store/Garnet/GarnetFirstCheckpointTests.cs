@@ -1,0 +1,75 @@
+using RetryDemo.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace RetryDemo.Tests.Store.Garnet;
+
+/// <summary>
+/// The store's first checkpoint, taken at start (the full one, hash index and all) so that none is full under
+/// load; on the real store, restarted on its own data folder as the Store project restarts.
+/// </summary>
+[Trait("Category", "Component")]
+public sealed class GarnetFirstCheckpointTests : IAsyncDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N"));
+    private readonly List<StoreServer> _servers = [];
+
+    [Fact]
+    public async Task TakeAsync_OnAFreshStart_HasWrittenTheFullCheckpointBeforeTheStoreIsUp()
+    {
+        await StartAsync();
+
+        // A full checkpoint is the hash index (ht.dat) beside a snapshot of the log.
+        Assert.NotEmpty(Files("index-checkpoints", "ht.dat*"));
+        Assert.NotEmpty(Files("cpr-checkpoints", "snapshot.dat*"));
+    }
+
+    [Fact]
+    public async Task TakeAsync_OnEachRestart_TakesANewOneAndKeepsEveryWriteAcrossThem()
+    {
+        var first = await StartAsync();
+        await WriteAsync(first, "before");
+        var tokensAtFirstStart = IndexCheckpoints();
+        await first.StopAsync();
+
+        var second = await StartAsync();
+        var tokensAtRestart = IndexCheckpoints();
+        await WriteAsync(second, "after");
+        await second.StopAsync();
+
+        var third = await StartAsync();
+        var db = (await third.ConnectAsync()).GetDatabase();
+        Assert.Equal("before", (string?)await db.StringGetAsync("before"));
+        Assert.Equal("after", (string?)await db.StringGetAsync("after"));
+        Assert.NotEqual(tokensAtFirstStart, tokensAtRestart);
+        // Garnet keeps the last two index checkpoints (Tsavorite's indexTokenCount), so restarts do not pile them up.
+        Assert.Equal(2, IndexCheckpoints().Length);
+        Assert.DoesNotContain(Assert.Single(tokensAtFirstStart), IndexCheckpoints());
+    }
+
+    private async Task<StoreServer> StartAsync()
+    {
+        var server = await StoreServer.StartAsync(_data);
+        _servers.Add(server);
+        return server;
+    }
+
+    private static async Task WriteAsync(StoreServer server, string key) =>
+        Assert.True(await (await server.ConnectAsync()).GetDatabase().StringSetAsync(key, key));
+
+    private string[] IndexCheckpoints() =>
+        [.. Directory.GetDirectories(Path.Combine(_data, "checkpoints"), "index-checkpoints", SearchOption.AllDirectories)
+            .SelectMany(Directory.GetDirectories).Select(Path.GetFileName).Order()!];
+
+    private string[] Files(string kind, string pattern) =>
+        [.. Directory.GetDirectories(Path.Combine(_data, "checkpoints"), kind, SearchOption.AllDirectories)
+            .SelectMany(d => Directory.GetFiles(d, pattern, SearchOption.AllDirectories))];
+
+    public async ValueTask DisposeAsync()
+    {
+        // Each server deletes the folder they share when disposed; the last one's delete is the one that counts.
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
