@@ -11,9 +11,9 @@
 # of its own); one that fails or takes 10 s is counted as failed, and one still waiting when the slice ends
 # counts with its wait so far. The probes cost CPU of their own (about 30 processes a second).
 # STORE_ENV='VAR=value …' starts the store with those variables (say, DOTNET_ThreadPool_ForceMinWorkerThreads=20).
-# SAVE_FIRST=1 has the store take a checkpoint (SAVE, through redis-cli) before the first slice, while idle:
-# the first checkpoint after a start is a full one (the hash index and a snapshot).
-#   [CONNECTIONS=n] [STORE_ENV=…] [SAVE_FIRST=1] bash RetryDemo.Benchmarks/StoreCost/write-stalls.sh [slices]
+# Before the first slice it prints the checkpoint files the store wrote as it started: its first checkpoint, a
+# full one, taken idle (GarnetFirstCheckpoint).
+#   [CONNECTIONS=n] [STORE_ENV=…] bash RetryDemo.Benchmarks/StoreCost/write-stalls.sh [slices]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 slices=${1:-3}
@@ -24,11 +24,7 @@ wait_healthy "http://127.0.0.1:$store_http"
 hello=$(START_LOG=$work/hello.log start RetryDemo.HelloService RetryDemo.HelloService.dll ASPNETCORE_URLS="http://127.0.0.1:$hello_port" ConnectionStrings__store="127.0.0.1:$store_port"); pids+=("$hello")
 wait_healthy "http://127.0.0.1:$hello_port"
 checkpoints=$work/store-$store_port/checkpoints
-if [[ ${SAVE_FIRST:-} == 1 ]]; then
-  started=$(date +%s%N)
-  redis-cli -p "$store_port" SAVE
-  echo "SAVE while idle: $(( ($(date +%s%N) - started) / 1000000 )) ms"
-fi
+echo "checkpoint files at the start: $(find "$checkpoints" -type f \( -name 'ht.dat*' -o -name 'snapshot.dat.0' \) -printf "%P " 2>/dev/null)"
 # probe <name> <file> <redis-cli arguments…>: until killed, appends '<name> <ms>', or '<name> failed', every 100 ms.
 probe() {
   local name=$1 file=$2 started reply; shift 2

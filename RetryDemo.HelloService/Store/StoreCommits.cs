@@ -3,8 +3,8 @@ using StackExchange.Redis;
 namespace RetryDemo.HelloService.Store;
 
 /// <summary>
-/// Makes an acknowledged write survive the store's crash. Garnet answers a write once the commit of its
-/// append-only file is issued, not done, so a <c>kill -9</c> could lose writes already answered 201
+/// Makes an acknowledged write survive the store's crash. Garnet answers a write before the commit of its
+/// append-only file is done (the store issues one every 5 ms), so a <c>kill -9</c> could lose writes already answered 201
 /// (its <c>--aof-commit-wait</c> stalled scripts for seconds under concurrency). So a writer waits, after
 /// its write, for a <c>COMMITAOF</c> sent after that write was answered: the store answers it once the file
 /// holds everything written before it. Writers that arrive while one commit is in flight share the next
