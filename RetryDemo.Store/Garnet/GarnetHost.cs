@@ -7,8 +7,9 @@ namespace RetryDemo.Store.Garnet;
 
 /// <summary>
 /// Runs Garnet inside this process for as long as the host runs. Durable: every write goes to the
-/// append-only file, whose commit is issued within 5 ms of the write; a clean stop commits what is left;
-/// a start replays the file (<c>--recover</c>); a checkpoint truncates it once it passes 256 MB.
+/// append-only file, which Garnet commits on its own 5 ms after its last commit ended; a clean stop commits what
+/// is left; a start recovers the last checkpoint and replays the file after it (<c>--recover</c>), then takes a
+/// checkpoint (<see cref="GarnetFirstCheckpoint"/>); a checkpoint truncates the file, and one is taken whenever it passes 256 MB.
 /// Garnet answers a write before its commit is done; HelloService answers its own writes only
 /// after a <c>COMMITAOF</c> (its <c>StoreCommits</c>), so a <c>kill -9</c> loses nothing it acknowledged.
 /// (<c>--aof-commit-wait</c> would do that for every command, but in Garnet 2.2.8 it blocked sessions for
@@ -27,46 +28,53 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         var settings = options.Value;
         var data = Path.GetFullPath(settings.DataDirectory);
         Directory.CreateDirectory(data);
-        _server = new GarnetServer(Arguments(settings, data), loggerFactory);
-        _server.Start();
+        try
+        {
+            // Recovery runs here: one that fails throws (--fail-on-recovery-error), and the host does not start.
+            _server = new GarnetServer(Arguments(settings, data), loggerFactory);
+            _server.Start();
+        }
+        catch (Exception ex)
+        {
+            GarnetLog.NotStarted(logger, ex.GetType().Name, data);
+            throw;
+        }
+
         GarnetLog.Started(logger, settings.Bind, settings.Port, data);
-        await WarmUpAsync(settings, cancellationToken);
-        await TakeFirstCheckpointAsync(settings, cancellationToken);
+        // Before the host goes on to listen, so the health check (and everything that waits for it) sees a warm store
+        // that has taken its full checkpoint. Each is only a head start: one that fails is logged, and the start goes on.
+        if (await HeadStartAsync("warm-up", () => GarnetWarmUp.RunAsync(settings, cancellationToken), cancellationToken) is { } warmUp)
+        {
+            GarnetLog.WarmedUp(logger, warmUp.TotalMilliseconds);
+        }
+
+        switch (await HeadStartAsync("first checkpoint", () => GarnetFirstCheckpoint.TakeAsync(settings, data, cancellationToken), cancellationToken))
+        {
+            case { Written: true } taken:
+                GarnetLog.FirstCheckpointTaken(logger, taken.Took.TotalMilliseconds);
+                break;
+            case { } answered:
+                GarnetLog.FirstCheckpointNotWritten(logger, answered.Took.TotalMilliseconds);
+                break;
+        }
     }
 
-    // Before the host goes on to listen, so the health check (and everything that waits for it) sees a warm store.
-    // Only a head start: a warm-up that fails is logged, and the store starts cold.
-    private async Task WarmUpAsync(GarnetOptions settings, CancellationToken cancellationToken)
+    private async Task<T?> HeadStartAsync<T>(string step, Func<Task<T>> run, CancellationToken cancellationToken)
+        where T : struct
     {
         try
         {
-            GarnetLog.WarmedUp(logger, (await GarnetWarmUp.RunAsync(settings, cancellationToken)).TotalMilliseconds);
+            return await run();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping while starting: the stop goes on.
+            return null; // stopping while starting: the stop goes on
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The type only: a client's message can carry its configuration.
-            GarnetLog.WarmUpFailed(logger, ex.GetType().Name);
-        }
-    }
-
-    // After the warm-up, whose writes overwrite any torn tail the recovery dropped. Only a head start too.
-    private async Task TakeFirstCheckpointAsync(GarnetOptions settings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            GarnetLog.FirstCheckpointTaken(logger, (await GarnetFirstCheckpoint.TakeAsync(settings, cancellationToken)).TotalMilliseconds);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping while starting: the stop goes on.
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            GarnetLog.FirstCheckpointFailed(logger, ex.GetType().Name);
+            GarnetLog.HeadStartFailed(logger, step, ex.GetType().Name);
+            return null;
         }
     }
 
@@ -90,12 +98,12 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         "--bind", settings.Bind,
         "--memory", settings.Memory,
         "--index", settings.Index,
-        // Durability: every write goes to the append-only file, committed within 5 ms (HelloService's own COMMITAOF
-        // makes its writes last before it answers them); a restart replays it. Garnet's default, a commit issued for
-        // every operation, cost the store a quarter more CPU a keyed write (docs/benchmarks.md).
+        // Durability: every write goes to the append-only file, committed by Garnet 5 ms after its last commit ended
+        // (HelloService's own COMMITAOF makes its writes last before it answers them); a restart replays it. Garnet's
+        // default, a commit issued for every operation, cost the store a fifth more CPU a keyed write (docs/benchmarks.md).
         "--aof", "--recover", "--aof-commit-freq", "5",
-        // A replay that fails stops the start, leaving the folder as it was, instead of starting with what was
-        // replayed before the failure (a torn tail is not a failure: Garnet drops it, by design).
+        // A checkpoint that cannot be recovered stops the start, instead of starting with what the file held after
+        // it. Not every loss is a failure to Garnet 2.2.12: docs/deployment.md lists those it starts with.
         "--fail-on-recovery-error",
         "--checkpointdir", Path.Combine(data, "checkpoints"),
         // Past 256 MB a checkpoint truncates the file, a segment (64 MB) at a time: with Garnet's 1 GB

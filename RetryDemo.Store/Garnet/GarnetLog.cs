@@ -11,12 +11,15 @@ internal static partial class GarnetLog
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Garnet warmed up in {WarmUpMs:F0} ms (a script and each data type once)")]
     public static partial void WarmedUp(ILogger logger, double warmUpMs);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Garnet's warm-up failed ({Error}); starting cold")]
-    public static partial void WarmUpFailed(ILogger logger, string error);
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Garnet's {Step} at start failed ({Error}); starting without it")]
+    public static partial void HeadStartFailed(ILogger logger, string step, string error);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Garnet took its first checkpoint in {CheckpointMs:F0} ms, before any load")]
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Garnet took its first checkpoint at start in {CheckpointMs:F0} ms")]
     public static partial void FirstCheckpointTaken(ILogger logger, double checkpointMs);
 
-    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Garnet's first checkpoint failed ({Error}); the first under load will be a full one")]
-    public static partial void FirstCheckpointFailed(ILogger logger, string error);
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Critical, Message = "Garnet did not start ({Error}). If its log above reports a recovery error, the data in {DataDirectory} is as recovery left it: copy it before anything else, then repair it or move it aside to start empty")]
+    public static partial void NotStarted(ILogger logger, string error, string dataDirectory);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Garnet answered the first checkpoint at start in {CheckpointMs:F0} ms but wrote none (its log above says why); the first under load will be a full one")]
+    public static partial void FirstCheckpointNotWritten(ILogger logger, double checkpointMs);
 }

@@ -1,3 +1,4 @@
+using RetryDemo.Store.Garnet;
 using RetryDemo.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -14,7 +15,7 @@ public sealed class GarnetFirstCheckpointTests : IAsyncDisposable
     private readonly List<StoreServer> _servers = [];
 
     [Fact]
-    public async Task TakeAsync_OnAFreshStart_HasWrittenTheFullCheckpointBeforeTheStoreIsUp()
+    public async Task StartAsync_FreshFolder_HasWrittenTheFullCheckpointBeforeReturning()
     {
         await StartAsync();
 
@@ -24,7 +25,7 @@ public sealed class GarnetFirstCheckpointTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task TakeAsync_OnEachRestart_TakesANewOneAndKeepsEveryWriteAcrossThem()
+    public async Task StartAsync_EachRestart_TakesANewFullCheckpointAndKeepsEveryWrite()
     {
         var first = await StartAsync();
         await WriteAsync(first, "before");
@@ -41,9 +42,23 @@ public sealed class GarnetFirstCheckpointTests : IAsyncDisposable
         Assert.Equal("before", (string?)await db.StringGetAsync("before"));
         Assert.Equal("after", (string?)await db.StringGetAsync("after"));
         Assert.NotEqual(tokensAtFirstStart, tokensAtRestart);
-        // Garnet keeps the last two index checkpoints (Tsavorite's indexTokenCount), so restarts do not pile them up.
+        // Garnet deletes all but the last two index checkpoints, at recovery and after each new one, so restarts do not
+        // pile them up.
         Assert.Equal(2, IndexCheckpoints().Length);
         Assert.DoesNotContain(Assert.Single(tokensAtFirstStart), IndexCheckpoints());
+    }
+
+    [Fact]
+    public async Task TakeAsync_RunningStore_WaitsForTheCheckpointAndSaysItWasWritten()
+    {
+        var server = await StartAsync();
+        var snapshots = Directory.GetDirectories(_data, "cpr-checkpoints", SearchOption.AllDirectories).Single();
+        var before = Directory.GetDirectories(snapshots);
+
+        var (_, written) = await GarnetFirstCheckpoint.TakeAsync(server.Options, _data, TestContext.Current.CancellationToken);
+
+        Assert.True(written);
+        Assert.NotEmpty(Directory.GetDirectories(snapshots).Except(before));
     }
 
     private async Task<StoreServer> StartAsync()
@@ -66,8 +81,8 @@ public sealed class GarnetFirstCheckpointTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Each server deletes the folder they share when disposed; the last one's delete is the one that counts.
-        foreach (var server in _servers)
+        // The last started first: each deletes the folder they share.
+        foreach (var server in Enumerable.Reverse(_servers))
         {
             await server.DisposeAsync();
         }
