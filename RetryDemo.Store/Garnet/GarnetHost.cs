@@ -100,7 +100,7 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         "--index", settings.Index,
         // Durability: every write goes to the append-only file, committed by Garnet 5 ms after its last commit ended
         // (HelloService's own COMMITAOF makes its writes last before it answers them); a restart replays it. Garnet's
-        // default, a commit issued for every operation, cost the store a fifth more CPU a keyed write (docs/benchmarks.md).
+        // default, a commit issued for every operation, cost the store 18–29 % more CPU a keyed write (docs/benchmarks.md).
         "--aof", "--recover", "--aof-commit-freq", "5",
         // A checkpoint that cannot be recovered stops the start, instead of starting with what the file held after
         // it. Not every loss is a failure to Garnet 2.2.12: docs/deployment.md lists those it starts with.
