@@ -4,8 +4,8 @@ namespace RetryDemo.HelloService.Store;
 
 /// <summary>
 /// Makes an acknowledged write survive the store's crash. Garnet answers a write before the commit of its
-/// append-only file is done (the store issues one every 5 ms), so a <c>kill -9</c> could lose writes already answered 201
-/// (its <c>--aof-commit-wait</c> stalled scripts for seconds under concurrency). So a writer waits, after
+/// append-only file is done (the store commits every 5 ms or so), so a <c>kill -9</c> could lose writes already
+/// answered 201 (its <c>--aof-commit-wait</c> stalled scripts for seconds under concurrency). So a writer waits, after
 /// its write, for a <c>COMMITAOF</c> sent after that write was answered: the store answers it once the file
 /// holds everything written before it. Writers that arrive while one commit is in flight share the next
 /// (group commit): one commit per burst of writes, not per write.

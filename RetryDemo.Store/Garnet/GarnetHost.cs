@@ -9,8 +9,8 @@ namespace RetryDemo.Store.Garnet;
 /// Runs Garnet inside this process for as long as the host runs. Durable: every write goes to the
 /// append-only file, which Garnet commits on its own 5 ms after its last commit ended; a clean stop commits what
 /// is left; a start recovers the last checkpoint and replays the file after it (<c>--recover</c>), then takes a
-/// checkpoint (<see cref="GarnetFirstCheckpoint"/>); a checkpoint truncates the file, and one is taken whenever it passes 256 MB.
-/// Garnet answers a write before its commit is done; HelloService answers its own writes only
+/// checkpoint (<see cref="GarnetFirstCheckpoint"/>). A checkpoint truncates the file, and one is taken whenever
+/// the file passes 256 MB. Garnet answers a write before its commit is done; HelloService answers its own writes only
 /// after a <c>COMMITAOF</c> (its <c>StoreCommits</c>), so a <c>kill -9</c> loses nothing it acknowledged.
 /// (<c>--aof-commit-wait</c> would do that for every command, but in Garnet 2.2.8 it blocked sessions for
 /// seconds under concurrent clients.)
