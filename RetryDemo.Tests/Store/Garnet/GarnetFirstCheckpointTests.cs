@@ -11,8 +11,9 @@ namespace RetryDemo.Tests.Store.Garnet;
 [Trait("Category", "Component")]
 public sealed class GarnetFirstCheckpointTests : IAsyncDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "retrydemo-store-" + Guid.NewGuid().ToString("N"));
-    private readonly List<StoreServer> _servers = [];
+    private readonly StoreRestarts _restarts = new();
+
+    private string Data => _restarts.DataDirectory;
 
     [Fact]
     public async Task StartAsync_FreshFolder_HasWrittenTheFullCheckpointBeforeReturning()
@@ -52,39 +53,27 @@ public sealed class GarnetFirstCheckpointTests : IAsyncDisposable
     public async Task TakeAsync_RunningStore_WaitsForTheCheckpointAndSaysItWasWritten()
     {
         var server = await StartAsync();
-        var snapshots = Directory.GetDirectories(_data, "cpr-checkpoints", SearchOption.AllDirectories).Single();
+        var snapshots = Directory.GetDirectories(Data, "cpr-checkpoints", SearchOption.AllDirectories).Single();
         var before = Directory.GetDirectories(snapshots);
 
-        var (_, written) = await GarnetFirstCheckpoint.TakeAsync(server.Options, _data, TestContext.Current.CancellationToken);
+        var (_, written) = await GarnetFirstCheckpoint.TakeAsync(server.Options, Data, TestContext.Current.CancellationToken);
 
         Assert.True(written);
         Assert.NotEmpty(Directory.GetDirectories(snapshots).Except(before));
     }
 
-    private async Task<StoreServer> StartAsync()
-    {
-        var server = await StoreServer.StartAsync(_data);
-        _servers.Add(server);
-        return server;
-    }
+    private Task<StoreServer> StartAsync() => _restarts.StartAsync();
 
     private static async Task WriteAsync(StoreServer server, string key) =>
         Assert.True(await (await server.ConnectAsync()).GetDatabase().StringSetAsync(key, key));
 
     private string[] IndexCheckpoints() =>
-        [.. Directory.GetDirectories(Path.Combine(_data, "checkpoints"), "index-checkpoints", SearchOption.AllDirectories)
+        [.. Directory.GetDirectories(Path.Combine(Data, "checkpoints"), "index-checkpoints", SearchOption.AllDirectories)
             .SelectMany(Directory.GetDirectories).Select(Path.GetFileName).Order()!];
 
     private string[] Files(string kind, string pattern) =>
-        [.. Directory.GetDirectories(Path.Combine(_data, "checkpoints"), kind, SearchOption.AllDirectories)
+        [.. Directory.GetDirectories(Path.Combine(Data, "checkpoints"), kind, SearchOption.AllDirectories)
             .SelectMany(d => Directory.GetFiles(d, pattern, SearchOption.AllDirectories))];
 
-    public async ValueTask DisposeAsync()
-    {
-        // The last started first: each deletes the folder they share.
-        foreach (var server in Enumerable.Reverse(_servers))
-        {
-            await server.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _restarts.DisposeAsync();
 }
