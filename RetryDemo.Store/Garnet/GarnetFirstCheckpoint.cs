@@ -21,7 +21,7 @@ public static class GarnetFirstCheckpoint
 
     /// <summary>
     /// Takes the checkpoint, as an operator's <c>SAVE</c> would, and waits for it: a <c>SAVE</c> once sent is not
-    /// abandoned. Returns how long it took, and whether a checkpoint was written (Garnet answers OK to a
+    /// abandoned. Returns how long it took, and whether a complete checkpoint was written (Garnet answers OK to a
     /// <c>SAVE</c> whose checkpoint failed, and logs why).
     /// </summary>
     public static async Task<(TimeSpan Took, bool Written)> TakeAsync(GarnetOptions options, string dataDirectory, CancellationToken cancellationToken)
@@ -34,9 +34,14 @@ public static class GarnetFirstCheckpoint
         client.ConnectTimeout = 10_000;
         client.AsyncTimeout = 120_000;
         await using var connection = await ConnectionMultiplexer.ConnectAsync(client);
+        cancellationToken.ThrowIfCancellationRequested();
         await connection.GetDatabase().ExecuteAsync("SAVE");
-        return (Stopwatch.GetElapsedTime(started), Snapshots(dataDirectory).Except(before).Any());
+        // A checkpoint's folder appears as it starts; its info.dat is written last, once the rest is.
+        return (Stopwatch.GetElapsedTime(started), Snapshots(dataDirectory).Except(before).Any(IsComplete));
     }
+
+    /// <summary>Whether a checkpoint's folder holds its info.dat, which Garnet writes once the checkpoint is complete.</summary>
+    public static bool IsComplete(string checkpointFolder) => Directory.EnumerateFiles(checkpointFolder, "info.dat*").Any();
 
     private static string[] Snapshots(string dataDirectory)
     {

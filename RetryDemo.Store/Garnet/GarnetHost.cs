@@ -28,17 +28,22 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         var settings = options.Value;
         var data = Path.GetFullPath(settings.DataDirectory);
         Directory.CreateDirectory(data);
+        GarnetServer? server = null;
         try
         {
             // Recovery runs here: one that fails throws (--fail-on-recovery-error), and the host does not start.
-            _server = new GarnetServer(Arguments(settings, data), loggerFactory);
-            _server.Start();
+            server = new GarnetServer(Arguments(settings, data), loggerFactory);
+            server.Start();
         }
         catch (Exception ex)
         {
+            // Not kept: a later stop would commit into the folder this start could not recover.
+            server?.Dispose(deleteDir: false);
             GarnetLog.NotStarted(logger, ex.GetType().Name, data);
             throw;
         }
+
+        _server = server;
 
         GarnetLog.Started(logger, settings.Bind, settings.Port, data);
         // Before the host goes on to listen, so the health check (and everything that waits for it) sees a warm store
@@ -70,7 +75,7 @@ public sealed class GarnetHost(IOptions<GarnetOptions> options, ILoggerFactory l
         {
             return null; // stopping while starting: the stop goes on
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or IOException)
         {
             // The type only: a client's message can carry its configuration.
             GarnetLog.HeadStartFailed(logger, step, ex.GetType().Name);

@@ -11,7 +11,7 @@ internal static partial class GarnetLog
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Garnet warmed up in {WarmUpMs:F0} ms (a script and each data type once)")]
     public static partial void WarmedUp(ILogger logger, double warmUpMs);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Garnet's {Step} at start failed ({Error}); starting without it")]
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Garnet's {Step} at start failed or timed out ({Error}); starting without waiting for it")]
     public static partial void HeadStartFailed(ILogger logger, string step, string error);
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Garnet took its first checkpoint at start in {CheckpointMs:F0} ms")]

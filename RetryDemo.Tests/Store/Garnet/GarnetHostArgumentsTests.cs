@@ -12,7 +12,7 @@ public sealed class GarnetHostArgumentsTests
     private static readonly string[] Arguments = GarnetHost.Arguments(new GarnetOptions(), "/data");
 
     [Fact]
-    public void Arguments_AppendOnlyFile_RecoveredAndCommittedEveryFiveMilliseconds()
+    public void Arguments_Default_RecoversAndCommitsTheAppendOnlyFileOnAFiveMillisecondTimer()
     {
         Assert.Contains("--aof", Arguments);
         Assert.Contains("--recover", Arguments);
@@ -21,10 +21,10 @@ public sealed class GarnetHostArgumentsTests
     }
 
     [Fact]
-    public void Arguments_RecoveryError_StopsTheStart() => Assert.Contains("--fail-on-recovery-error", Arguments);
+    public void Arguments_Default_FailsOnRecoveryError() => Assert.Contains("--fail-on-recovery-error", Arguments);
 
     [Fact]
-    public void Arguments_AppendOnlyFile_TruncatedPast256MegabytesASegmentAtATime() =>
+    public void Arguments_Default_CheckpointsPast256MegabytesOfFileInSegmentsOf64() =>
         Assert.Equal(("256m", "64m"), (ValueOf("--aof-size-limit"), ValueOf("--aof-segment-size")));
 
     private static string ValueOf(string option) => Arguments[Array.IndexOf(Arguments, option) + 1];
