@@ -29,10 +29,8 @@ public static class GarnetFirstCheckpoint
         cancellationToken.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();
         var before = Snapshots(dataDirectory);
-        var client = options.LocalClient("store-first-checkpoint");
         // A full checkpoint on a slow disk: give it the time that takes.
-        client.ConnectTimeout = 10_000;
-        client.AsyncTimeout = 120_000;
+        var client = options.LocalClient("store-first-checkpoint", connectTimeoutMs: 10_000, asyncTimeoutMs: 120_000);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(client);
         cancellationToken.ThrowIfCancellationRequested();
         await connection.GetDatabase().ExecuteAsync("SAVE");
@@ -41,7 +39,7 @@ public static class GarnetFirstCheckpoint
     }
 
     /// <summary>Whether a checkpoint's folder holds its info.dat, which Garnet writes once the checkpoint is complete.</summary>
-    public static bool IsComplete(string checkpointFolder) => Directory.EnumerateFiles(checkpointFolder, "info.dat*").Any();
+    private static bool IsComplete(string checkpointFolder) => Directory.EnumerateFiles(checkpointFolder, "info.dat*").Any();
 
     private static string[] Snapshots(string dataDirectory)
     {

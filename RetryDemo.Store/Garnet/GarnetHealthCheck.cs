@@ -58,10 +58,8 @@ public sealed class GarnetHealthCheck(GarnetHost garnet, IOptions<GarnetOptions>
         await _connecting.WaitAsync();
         try
         {
-            var client = options.Value.LocalClient("store-health");
+            var client = options.Value.LocalClient("store-health", connectTimeoutMs: 5000, asyncTimeoutMs: 5000);
             client.AbortOnConnectFail = false;
-            client.ConnectTimeout = 5000;
-            client.AsyncTimeout = 5000;
             return _connection ??= await ConnectionMultiplexer.ConnectAsync(client);
         }
         finally

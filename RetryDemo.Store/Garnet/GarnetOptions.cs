@@ -24,12 +24,17 @@ public sealed class GarnetOptions : IValidatableObject
         _ => Bind,
     };
 
-    /// <summary>A client of this store from its own process (the warm-up, the health check): its address, its password.</summary>
-    public ConfigurationOptions LocalClient(string name) => new()
+    /// <summary>
+    /// A client of this store from its own process (the warm-up, the first checkpoint, the health check): its address,
+    /// its password, and the timeouts its work needs.
+    /// </summary>
+    public ConfigurationOptions LocalClient(string name, int connectTimeoutMs, int asyncTimeoutMs) => new()
     {
         EndPoints = { { LocalAddress, Port } },
         Password = string.IsNullOrEmpty(Password) ? null : Password,
         ClientName = name,
+        ConnectTimeout = connectTimeoutMs,
+        AsyncTimeout = asyncTimeoutMs,
     };
 
     /// <summary>The append-only file, checkpoints and the on-disk log tier live here; kept across restarts.</summary>

@@ -38,10 +38,8 @@ public static class GarnetWarmUp
     public static async Task<TimeSpan> RunAsync(GarnetOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var client = options.LocalClient("store-warm-up");
         // Cold is what this is for: give it the time a cold start takes.
-        client.ConnectTimeout = 10_000;
-        client.AsyncTimeout = 30_000;
+        var client = options.LocalClient("store-warm-up", connectTimeoutMs: 10_000, asyncTimeoutMs: 30_000);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(client);
         var db = connection.GetDatabase();
         var prefix = $"retrydemo:store:warm-up:{Guid.NewGuid():N}:";
